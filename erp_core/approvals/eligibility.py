@@ -1,0 +1,72 @@
+"""Who may decide which requirement of a request: roles, named users, and delegations."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import Counter
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from erp_core.approvals.models import ApprovalDecision, ApprovalDelegation, ApprovalRequest
+from erp_core.approvals.policy import Requirement
+from erp_core.identity import Actor
+
+
+@dataclass(frozen=True, slots=True)
+class Capacity:
+    """The requirement an actor would fill, and for whom when acting as a delegate."""
+
+    requirement: Requirement
+    on_behalf_of: str | None
+
+
+def requirements_of(request: ApprovalRequest) -> list[Requirement]:
+    return [Requirement.model_validate(item) for item in json.loads(request.requirements)]
+
+
+def active_delegations(session: Session, actor: Actor, day: dt.date) -> list[ApprovalDelegation]:
+    stmt = select(ApprovalDelegation).where(
+        ApprovalDelegation.tenant == actor.tenant, ApprovalDelegation.delegate_id == actor.user_id,
+        ApprovalDelegation.revoked.is_(False), ApprovalDelegation.valid_from <= day, ApprovalDelegation.valid_to >= day)
+    return list(session.scalars(stmt))
+
+
+def capacities(requirement: Requirement, actor: Actor, delegations: list[ApprovalDelegation]) -> list[str | None]:
+    """Ways ``actor`` can fill ``requirement``: None = in their own right, else the delegator's id."""
+    ways: list[str | None] = []
+    if (requirement.role and actor.has_role(requirement.role)) or requirement.user_id == actor.user_id:
+        ways.append(None)
+    for grant in delegations:
+        names_delegator = bool(requirement.user_id) and grant.delegator_id == requirement.user_id
+        shares_role = bool(requirement.role) and grant.role == requirement.role
+        if names_delegator or shares_role:
+            ways.append(grant.delegator_id)
+    return ways
+
+
+def approvals_so_far(decisions: list[ApprovalDecision]) -> Counter[str]:
+    return Counter(d.requirement for d in decisions if d.decision == "approve")
+
+
+def open_capacity(request: ApprovalRequest, decisions: list[ApprovalDecision], actor: Actor,
+                  delegations: list[ApprovalDelegation]) -> tuple[Capacity | None, bool]:
+    """The first unfilled requirement ``actor`` can fill (own right before delegation), and whether the actor could
+    fill some requirement at all (filled or not). Acting for the preparer never counts (segregation of duties)."""
+    done = approvals_so_far(decisions)
+    could_any = False
+    for requirement in requirements_of(request):
+        ways = [way for way in capacities(requirement, actor, delegations) if way != request.preparer_id]
+        if not ways:
+            continue
+        could_any = True
+        if done[requirement.key] < requirement.count:
+            return Capacity(requirement, ways[0]), True
+    return None, could_any
+
+
+def fully_approved(request: ApprovalRequest, decisions: list[ApprovalDecision]) -> bool:
+    done = approvals_so_far(decisions)
+    return all(done[r.key] >= r.count for r in requirements_of(request))

@@ -1,0 +1,64 @@
+"""Tenants: the isolation boundary of every ERP record, and where a tenant's functional currency lives."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+
+from sqlalchemy import DateTime, String, select
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from erp_core.db import Base
+from erp_core.errors import ErrorCode, NexusError
+from erp_core.identity import Actor
+from erp_core.money import minor_units
+
+DEFAULT_FUNCTIONAL_CURRENCY = "USD"
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def as_utc(moment: datetime) -> datetime:
+    """SQLite hands back naive datetimes; every stored moment is UTC."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def new_id() -> str:
+    """Opaque public id: random, so ids reveal nothing about other tenants' volumes."""
+    return uuid.uuid4().hex
+
+
+class Tenant(Base):
+    __tablename__ = "tenants"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    functional_currency: Mapped[str] = mapped_column(String(3))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+def ensure_tenant(session: Session, tenant_id: str, *, name: str | None = None,
+                  functional_currency: str = DEFAULT_FUNCTIONAL_CURRENCY) -> Tenant:
+    """Return the tenant row, creating it on first use (seed, tests). An existing row is never changed."""
+    minor_units(functional_currency)  # refuse unknown currencies up front
+    tenant = session.get(Tenant, tenant_id)
+    if tenant is None:
+        tenant = Tenant(id=tenant_id, name=name or tenant_id, functional_currency=functional_currency)
+        session.add(tenant)
+        session.flush()
+    return tenant
+
+
+def functional_currency(session: Session, tenant_id: str) -> str:
+    """The tenant's functional currency; tenants without a row (fresh installs, tests) use USD."""
+    currency = session.scalar(select(Tenant.functional_currency).where(Tenant.id == tenant_id))
+    return currency or DEFAULT_FUNCTIONAL_CURRENCY
+
+
+def require_role(actor: Actor, roles: frozenset[str] | set[str], action: str) -> None:
+    """Raise FORBIDDEN (403) unless ``actor`` holds one of ``roles``."""
+    if not actor.has_role(*roles):
+        wanted = ", ".join(sorted(roles))
+        raise NexusError(ErrorCode.FORBIDDEN, f"{action} needs one of the roles: {wanted}")
