@@ -36,7 +36,7 @@ def parse_amount(value: object, currency: str) -> Decimal:
     Floats are refused: they cannot carry cents exactly. More decimals than the currency allows is an error, not a
     silent rounding.
     """
-    if isinstance(value, float) or isinstance(value, bool):
+    if isinstance(value, float | bool):
         raise MoneyError("amounts must be decimal strings, not floats")
     try:
         amount = Decimal(str(value).strip())

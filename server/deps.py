@@ -13,7 +13,8 @@ if TYPE_CHECKING:
 
 
 def get_container(request: Request) -> Container:
-    return request.app.state.container  # type: ignore[no-any-return]
+    container: Container = request.app.state.container
+    return container
 
 
 def current_actor(request: Request) -> Actor:

@@ -75,6 +75,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        code = {404: "not_found", 405: "method_not_allowed", 413: "payload_too_large"}.get(exc.status_code, "http_error")
+        names = {404: "not_found", 405: "method_not_allowed", 413: "payload_too_large"}
+        code = names.get(exc.status_code, "http_error")
         body = {"code": code, "message": str(exc.detail), "retryable": False}
         return JSONResponse({"error": body}, status_code=exc.status_code, headers=getattr(exc, "headers", None))

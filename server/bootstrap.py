@@ -1,0 +1,83 @@
+"""The composition root: every long-lived dependency is built here, once, from Settings, and injected."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from agent.direct import DirectTurns
+from agent.turns import TurnService
+from erp_core.db import Database
+from server.auth import Authenticator, DevIssuer, TokenVerifier
+from server.model_provider import ModelProvider
+from server.settings import Settings
+
+if TYPE_CHECKING:
+    from langchain_core.language_models import BaseChatModel
+
+log = logging.getLogger("nexus.bootstrap")
+
+
+@dataclass
+class Container:
+    settings: Settings
+    db: Database
+    authenticator: Authenticator
+    models: ModelProvider
+    turns: TurnService
+    dev_issuer: DevIssuer | None = None
+    # Later layers register their long-lived services here (retrieval, graph, agent, ...), built lazily.
+    extras: dict[str, Any] = field(default_factory=dict)
+
+    def close(self) -> None:
+        for extra in self.extras.values():
+            close = getattr(extra, "close", None)
+            if callable(close):
+                close()
+        self.db.dispose()
+
+
+def build_dev_issuer(settings: Settings) -> DevIssuer:
+    return DevIssuer(settings.data_dir / "keys" / "dev-issuer.pem", issuer=settings.dev_issuer,
+                     audience=settings.jwt_audience)
+
+
+def build_authenticator(settings: Settings) -> tuple[Authenticator, DevIssuer | None]:
+    verifiers: list[TokenVerifier] = []
+    dev = None
+    if settings.dev_issuer_enabled():
+        dev = build_dev_issuer(settings)
+        verifiers.append(dev)
+    if settings.oidc_enabled():
+        from server.auth.oidc import OIDCVerifier
+
+        if not settings.oidc_server_url:
+            raise ValueError("NEXUS_OIDC_SERVER_URL is required when auth_mode includes oidc")
+        secret = settings.oidc_client_secret.get_secret_value() if settings.oidc_client_secret else None
+        verifiers.append(OIDCVerifier(settings.oidc_server_url, settings.oidc_realm, settings.oidc_client_id,
+                                      audience=settings.jwt_audience, client_secret=secret))
+    return (Authenticator(verifiers, tenant_claim=settings.tenant_claim, client_id=settings.oidc_client_id), dev)
+
+
+def build_container(settings: Settings, *, chat_model: BaseChatModel | None = None,
+                    migrate: bool = True) -> Container:
+    """Build everything the server needs. ``chat_model`` injects a ready model (tests, benchmarks)."""
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    db = Database(settings.resolved_database_url(), read_url=settings.database_read_url)
+    if migrate:
+        _migrate(db)
+    authenticator, dev = build_authenticator(settings)
+    models = ModelProvider(settings, chat_model)
+    return Container(settings=settings, db=db, authenticator=authenticator, models=models,
+                     turns=DirectTurns(models.get), dev_issuer=dev)
+
+
+def _migrate(db: Database) -> None:
+    """Bring the schema to head with Alembic when the migrations package exists (the ledger issue ships it)."""
+    try:
+        from erp_core import migrations
+    except ImportError:
+        db.create_all()
+        return
+    migrations.upgrade(db.url)

@@ -1,0 +1,46 @@
+"""``nexus serve`` (the HTTP server) and ``nexus up`` (what `make run` does: prepare everything, then serve)."""
+
+from __future__ import annotations
+
+import os
+
+import typer
+
+
+def _serve(host: str | None, port: int | None, workers: int | None) -> None:
+    import uvicorn
+
+    from server.settings import Settings
+
+    # Workers re-read settings from the environment, so flags travel as NEXUS_ variables.
+    for key, value in (("NEXUS_HOST", host), ("NEXUS_PORT", port), ("NEXUS_WORKERS", workers)):
+        if value is not None:
+            os.environ[key] = str(value)
+    settings = Settings()
+    typer.echo(f"Nexus serving on http://{settings.host}:{settings.port}  (widget and demo page at /, API docs at "
+               f"/docs)", err=True)
+    uvicorn.run("server.asgi:create", factory=True, host=settings.host, port=settings.port,
+                workers=settings.workers, log_level=settings.log_level, access_log=False,
+                timeout_graceful_shutdown=5)
+
+
+def register(app: typer.Typer) -> None:
+    @app.command()
+    def serve(
+        host: str | None = typer.Option(None, help="Bind address (default NEXUS_HOST or 127.0.0.1)."),
+        port: int | None = typer.Option(None, help="Port (default NEXUS_PORT or 8000)."),
+        workers: int | None = typer.Option(None, help="Worker processes (default NEXUS_WORKERS or 1)."),
+    ) -> None:
+        """Start the HTTP server (chat SSE, OpenAI-compatible API, approvals, widget)."""
+        _serve(host, port, workers)
+
+    @app.command()
+    def up(
+        host: str | None = typer.Option(None, help="Bind address."),
+        port: int | None = typer.Option(None, help="Port."),
+    ) -> None:
+        """Prepare the embedded default (database, demo data, documents) on first run, then serve."""
+        from server.setup import prepare
+
+        prepare()
+        _serve(host, port, None)
