@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from alembic import context
-from sqlalchemy import create_engine, pool
+from sqlalchemy import Connection, create_engine, pool
 
 from erp_core.db import Base
 from erp_core.migrations import load_models
 
 load_models()
 config = context.config
-url = config.attributes.get("database_url") or config.get_main_option("sqlalchemy.url")
+url: str = config.attributes.get("database_url") or config.get_main_option("sqlalchemy.url") or ""
 if not url:
     raise RuntimeError("no database URL: call erp_core.migrations.upgrade(url)")
 
@@ -28,7 +28,7 @@ def run_migrations_online() -> None:
         engine.dispose()
 
 
-def _run(connection):  # type: ignore[no-untyped-def]
+def _run(connection: Connection) -> None:
     context.configure(connection=connection, target_metadata=Base.metadata,
                       render_as_batch=connection.dialect.name == "sqlite", compare_type=True)
     with context.begin_transaction():

@@ -1,3 +1,3 @@
 """HTTP routers. ``server.app.create_app`` includes every module named here (each exposes ``router``)."""
 
-ROUTERS: tuple[str, ...] = ("health", "chat", "openai_compat")
+ROUTERS: tuple[str, ...] = ("health", "chat", "openai_compat", "gl", "approvals")
