@@ -73,6 +73,15 @@ class Settings(BaseSettings):
     graph_password: SecretStr = Field(SecretStr("nexus-graph-dev"), description="Graph database password.")
     mongo_uri: str | None = Field(None, description="MongoDB URI; default: the local nx-27017 server.")
     redis_url: str | None = Field(None, description="Redis URL for rate limits and jobs; default: in-process.")
+    graph_database: str = Field("neo4j", description="Graph database name (Neo4j's default; the local ArcadeDB "
+                                                     "server creates it).")
+    milvus_collection: str = Field("nexus_chunks", description="Milvus collection holding document chunks.")
+    local_graph_port: int = Field(17687, description="Bolt port of the local ArcadeDB server (embedded default).")
+    local_mongo_port: int = Field(17017, description="Port of the local nx-27017 server (embedded default).")
+    local_milvus_port: int = Field(19540, description="Port of `milvus-lite server` (`nexus stores start`).")
+    store_timeout_s: float = Field(3.0, description="Connect/select timeout for store clients; a down store fails "
+                                                    "fast with store_unavailable.")
+    store_start_timeout_s: float = Field(90.0, description="How long to wait for a local store server to start.")
 
     # --- agent
     checkpoint_url: str | None = Field(
