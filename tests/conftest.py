@@ -53,3 +53,68 @@ def pg_database_factory() -> Iterator[object]:
 def pg_url(pg_database_factory: object) -> str:
     """A fresh, empty PostgreSQL database URL (SQLAlchemy form) for one test."""
     return pg_database_factory()  # type: ignore[operator,no-any-return]
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_for_http(url: str, timeout_s: float, proc: object | None = None) -> None:
+    """Poll ``url`` until it answers below 500; fail early if ``proc`` (a Popen) died."""
+    import time
+
+    import httpx
+
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if proc is not None and proc.poll() is not None:  # type: ignore[attr-defined]
+            raise RuntimeError(f"server process exited with {proc.returncode} before {url} answered")  # type: ignore[attr-defined]
+        try:
+            if httpx.get(url, timeout=2).status_code < 500:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    raise TimeoutError(f"{url} did not answer within {timeout_s}s")
+
+
+@pytest.fixture(scope="session")
+def spawn_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
+    """Start real server processes on 127.0.0.1 and stop them at the end: ``spawn_server(cmd, ready_url, env=...)``."""
+    import subprocess
+    import sys
+
+    procs: list[subprocess.Popen[bytes]] = []
+
+    def start(cmd: list[str], ready_url: str, *, env: dict[str, str] | None = None, timeout_s: float = 60,
+              cwd: str | None = None) -> subprocess.Popen[bytes]:
+        log = tmp_path_factory.mktemp("server-logs") / "server.log"
+        full_env = {**os.environ, **(env or {})}
+        with log.open("wb") as out:
+            proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env=full_env, cwd=cwd)
+        procs.append(proc)
+        try:
+            wait_for_http(ready_url, timeout_s, proc)
+        except (RuntimeError, TimeoutError):
+            sys.stderr.write(log.read_text(errors="replace")[-4000:])
+            raise
+        return proc
+
+    yield start
+
+    for proc in procs:
+        proc.terminate()
+    for proc in procs:
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+@pytest.fixture()
+def unused_port() -> int:
+    return free_port()
