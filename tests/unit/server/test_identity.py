@@ -56,7 +56,7 @@ def test_wrong_signature_refused(issuer: DevIssuer, tmp_path: Path) -> None:
 
 
 def test_tampered_claims_refused(issuer: DevIssuer) -> None:
-    header, payload, signature = issuer.issue("eve@acme", "acme", ["employee"]).split(".")
+    header, _payload, signature = issuer.issue("eve@acme", "acme", ["employee"]).split(".")
     forged = jwt.encode({"sub": "eve@acme", "tenant": "globex", "iss": "nexus-dev", "aud": "nexus",
                          "exp": int(time.time()) + 60, "iat": int(time.time())}, "k", algorithm="HS256")
     token = f"{header}.{forged.split('.')[1]}.{signature}"
