@@ -134,8 +134,9 @@ def _read_entry(folder: Path, tenant: str, source: str, entry: Any, field: str,
     if problems or fmt is None:
         issues.extend(problems)
         return None
-    metadata = {"tenant": tenant, "id": str(entry["id"]), "title": str(entry["title"]),
-                "type": str(entry.get("type", "document")), "acl": list(acl)}
-    return SourceDocument(tenant=tenant, doc_id=str(entry["id"]), title=str(entry["title"]),
-                          doc_type=metadata["type"], acl_groups=acl, path=path, format=fmt, source=source,
+    doc_type = str(entry.get("type", "document"))
+    metadata = {"tenant": tenant, "id": str(entry["id"]), "title": str(entry["title"]), "type": doc_type,
+                "acl": list(acl)}
+    return SourceDocument(tenant=tenant, doc_id=str(entry["id"]), title=str(entry["title"]), doc_type=doc_type,
+                          acl_groups=acl, path=path, format=fmt, source=source,
                           doc_hash=content_hash(path.read_bytes(), metadata))

@@ -1,4 +1,4 @@
-"""Runs an ArcadeDB server with its Bolt plugin on 127.0.0.1 until SIGTERM (``python -m retrieval.servers.arcadedb_main``).
+"""Runs ArcadeDB with its Bolt plugin on 127.0.0.1 until SIGTERM (`python -m retrieval.servers.arcadedb_main`).
 
 Started as a child process by ``retrieval.servers.local`` so the JVM never lives inside the API process. The working
 directory is the server's own folder because ArcadeDB writes ``./log`` there. When the Bolt listener is up and the

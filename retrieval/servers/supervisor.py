@@ -74,9 +74,8 @@ class ServerSpec:
 class ManagedServer:
     """One supervised child process. Use as a context manager or call ``start``/``stop``."""
 
-    def __init__(self, spec: ServerSpec, *, detached: bool = False) -> None:
+    def __init__(self, spec: ServerSpec) -> None:
         self.spec = spec
-        self.detached = detached
         self.log_path = spec.cwd / f"{spec.name}.log"
         self._process: subprocess.Popen[bytes] | None = None
 
@@ -96,7 +95,7 @@ class ManagedServer:
             raise unavailable(spec.name, f"port {spec.port} on {LOOPBACK} is already in use by another process")
         env = {**os.environ, **spec.env}
         with self.log_path.open("ab") as log:
-            self._process = subprocess.Popen(  # noqa: S603 - argv is built by this package, never from input
+            self._process = subprocess.Popen(  # argv is built by this package, never from input
                 spec.argv, cwd=spec.cwd, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                 env=env, start_new_session=True)
         deadline = time.monotonic() + spec.start_timeout_s

@@ -9,7 +9,7 @@ import importlib
 
 import typer
 
-COMMAND_MODULES: tuple[str, ...] = ("serve", "token", "chat", "settings_cmd", "audit", "db")
+COMMAND_MODULES: tuple[str, ...] = ("serve", "token", "chat", "settings_cmd", "audit", "db", "index", "graph", "stores")
 
 app = typer.Typer(
     name="nexus",

@@ -1,0 +1,86 @@
+"""Opens the retrieval stores from settings: a configured URI wins, else the embedded default.
+
+Embedded defaults: the vector store is Milvus Lite (``<data_dir>/milvus.db`` in-process, or the ``milvus-lite
+server`` started by ``nexus stores start``); the graph is the local ArcadeDB Bolt server and the content store the
+local nx-27017 server, found running (``nexus stores start``) or started for this process and stopped on ``close``.
+The composition root (``server.bootstrap``) and the CLI commands call ``open_stores`` once.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass, field
+from typing import Any
+
+from retrieval.servers.local import LocalStoreConfig, LocalStores
+
+
+@dataclass
+class RetrievalStores:
+    """The opened stores; each is None when not requested. ``close`` also stops servers this process started."""
+
+    local: LocalStores
+    vector: Any = None
+    graph: Any = None
+    content: Any = None
+    embedder: Any = None
+    _closers: list[Any] = field(default_factory=list)
+
+    def search(self) -> Any:
+        """A ``DocumentSearch`` over the vector store and embedder."""
+        from retrieval.search import DocumentSearch
+
+        return DocumentSearch(self.vector, self.embedder)
+
+    def close(self) -> None:
+        for store in (self.vector, self.graph, self.content):
+            if store is not None:
+                with contextlib.suppress(Exception):  # closing a client whose server died must not mask the cause
+                    store.close()
+        self.local.close()
+
+
+def open_stores(settings: Any, *, vector: bool = True, graph: bool = True, content: bool = True,
+                start_local: bool = True) -> RetrievalStores:
+    """Connects the requested stores (``settings`` is ``server.settings.Settings``).
+
+    Raises:
+        NexusError: STORE_UNAVAILABLE naming the store and URI when one cannot be reached or started.
+    """
+    cfg = LocalStoreConfig.from_settings(settings)
+    cfg.data_dir.mkdir(parents=True, exist_ok=True)
+    stores = RetrievalStores(local=LocalStores(cfg))
+    timeout = float(settings.store_timeout_s)
+    try:
+        if vector:
+            from retrieval.embedding import SentenceTransformerEmbedder
+            from retrieval.milvus_store import MilvusVectorStore
+
+            stores.embedder = SentenceTransformerEmbedder(settings.embedding_model_path, settings.embedding_device)
+            uri = settings.milvus_uri or stores.local.uri("milvus") or str(cfg.milvus_lite_path.resolve())
+            # all-MiniLM-L6-v2 is 384-d; asking the model would load torch just to open the store
+            dimension = 384 if settings.embedding_model_path is None else stores.embedder.dimension
+            stores.vector = MilvusVectorStore(uri, dimension, settings.milvus_collection, timeout_s=max(timeout, 10))
+        if graph:
+            from retrieval.graph.bolt_store import BoltGraphStore
+
+            uri = settings.graph_uri or stores.local.uri("graph", start=start_local)
+            if uri is None:
+                from retrieval.servers.supervisor import unavailable
+
+                raise unavailable("graph store", "no NEXUS_GRAPH_URI and no local server (run `nexus stores start`)")
+            stores.graph = BoltGraphStore(uri, settings.graph_user, settings.graph_password.get_secret_value(),
+                                          settings.graph_database, timeout_s=timeout)
+        if content:
+            from retrieval.content_store import MongoContentStore
+
+            uri = settings.mongo_uri or stores.local.uri("mongo", start=start_local)
+            if uri is None:
+                from retrieval.servers.supervisor import unavailable
+
+                raise unavailable("content store", "no NEXUS_MONGO_URI and no local server (run `nexus stores start`)")
+            stores.content = MongoContentStore(uri, timeout_s=timeout)
+    except BaseException:
+        stores.close()
+        raise
+    return stores
