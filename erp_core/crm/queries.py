@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any, Literal, Unpack
+from typing import Any, Literal
 
 from sqlalchemy import Select, and_, case, extract, func, select
 from sqlalchemy.orm import Session
@@ -26,7 +26,7 @@ from erp_core.identity import Actor
 from erp_core.money import fmt, from_minor
 from erp_core.tenancy import functional_currency
 
-AnySelect = Select[Unpack[tuple[Any, ...]]]
+AnySelect = Select[*tuple[Any, ...]]
 STALLED_AFTER_DAYS = 45
 NO_ACTIVITY_AFTER_DAYS = 30
 
