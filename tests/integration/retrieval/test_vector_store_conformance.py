@@ -1,0 +1,100 @@
+"""VectorStore conformance: one suite, run against Milvus Lite in-process and ``milvus-lite server`` over gRPC."""
+
+from __future__ import annotations
+
+import math
+import uuid
+from collections.abc import Iterator
+
+import pytest
+
+from erp_core.errors import ErrorCode, NexusError
+from retrieval.ports import AccessScope, Chunk, VectorStore
+
+DIM = 8
+
+
+def _vector(seed: int) -> list[float]:
+    raw = [math.sin(seed * (i + 1)) + 1.5 for i in range(DIM)]
+    norm = math.sqrt(sum(x * x for x in raw))
+    return [x / norm for x in raw]
+
+
+def _chunk(tenant: str, doc: str, index: int, text: str, acl: tuple[str, ...], seed: int,
+           doc_hash: str = "h1") -> Chunk:
+    return Chunk(chunk_id=f"{tenant}/{doc}#{index}", doc_id=doc, tenant=tenant, acl_groups=acl, title=doc.title(),
+                 section="Intro", page=1 + index, text=text, doc_hash=doc_hash, source="conformance",
+                 embedding=_vector(seed))
+
+
+@pytest.fixture(params=["lite-file", "lite-server"])
+def store(request: pytest.FixtureRequest, tmp_path) -> Iterator[VectorStore]:  # type: ignore[no-untyped-def]
+    from retrieval.milvus_store import MilvusVectorStore
+
+    if request.param == "lite-file":
+        uri = str(tmp_path / "milvus.db")
+    else:
+        uri = request.getfixturevalue("milvus_server").uri
+    collection = f"conf_{uuid.uuid4().hex[:8]}"
+    instance = MilvusVectorStore(uri, DIM, collection)
+    instance.upsert([
+        _chunk("acme", "travel", 0, "The hotel cap is 250 USD per night.", ("all",), 1),
+        _chunk("acme", "travel", 1, "Receipts are required above 25 USD.", ("all",), 2),
+        _chunk("acme", "salaries", 0, "Salary bands for hotel managers are confidential.", ("hr",), 3),
+        _chunk("globex", "travel", 0, "The hotel cap is 200 EUR per night.", ("all",), 1),
+    ])
+    yield instance
+    instance.drop()
+    instance.close()
+
+
+EVERYONE = AccessScope("acme", frozenset({"all"}))
+HR = AccessScope("acme", frozenset({"all", "hr"}))
+
+
+@pytest.mark.parametrize("mode", ["dense", "keyword", "hybrid"])
+def test_search_respects_tenant_and_acl(store: VectorStore, mode: str) -> None:
+    hits = store.search(EVERYONE, mode=mode, k=10, query="hotel cap", vector=_vector(1))  # type: ignore[arg-type]
+    assert hits, "the tenant's readable chunks must be found"
+    assert {h.chunk_id for h in hits} <= {"acme/travel#0", "acme/travel#1"}
+    assert hits[0].chunk_id == "acme/travel#0"
+    assert hits[0].title == "Travel" and hits[0].section == "Intro" and hits[0].page == 1
+
+    hr_hits = store.search(HR, mode=mode, k=10, query="hotel salary bands", vector=_vector(3))  # type: ignore[arg-type]
+    assert "acme/salaries#0" in {h.chunk_id for h in hr_hits}
+
+
+def test_hybrid_fuses_both_rankings(store: VectorStore) -> None:
+    # dense prefers chunk #1 (its own vector), keyword prefers chunk #0 ("hotel cap"): fusion returns both
+    hits = store.search(EVERYONE, mode="hybrid", k=2, query="hotel cap", vector=_vector(2))
+    assert {h.chunk_id for h in hits} == {"acme/travel#0", "acme/travel#1"}
+
+
+def test_upsert_replaces_and_stale_chunks_go(store: VectorStore) -> None:
+    store.upsert([_chunk("acme", "travel", 0, "New travel rules: the hotel cap is 300 USD.", ("all",), 1, "h2")])
+    assert store.delete_stale_chunks("acme", "travel", "h2") == 1
+    docs = {(d.tenant, d.doc_id): d.doc_hash for d in store.indexed_documents()}
+    assert docs[("acme", "travel")] == "h2"
+    hits = store.search(EVERYONE, mode="keyword", k=5, query="hotel cap")
+    assert [h.text for h in hits] == ["New travel rules: the hotel cap is 300 USD."]
+
+
+def test_delete_documents_and_count(store: VectorStore) -> None:
+    assert store.count() == 4
+    assert store.count("acme") == 3
+    store.delete_documents("acme", ["travel"])
+    assert store.count("acme") == 1
+    assert store.count("globex") == 1
+    assert {d.doc_id for d in store.indexed_documents("acme")} == {"salaries"}
+
+
+def test_scope_names_are_validated(store: VectorStore) -> None:
+    evil = AccessScope('acme" or tenant != "x', frozenset({"all"}))
+    with pytest.raises(NexusError) as err:
+        store.search(evil, mode="keyword", k=5, query="hotel")
+    assert err.value.code is ErrorCode.VALIDATION_FAILED
+
+
+def test_wrong_dimension_is_refused(store: VectorStore) -> None:
+    with pytest.raises(NexusError):
+        store.search(EVERYONE, mode="dense", k=5, query="x", vector=[0.1, 0.2])
