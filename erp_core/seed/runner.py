@@ -170,3 +170,12 @@ def seed_demo(db: Database, *, size: str = "small", seed: int = DEFAULT_SEED, as
         with db.unit_of_work() as session:
             summaries.append(seed_tenant(session, tenant, size, seed, as_of, report))
     return summaries
+
+
+def seed_if_empty(db: Database, *, size: str = "small", seed: int = DEFAULT_SEED, as_of: dt.date = DEFAULT_AS_OF,
+                  progress: Progress | None = None) -> list[SeedSummary]:
+    """What first-run setup calls: seed when no demo tenant exists yet, otherwise do nothing (returns [])."""
+    with db.read() as session:
+        if already_seeded(session):
+            return []
+    return seed_demo(db, size=size, seed=seed, as_of=as_of, progress=progress)

@@ -9,7 +9,8 @@ import importlib
 
 import typer
 
-COMMAND_MODULES: tuple[str, ...] = ("serve", "token", "chat", "settings_cmd", "audit", "db", "index", "graph", "stores")
+COMMAND_MODULES: tuple[str, ...] = ("serve", "token", "chat", "settings_cmd", "audit", "db", "index", "graph", "stores",
+                                     "seed")
 
 app = typer.Typer(
     name="nexus",
