@@ -195,20 +195,20 @@ def _quiet_amount(value: Decimal | None, currency: str) -> Decimal:
 
 def _functional_amount(lines: list[ValidLine], ctx: LedgerContext, day: dt.date, prefix: str,
                        issues: list[Issue]) -> Decimal:
-    total = Decimal(0)
-    fq = quantum(ctx.functional_currency)
+    """Total debits in the functional currency; each foreign currency's total is converted once (one rounding)."""
+    debits: dict[str, Decimal] = {}
+    first_line: dict[str, int] = {}
     for line in lines:
-        if not line.debit:
-            continue
-        if line.currency == ctx.functional_currency:
-            total += line.debit
-            continue
-        rate = ctx.fx_rate(line.currency, day)
+        debits[line.currency] = debits.get(line.currency, Decimal(0)) + line.debit
+        first_line.setdefault(line.currency, line.line_no - 1)
+    total = debits.pop(ctx.functional_currency, Decimal(0))
+    for currency, amount in sorted(debits.items()):
+        rate = ctx.fx_rate(currency, day)
         if rate is None:
-            issues.append(Issue("fx_rate_missing", f"no {line.currency} exchange rate on or before {day}",
-                                f"{prefix}lines[{line.line_no - 1}].currency"))
+            issues.append(Issue("fx_rate_missing", f"no {currency} exchange rate on or before {day}",
+                                f"{prefix}lines[{first_line[currency]}].currency"))
             continue
-        total += (line.debit * rate).quantize(fq, rounding=ROUND_HALF_EVEN)
+        total += (amount * rate).quantize(quantum(ctx.functional_currency), rounding=ROUND_HALF_EVEN)
     return total
 
 

@@ -64,7 +64,7 @@ def trial_balance(actor: Actor, session: Session, flt: ReportFilter, *, group_by
     per_currency: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for total in account_totals(session, actor.tenant, flt, group_by):
         net = total.debit_minor - total.credit_minor
-        if net == 0 and total.debit_minor == 0:
+        if net == 0:  # a trial balance lists accounts that carry a balance
             continue
         debit, credit = max(net, 0), max(-net, 0)
         per_currency[total.currency][0] += debit

@@ -22,12 +22,18 @@ from erp_core.ledger import CreateAccount, JournalLineIn, PeriodRef, PostJournal
 from erp_core.tenancy import ensure_tenant
 
 CHART = [
-    ("1000", "Assets", "asset", None, False), ("1010", "Cash - Operating", "asset", "1000", True),
-    ("1100", "Accounts Receivable", "asset", "1000", True), ("1500", "Equipment", "asset", "1000", True),
-    ("2000", "Liabilities", "liability", None, False), ("2010", "Accounts Payable", "liability", "2000", True),
-    ("3000", "Equity", "equity", None, False), ("3010", "Share Capital", "equity", "3000", True),
-    ("4000", "Revenue", "revenue", None, False), ("4010", "Product Revenue", "revenue", "4000", True),
-    ("6000", "Operating expenses", "expense", None, False), ("6100", "Rent Expense", "expense", "6000", True),
+    ("1000", "Assets", "asset", None, False),
+    ("1010", "Cash - Operating", "asset", "1000", True),
+    ("1100", "Accounts Receivable", "asset", "1000", True),
+    ("1500", "Equipment", "asset", "1000", True),
+    ("2000", "Liabilities", "liability", None, False),
+    ("2010", "Accounts Payable", "liability", "2000", True),
+    ("3000", "Equity", "equity", None, False),
+    ("3010", "Share Capital", "equity", "3000", True),
+    ("4000", "Revenue", "revenue", None, False),
+    ("4010", "Product Revenue", "revenue", "4000", True),
+    ("6000", "Operating expenses", "expense", None, False),
+    ("6100", "Rent Expense", "expense", "6000", True),
     ("6200", "Travel Expense", "expense", "6000", True),
 ]
 OPEN_MONTHS = [(2026, 9), (2026, 10)]
@@ -93,8 +99,11 @@ def setup_company(db: Database, tenant: str | None = None, currency: str = "USD"
         ensure_tenant(session, company.tenant, functional_currency=currency)
         install_default_policies(session, company.tenant)
         for code, name, kind, parent, postable in CHART:
-            ledger.create_account(CreateAccount(code=code, name=name, type=kind, parent_code=parent,
-                                                postable=postable), company.root, session)
+            ledger.create_account(
+                CreateAccount(code=code, name=name, type=kind, parent_code=parent, postable=postable),
+                company.root,
+                session,
+            )
         for year, month in OPEN_MONTHS:
             ledger.open_period(PeriodRef(year=year, month=month), company.alice, session)
     return company
@@ -105,9 +114,35 @@ def company(db: Database) -> Company:
     return setup_company(db)
 
 
-def entry(key: str, amount: str, *, debit: str = "6100", credit: str = "1010", day: dt.date = dt.date(2026, 10, 5),
-          currency: str = "USD", memo: str = "test entry") -> PostJournalEntry:
+def entry(
+    key: str,
+    amount: str,
+    *,
+    debit: str = "6100",
+    credit: str = "1010",
+    day: dt.date = dt.date(2026, 10, 5),
+    currency: str = "USD",
+    memo: str = "test entry",
+) -> PostJournalEntry:
     """A two-line entry moving ``amount`` from ``credit`` to ``debit``."""
-    return PostJournalEntry(date=day, memo=memo, idempotency_key=key, lines=[
-        JournalLineIn(account_code=debit, debit=amount, currency=currency),
-        JournalLineIn(account_code=credit, credit=amount, currency=currency)])
+    return PostJournalEntry(
+        date=day,
+        memo=memo,
+        idempotency_key=key,
+        lines=[
+            JournalLineIn(account_code=debit, debit=amount, currency=currency),
+            JournalLineIn(account_code=credit, credit=amount, currency=currency),
+        ],
+    )
+
+
+@pytest.fixture()
+def make_entry() -> Callable[..., PostJournalEntry]:
+    """The ``entry`` helper (test modules are not importable from each other under importlib mode)."""
+    return entry
+
+
+@pytest.fixture()
+def new_company() -> Callable[..., Company]:
+    """``setup_company(db, tenant=None, currency="USD")``: another fresh tenant."""
+    return setup_company

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from sqlalchemy import func, select
@@ -15,7 +17,9 @@ from erp_core.errors import ErrorCode, NexusError
 from erp_core.ledger import JournalLine, PeriodRef
 from erp_core.ledger.ports import EntryDraft
 from erp_core.outbox import OutboxEvent
-from tests.integration.erp_core.conftest import Company, entry
+
+if TYPE_CHECKING:
+    from conftest import Company
 
 
 def balance(company: Company, code: str) -> Decimal:
@@ -24,9 +28,11 @@ def balance(company: Company, code: str) -> Decimal:
         return Decimal(reports.account_balance(code, company.carol, session, flt)["balance"])
 
 
-def test_small_entry_posts_directly_with_lines_audit_and_outbox(company: Company) -> None:
+def test_small_entry_posts_directly_with_lines_audit_and_outbox(
+    company: Company, make_entry: Callable[..., Any]
+) -> None:
     with company.db.unit_of_work() as session:
-        result = ledger.submit_journal_entry(entry("rent-1", "4200.00"), company.alice, session)
+        result = ledger.submit_journal_entry(make_entry("rent-1", "4200.00"), company.alice, session)
     assert result.created and result.approval is None and result.entry.status == "posted"
     with company.db.read() as session:
         lines = session.scalars(select(JournalLine).where(JournalLine.entry_id == result.entry.id)).all()
@@ -39,9 +45,9 @@ def test_small_entry_posts_directly_with_lines_audit_and_outbox(company: Company
     assert balance(company, "6000") == Decimal("4200.00")  # header rolls up its children
 
 
-def test_large_entry_waits_for_controller_then_posts(company: Company) -> None:
+def test_large_entry_waits_for_controller_then_posts(company: Company, make_entry: Callable[..., Any]) -> None:
     with company.db.unit_of_work() as session:
-        result = ledger.submit_journal_entry(entry("big-1", "25000.00"), company.alice, session)
+        result = ledger.submit_journal_entry(make_entry("big-1", "25000.00"), company.alice, session)
         approval_id, digest = result.approval.id, result.entry.payload_hash  # type: ignore[union-attr]
     assert result.entry.status == "pending_approval"
     assert balance(company, "6100") == 0
@@ -57,9 +63,9 @@ def test_large_entry_waits_for_controller_then_posts(company: Company) -> None:
     assert balance(company, "6100") == Decimal("25000.00")
 
 
-def test_entries_over_100k_need_controller_and_cfo(company: Company) -> None:
+def test_entries_over_100k_need_controller_and_cfo(company: Company, make_entry: Callable[..., Any]) -> None:
     with company.db.unit_of_work() as session:
-        result = ledger.submit_journal_entry(entry("huge", "150000.00"), company.alice, session)
+        result = ledger.submit_journal_entry(make_entry("huge", "150000.00"), company.alice, session)
         approval_id, digest = result.approval.id, result.entry.payload_hash  # type: ignore[union-attr]
     with company.db.unit_of_work() as session:
         assert approvals.approve(approval_id, digest, company.carol, session).status == "pending"
@@ -81,10 +87,10 @@ class FixedScorer:
         return self.value, ["round amount"]
 
 
-def test_anomalous_small_entry_gets_a_controller_review(company: Company) -> None:
+def test_anomalous_small_entry_gets_a_controller_review(company: Company, make_entry: Callable[..., Any]) -> None:
     scorer = FixedScorer(0.93)
     with company.db.unit_of_work() as session:
-        result = ledger.submit_journal_entry(entry("odd", "900.00"), company.alice, session, scorer=scorer)
+        result = ledger.submit_journal_entry(make_entry("odd", "900.00"), company.alice, session, scorer=scorer)
         view = ledger.entry_view(result.entry, session)
     assert scorer.seen[0].functional_amount == Decimal("900.00")
     assert result.entry.status == "pending_approval"
@@ -92,26 +98,31 @@ def test_anomalous_small_entry_gets_a_controller_review(company: Company) -> Non
     with company.db.unit_of_work() as session:
         request = approvals.get_approval(result.approval.id, company.carol, session)  # type: ignore[union-attr]
         requirements = approvals.approval_view(request, session)["requirements"]
-    assert requirements == [{"role": "controller", "user_id": None, "count": 1, "approvals": 0,
-                             "rules": ["je-anomaly"]}]
+    assert requirements == [
+        {"role": "controller", "user_id": None, "count": 1, "approvals": 0, "rules": ["je-anomaly"]}
+    ]
 
 
-def test_replay_returns_the_same_entry_and_other_payload_conflicts(company: Company) -> None:
+def test_replay_returns_the_same_entry_and_other_payload_conflicts(
+    company: Company, make_entry: Callable[..., Any]
+) -> None:
     with company.db.unit_of_work() as session:
-        first = ledger.submit_journal_entry(entry("k", "10.00"), company.alice, session)
+        first = ledger.submit_journal_entry(make_entry("k", "10.00"), company.alice, session)
     with company.db.unit_of_work() as session:
-        again = ledger.submit_journal_entry(entry("k", "10"), company.alice, session)  # same amount, other spelling
+        again = ledger.submit_journal_entry(
+            make_entry("k", "10"), company.alice, session
+        )  # same amount, other spelling
     assert not again.created and again.entry.id == first.entry.id
     with pytest.raises(NexusError) as err, company.db.unit_of_work() as session:
-        ledger.submit_journal_entry(entry("k", "11.00"), company.alice, session)
+        ledger.submit_journal_entry(make_entry("k", "11.00"), company.alice, session)
     assert err.value.code is ErrorCode.IDEMPOTENCY_CONFLICT
     assert balance(company, "6100") == Decimal("10.00")
 
 
-def test_segregation_of_duties_and_stale_hash(company: Company) -> None:
+def test_segregation_of_duties_and_stale_hash(company: Company, make_entry: Callable[..., Any]) -> None:
     preparer = company.actor("pat", "accountant,controller")
     with company.db.unit_of_work() as session:
-        result = ledger.submit_journal_entry(entry("sod", "20000.00"), preparer, session)
+        result = ledger.submit_journal_entry(make_entry("sod", "20000.00"), preparer, session)
         approval_id, digest = result.approval.id, result.entry.payload_hash  # type: ignore[union-attr]
     with pytest.raises(NexusError) as err, company.db.unit_of_work() as session:
         approvals.approve(approval_id, digest, preparer, session)
@@ -134,9 +145,9 @@ def test_segregation_of_duties_and_stale_hash(company: Company) -> None:
     assert balance(company, "6100") == 0
 
 
-def test_rejection_closes_the_entry(company: Company) -> None:
+def test_rejection_closes_the_entry(company: Company, make_entry: Callable[..., Any]) -> None:
     with company.db.unit_of_work() as session:
-        result = ledger.submit_journal_entry(entry("rej", "50000.00"), company.alice, session)
+        result = ledger.submit_journal_entry(make_entry("rej", "50000.00"), company.alice, session)
     with company.db.unit_of_work() as session:
         approvals.reject(result.approval.id, "wrong account", company.carol, session)  # type: ignore[union-attr]
     with company.db.read() as session:
@@ -147,14 +158,18 @@ def test_rejection_closes_the_entry(company: Company) -> None:
     assert err.value.code is ErrorCode.INVALID_STATE
 
 
-def test_delegation_lets_a_delegate_approve_within_its_dates(company: Company) -> None:
+def test_delegation_lets_a_delegate_approve_within_its_dates(company: Company, make_entry: Callable[..., Any]) -> None:
     dave = company.actor("dave", "employee")
     today = dt.date.today()
     with company.db.unit_of_work() as session:
-        approvals.delegate_approvals(approvals.DelegateApprovals(
-            delegate_id=dave.user_id, role="controller", valid_from=today, valid_to=today + dt.timedelta(days=3)),
-            company.carol, session)
-        result = ledger.submit_journal_entry(entry("del", "12000.00"), company.alice, session)
+        approvals.delegate_approvals(
+            approvals.DelegateApprovals(
+                delegate_id=dave.user_id, role="controller", valid_from=today, valid_to=today + dt.timedelta(days=3)
+            ),
+            company.carol,
+            session,
+        )
+        result = ledger.submit_journal_entry(make_entry("del", "12000.00"), company.alice, session)
     with company.db.unit_of_work() as session:
         later = dt.datetime.now(dt.UTC) + dt.timedelta(days=5)
         assert approvals.list_pending_for(dave, session, now=later) == []  # delegation over
@@ -164,13 +179,20 @@ def test_delegation_lets_a_delegate_approve_within_its_dates(company: Company) -
     assert balance(company, "6100") == Decimal("12000.00")
 
 
-def test_expired_request_cannot_be_approved_and_expiry_rejects(company: Company) -> None:
+def test_expired_request_cannot_be_approved_and_expiry_rejects(
+    company: Company, make_entry: Callable[..., Any]
+) -> None:
     with company.db.unit_of_work() as session:
-        result = ledger.submit_journal_entry(entry("exp", "30000.00"), company.alice, session)
+        result = ledger.submit_journal_entry(make_entry("exp", "30000.00"), company.alice, session)
     later = dt.datetime.now(dt.UTC) + dt.timedelta(days=15)
     with pytest.raises(NexusError) as err, company.db.unit_of_work() as session:
-        approvals.approve(result.approval.id, result.entry.payload_hash, company.carol, session,  # type: ignore[union-attr]
-                          now=later)
+        approvals.approve(
+            result.approval.id,
+            result.entry.payload_hash,
+            company.carol,
+            session,  # type: ignore[union-attr]
+            now=later,
+        )
     assert err.value.code is ErrorCode.INVALID_STATE
     with company.db.unit_of_work() as session:
         assert approvals.expire_overdue(session, company.carol, now=later) == 1
@@ -178,23 +200,25 @@ def test_expired_request_cannot_be_approved_and_expiry_rejects(company: Company)
         assert ledger.get_journal_entry(result.entry.id, company.alice, session).status == "rejected"
 
 
-def test_reversal_restores_balances_and_is_linked(company: Company) -> None:
+def test_reversal_restores_balances_and_is_linked(company: Company, make_entry: Callable[..., Any]) -> None:
     with company.db.unit_of_work() as session:
-        original = ledger.submit_journal_entry(entry("orig", "700.00"), company.alice, session)
+        original = ledger.submit_journal_entry(make_entry("orig", "700.00"), company.alice, session)
     with company.db.unit_of_work() as session:
-        reversal = ledger.reverse_journal_entry(ledger.ReverseJournalEntry(
-            entry_id=original.entry.id, idempotency_key="orig-rev"), company.alice, session)
+        reversal = ledger.reverse_journal_entry(
+            ledger.ReverseJournalEntry(entry_id=original.entry.id, idempotency_key="orig-rev"), company.alice, session
+        )
     assert reversal.entry.status == "posted" and reversal.entry.reverses_id == original.entry.id
     assert balance(company, "6100") == 0 and balance(company, "1010") == 0
     with pytest.raises(NexusError) as err, company.db.unit_of_work() as session:
-        ledger.reverse_journal_entry(ledger.ReverseJournalEntry(entry_id=original.entry.id, idempotency_key="again"),
-                                     company.alice, session)
+        ledger.reverse_journal_entry(
+            ledger.ReverseJournalEntry(entry_id=original.entry.id, idempotency_key="again"), company.alice, session
+        )
     assert err.value.code is ErrorCode.CONFLICT
     with company.db.read() as session:
         assert ledger.entry_view(original.entry, session)["reversed_by"] == [reversal.entry.id]
 
 
-def test_closed_period_refuses_and_reopen_needs_controller(company: Company) -> None:
+def test_closed_period_refuses_and_reopen_needs_controller(company: Company, make_entry: Callable[..., Any]) -> None:
     september = PeriodRef(year=2026, month=9)
     with pytest.raises(NexusError) as err, company.db.unit_of_work() as session:
         ledger.close_period(september, company.alice, session)
@@ -202,39 +226,50 @@ def test_closed_period_refuses_and_reopen_needs_controller(company: Company) -> 
     with company.db.unit_of_work() as session:
         ledger.close_period(september, company.carol, session)
     with pytest.raises(NexusError) as err, company.db.unit_of_work() as session:
-        ledger.submit_journal_entry(entry("sep", "5.00", day=dt.date(2026, 9, 30)), company.alice, session)
+        ledger.submit_journal_entry(make_entry("sep", "5.00", day=dt.date(2026, 9, 30)), company.alice, session)
     assert err.value.code is ErrorCode.PERIOD_CLOSED
     with pytest.raises(NexusError) as err, company.db.unit_of_work() as session:
         ledger.reopen_period(september, company.frank, session)
     assert err.value.code is ErrorCode.FORBIDDEN
     with company.db.unit_of_work() as session:
         ledger.reopen_period(september, company.carol, session)
-        ledger.submit_journal_entry(entry("sep", "5.00", day=dt.date(2026, 9, 30)), company.alice, session)
+        ledger.submit_journal_entry(make_entry("sep", "5.00", day=dt.date(2026, 9, 30)), company.alice, session)
     with company.db.read() as session:
-        actions = [r.action for r in session.scalars(select(approvals.ApprovalRequest).where(
-            approvals.ApprovalRequest.tenant == company.tenant))]
+        actions = [
+            r.action
+            for r in session.scalars(
+                select(approvals.ApprovalRequest).where(approvals.ApprovalRequest.tenant == company.tenant)
+            )
+        ]
         assert actions == []
         from erp_core.audit import AuditRecord
-        period_actions = session.scalars(select(AuditRecord.action).where(
-            AuditRecord.tenant == company.tenant, AuditRecord.entity_type == "period",
-            AuditRecord.entity_id == "2026-09").order_by(AuditRecord.seq)).all()
+
+        period_actions = session.scalars(
+            select(AuditRecord.action)
+            .where(
+                AuditRecord.tenant == company.tenant,
+                AuditRecord.entity_type == "period",
+                AuditRecord.entity_id == "2026-09",
+            )
+            .order_by(AuditRecord.seq)
+        ).all()
     assert period_actions == ["period.opened", "period.closed", "period.reopened"]
 
 
-def test_period_with_pending_entries_cannot_close(company: Company) -> None:
+def test_period_with_pending_entries_cannot_close(company: Company, make_entry: Callable[..., Any]) -> None:
     with company.db.unit_of_work() as session:
-        ledger.submit_journal_entry(entry("pend", "40000.00"), company.alice, session)
+        ledger.submit_journal_entry(make_entry("pend", "40000.00"), company.alice, session)
     with pytest.raises(NexusError) as err, company.db.unit_of_work() as session:
         ledger.close_period(PeriodRef(year=2026, month=10), company.carol, session)
     assert err.value.code is ErrorCode.VALIDATION_FAILED and err.value.issues[0].code == "entry_pending"
 
 
-def test_other_tenants_ids_and_accounts_are_invisible(db: object, company: Company) -> None:
-    from tests.integration.erp_core.conftest import setup_company
-
-    other = setup_company(company.db)
+def test_other_tenants_ids_and_accounts_are_invisible(
+    company: Company, make_entry: Callable[..., Any], new_company: Callable[..., Any]
+) -> None:
+    other = new_company(company.db)
     with company.db.unit_of_work() as session:
-        mine = ledger.submit_journal_entry(entry("x", "60000.00"), company.alice, session)
+        mine = ledger.submit_journal_entry(make_entry("x", "60000.00"), company.alice, session)
     with pytest.raises(NexusError) as err, company.db.read() as session:
         ledger.get_journal_entry(mine.entry.id, other.alice, session)
     assert err.value.code is ErrorCode.NOT_FOUND
@@ -244,21 +279,23 @@ def test_other_tenants_ids_and_accounts_are_invisible(db: object, company: Compa
     with company.db.unit_of_work() as session:
         ledger.create_account(ledger.CreateAccount(code="9999", name="Theirs", type="expense"), other.root, session)
     with pytest.raises(NexusError) as err, company.db.unit_of_work() as session:
-        ledger.submit_journal_entry(entry("y", "1.00", debit="9999"), company.alice, session)
+        ledger.submit_journal_entry(make_entry("y", "1.00", debit="9999"), company.alice, session)
     assert [i.code for i in err.value.issues] == ["unknown_account"]
 
 
-def test_bulk_import_reports_every_issue_and_writes_nothing(company: Company) -> None:
+def test_bulk_import_reports_every_issue_and_writes_nothing(company: Company, make_entry: Callable[..., Any]) -> None:
     system = company.actor("seed", "system")
-    good = [entry(f"imp-{i}", f"{i + 1}.00") for i in range(20)]
-    bad = [*good, entry("imp-3", "1.00"), entry("imp-x", "1.001"), entry("imp-y", "5.00", debit="6000")]
+    good = [make_entry(f"imp-{i}", f"{i + 1}.00") for i in range(20)]
+    bad = [*good, make_entry("imp-3", "1.00"), make_entry("imp-x", "1.001"), make_entry("imp-y", "5.00", debit="6000")]
     with pytest.raises(NexusError) as err, company.db.unit_of_work() as session:
         ledger.post_imported_entries(bad, system, session)
     codes = sorted(issue.code for issue in err.value.issues)
     assert codes == ["account_not_postable", "duplicate_idempotency_key", "invalid_amount", "invalid_amount"]
     with company.db.read() as session:
-        assert session.scalar(select(func.count()).select_from(JournalLine).where(
-            JournalLine.tenant == company.tenant)) == 0
+        assert (
+            session.scalar(select(func.count()).select_from(JournalLine).where(JournalLine.tenant == company.tenant))
+            == 0
+        )
     with company.db.unit_of_work() as session:
         ids = ledger.post_imported_entries(good, system, session)
     assert len(ids) == 20 and balance(company, "6100") == Decimal(sum(range(1, 21)))
