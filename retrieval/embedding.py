@@ -67,7 +67,9 @@ class SentenceTransformerEmbedder:
 
     @property
     def dimension(self) -> int:
-        dim = self.model.get_sentence_embedding_dimension()
+        model = self.model
+        getter = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
+        dim = getter()
         if dim is None:  # only for models without a pooling layer, which this class does not support
             raise NexusError(ErrorCode.BACKEND_FAILED, f"model {self.model_path} reports no embedding dimension")
         return int(dim)

@@ -41,7 +41,8 @@ _QUERIES = [
         "MATCH (r:ApprovalRule {tenant: $tenant, document_type: $document_type})-[:REQUIRES]->(role:Role) "
         "WHERE r.min_minor <= $amount_minor AND (r.max_minor IS NULL OR $amount_minor < r.max_minor) "
         "OPTIONAL MATCH (e:Employee {tenant: $tenant})-[:HAS_ROLE]->(role) "
-        "RETURN r.key AS rule, r.description AS description, role.key AS role, e.key AS employee_key, "
+        "RETURN r.key AS rule, r.description AS description, coalesce(r.conditional, false) AS conditional, "
+        "role.key AS role, e.key AS employee_key, "
         "e.name AS employee ORDER BY rule, role, employee_key"),
     NamedQuery(
         "account_subtree", "An account and every account below it in the chart of accounts.", ("code",),

@@ -10,6 +10,7 @@ its text names it, and an account when it cites "account NNNN".
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -154,12 +155,16 @@ def approval_rules(session: Session, tenant: str) -> GraphPart:
 
     currency = functional_currency(session, tenant)
     part = GraphPart(labels={"ApprovalRule"}, rels={("REQUIRES", "ApprovalRule", "Role")})
-    for rule in session.scalars(select(ApprovalPolicy).where(ApprovalPolicy.tenant == tenant)):
+    active = select(ApprovalPolicy).where(ApprovalPolicy.tenant == tenant, ApprovalPolicy.active.is_(True))
+    for rule in session.scalars(active):
         part.nodes.append(GraphNode("ApprovalRule", rule.name, {
             "document_type": rule.document_type, "description": rule.description,
             "min_minor": to_minor(Decimal(rule.min_amount), currency) if rule.min_amount else 0,
             "max_minor": to_minor(Decimal(rule.max_amount), currency) if rule.max_amount else None,
-            "min_anomaly_score": rule.min_anomaly_score, "approver_count": rule.approver_count}))
+            "approver_count": rule.approver_count,
+            # applies only under a further condition (anomaly score, flags, account classes) the description states
+            "conditional": bool(rule.min_anomaly_score is not None or json.loads(rule.match_flags or "[]")
+                                or json.loads(rule.account_classes or "[]"))}))
         approver = rule.required_role or rule.approver_relation
         if approver and rule.approver_count > 0:
             part.edges.append(GraphEdge("REQUIRES", "ApprovalRule", rule.name, "Role", approver))

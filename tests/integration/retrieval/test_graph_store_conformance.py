@@ -34,11 +34,13 @@ EDGES = [
     E("MEMBER_OF", "Employee", "E3", "Department", "FIN"),
     E("HAS_ROLE", "Employee", "E2", "Role", "controller"), E("HAS_ROLE", "Employee", "E1", "Role", "cfo"),
     E("REQUIRES", "ApprovalRule", "je-controller", "Role", "controller"),
-    E("REQUIRES", "ApprovalRule", "je-cfo", "Role", "controller"), E("REQUIRES", "ApprovalRule", "je-cfo", "Role", "cfo"),
+    E("REQUIRES", "ApprovalRule", "je-cfo", "Role", "controller"),
+    E("REQUIRES", "ApprovalRule", "je-cfo", "Role", "cfo"),
     E("CHILD_OF", "Account", "6100", "Account", "6000"), E("CHILD_OF", "Account", "6200", "Account", "6000"),
     E("OWNED_BY", "Customer", "C-NW", "Employee", "E3"), E("OWNED_BY", "Opportunity", "OPP-1", "Employee", "E2"),
     E("FOR_CUSTOMER", "Opportunity", "OPP-1", "Customer", "C-NW"),
-    E("MENTIONS", "Document", "contract-nw", "Customer", "C-NW"), E("MENTIONS", "Document", "board-memo", "Customer", "C-NW"),
+    E("MENTIONS", "Document", "contract-nw", "Customer", "C-NW"),
+    E("MENTIONS", "Document", "board-memo", "Customer", "C-NW"),
 ]
 LABELS = sorted({n.label for n in NODES})
 RELS = sorted({(e.rel, e.from_label, e.to_label) for e in EDGES})

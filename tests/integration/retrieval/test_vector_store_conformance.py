@@ -31,10 +31,8 @@ def _chunk(tenant: str, doc: str, index: int, text: str, acl: tuple[str, ...], s
 def store(request: pytest.FixtureRequest, tmp_path) -> Iterator[VectorStore]:  # type: ignore[no-untyped-def]
     from retrieval.milvus_store import MilvusVectorStore
 
-    if request.param == "lite-file":
-        uri = str(tmp_path / "milvus.db")
-    else:
-        uri = request.getfixturevalue("milvus_server").uri
+    in_process = request.param == "lite-file"
+    uri = str(tmp_path / "milvus.db") if in_process else request.getfixturevalue("milvus_server").uri
     collection = f"conf_{uuid.uuid4().hex[:8]}"
     instance = MilvusVectorStore(uri, DIM, collection)
     instance.upsert([
