@@ -148,7 +148,8 @@ def budget_vs_actual(session: Session, actor: Actor, period: str, *, department:
             merged[(department, code)] = merged.get((department, code), 0) + amount
         budgets = merged
     actual_net = _actual_totals(session, actor.tenant, window, department, by_department)
-    accounts = dict(session.execute(select(Account.code, Account.name).where(Account.tenant == actor.tenant)).tuples())
+    accounts = dict(session.execute(select(Account.code, Account.name)
+                                    .where(Account.tenant == actor.tenant)).tuples().all())
     rows: list[VarianceRow] = []
     net_budget = net_actual = 0
     for key in sorted(set(budgets) | {k for k in actual_net if k[1][:1] in "4567"}, key=lambda k: (k[0] or "", k[1])):
@@ -192,7 +193,7 @@ def set_budgets(cmds: list[SetBudget], actor: Actor, session: Session) -> int:
     currency = functional_currency(session, actor.tenant)
     departments = {d.code for d in list_departments(session, actor.tenant)}
     accounts = dict(session.execute(select(Account.code, Account.postable).where(
-        Account.tenant == actor.tenant)).tuples())
+        Account.tenant == actor.tenant)).tuples().all())
     issues: list[Issue] = []
     rows: list[tuple[SetBudget, int]] = []
     for i, cmd in enumerate(cmds):

@@ -214,8 +214,8 @@ class LedgerGenerator:
                   party=vendor.code, number=number, due=day + dt.timedelta(days=45), amount=amount, account=account,
                   department=dept)
         paid = weekday(day + dt.timedelta(days=45 + self.rng.randint(-6, 4)))
-        if self.rng.random() < 0.04:
-            paid += dt.timedelta(days=self.rng.randint(40, 120))  # disputed bills: overdue payables
+        if self.rng.random() < 0.10:
+            paid += dt.timedelta(days=self.rng.randint(15, 120))  # disputed or cash-managed bills: overdue payables
         self._schedule(Doc("payment", paid, f"Payment bill {number}", f"payment:pay-{doc.doc_id}", amount=amount,
                            pays=doc))
         return doc
