@@ -34,7 +34,7 @@ def test_kpis_come_from_the_gl(seeded: Database) -> None:
         assert int(values["headcount"]) >= 140
         assert values["dso"] is not None and Decimal(values["dso"]) > 0
         ytd = kpi_report(session, CAROL, "2026-09", ytd=True)
-        assert Decimal(dict((k.key, k.value) for k in ytd.kpis)["revenue"]) > Decimal(values["revenue"]) * 6
+        assert Decimal({k.key: k.value for k in ytd.kpis}["revenue"]) > Decimal(values["revenue"]) * 6
         eng = kpi_report(session, CAROL, "2026-Q3", department="Engineering")
         eng_values = {k.key: k.value for k in eng.kpis}
         assert eng.department == "ENG" and eng_values["cash"] is None and Decimal(eng_values["opex"]) > 0
