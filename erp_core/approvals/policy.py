@@ -124,9 +124,16 @@ def requirements_for(rules: list[PolicyRule], doc: DocumentSnapshot) -> tuple[li
 
 
 def load_rules(session: Session, tenant: str, document_type: str) -> list[PolicyRule]:
+    """The tenant's active rules for a document type.
+
+    A tenant with no policy at all gets the demo policy: an unconfigured tenant must not post large entries unreviewed.
+    """
     stmt = select(ApprovalPolicy).where(ApprovalPolicy.tenant == tenant, ApprovalPolicy.document_type == document_type,
                                         ApprovalPolicy.active.is_(True)).order_by(ApprovalPolicy.id)
-    return [rule_of(row) for row in session.scalars(stmt)]
+    rules = [rule_of(row) for row in session.scalars(stmt)]
+    if not rules and session.scalar(select(ApprovalPolicy.id).where(ApprovalPolicy.tenant == tenant).limit(1)) is None:
+        return [rule for rule in default_policies(tenant) if rule.document_type == document_type]
+    return rules
 
 
 def replace_policies(session: Session, tenant: str, rules: list[PolicyRule]) -> None:

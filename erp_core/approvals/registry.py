@@ -78,7 +78,8 @@ def register_document_type(name: str, handler: DocumentHandler) -> None:
 
 
 # Built-in document types register on import; approving one must not depend on who imported what first.
-_BUILTIN_MODULES = {JOURNAL_ENTRY: "erp_core.ledger.handler"}
+_BUILTIN_MODULES = {JOURNAL_ENTRY: "erp_core.ledger.handler", LEAVE_REQUEST: "erp_core.hr",
+                    PURCHASE_ORDER: "erp_core.procurement", OPPORTUNITY_UPDATE: "erp_core.crm"}
 
 
 def handler_for(name: str) -> DocumentHandler:
