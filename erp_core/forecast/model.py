@@ -83,7 +83,10 @@ def _fit(values: Sequence[float], spec: Spec, horizon: int, level: float, season
     # A pandas series: ETS prediction results need an index to label the forecast rows.
     endog = pd.Series(np.asarray(values, dtype=float))
     model = ETSModel(endog, error="add", trend=spec.trend, damped_trend=spec.damped, seasonal=spec.seasonal,
-                     seasonal_periods=season if spec.seasonal else None, initialization_method="estimated")
+                     seasonal_periods=season if spec.seasonal else None,
+                     # Heuristic initial states (from the first two cycles) keep seasonal fits fast: estimating 12
+                     # seasonal starting values by likelihood is slow and overfits a two-year history.
+                     initialization_method="heuristic" if spec.seasonal else "estimated")
     with warnings.catch_warnings():
         # Convergence chatter on short series is expected; a failed fit is dropped below instead.
         warnings.simplefilter("ignore")
