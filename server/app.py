@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
+from server import interfaces
 from server.bootstrap import Container
 from server.errors import install_error_handlers
 from server.limits import MaxBodySizeMiddleware
@@ -37,13 +38,19 @@ def create_app(container: Container, *, load_model: bool = True) -> FastAPI:
         announce_auth(container)
         if load_model:
             container.models.start_loading()
+            router = container.extras.get("router")
+            if router is not None:
+                router.warm()  # embeds the tool catalogue in the background, before the first turn needs it
+        await interfaces.start(container)
         yield
+        await interfaces.stop(container)
         container.close()
 
     app = FastAPI(title="Nexus", version="0.1.0", lifespan=lifespan,
                   description="AI assistant for your ERP: streaming chat, OpenAI-compatible API, approvals.")
     app.state.container = container
     install_error_handlers(app)
+    interfaces.install(app, container)  # metrics, rate limits, tracing (inside the request-id middleware)
 
     app.add_middleware(RequestIdMiddleware)
     app.add_middleware(MaxBodySizeMiddleware, max_bytes=container.settings.max_body_bytes)

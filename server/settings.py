@@ -6,6 +6,7 @@ The README's settings table is generated from this class (``nexus settings --mar
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Literal
 
@@ -87,6 +88,46 @@ class Settings(BaseSettings):
     checkpoint_url: str | None = Field(
         None, description="LangGraph checkpointer DB; default: SQLite file in data_dir (postgresql://… for PG).")
     agent_max_steps: int = Field(6, description="Most model/tool steps in one turn.")
+    business_date: date | None = Field(
+        None, description="Pin the assistant's 'today' (YYYY-MM-DD) for demos and evals; default: the real date.")
+
+    # --- interfaces: auth extras, rate limits, observability, widget, Slack, notifications (issue 7)
+    jwt_leeway_s: int = Field(5, description="Clock skew (seconds) tolerated when checking exp/nbf/iat of tokens.")
+    role_permissions: dict[str, list[str]] = Field(
+        default_factory=lambda: {
+            "employee": ["chat", "feedback"], "accountant": ["chat", "feedback", "api"],
+            "controller": ["chat", "feedback", "api"], "cfo": ["chat", "feedback", "api"],
+            "sales_rep": ["chat", "feedback"], "sales_manager": ["chat", "feedback", "api"],
+            "hr": ["chat", "feedback"], "admin": ["*"]},
+        description="Role → permissions (JSON). Permissions: chat (widget, Slack, /v1/chat), api (OpenAI-compatible "
+                    "API), feedback; '*' grants all. Domain rules (who may post or approve) stay in erp_core.")
+    rate_limit_enabled: bool = Field(True, description="Throttle authenticated requests per user and per tenant.")
+    rate_limit_user: str = Field("120/minute", description="Per-user limit (limits-library notation, e.g. 10/second).")
+    rate_limit_tenant: str = Field("3000/minute", description="Per-tenant limit across all its users.")
+    otel_exporter: Literal["none", "console"] = Field(
+        "none", description="Where OpenTelemetry spans go; none keeps them in-process only (spans are still made).")
+    otel_service_name: str = Field("nexus", description="service.name resource attribute of spans.")
+    demo_users: dict[str, str] = Field(
+        default_factory=lambda: {"carol@acme": "controller,employee", "alice@acme": "accountant,employee",
+                                 "frank@acme": "cfo,employee", "eve@acme": "employee"},
+        description="Users the demo page at / may sign in as (user id → roles); only while the dev issuer is on.")
+    demo_default_user: str = Field("carol@acme", description="Who the demo page signs in as by default.")
+    slack_enabled: bool = Field(False, description="Mount the Slack bot at /slack/events (needs the secrets below).")
+    slack_bot_token: SecretStr | None = Field(None, description="Slack bot token (xoxb-…).")
+    slack_signing_secret: SecretStr | None = Field(None, description="Slack signing secret for request signatures.")
+    slack_app_token: SecretStr | None = Field(None, description="Slack app-level token (xapp-…) for Socket Mode.")
+    slack_socket_mode: bool = Field(False, description="Also connect over Socket Mode (no public URL needed).")
+    slack_api_url: str | None = Field(None, description="Slack Web API base URL override (tests, proxies).")
+    slack_team_id: str = Field("T0NEXUS", description="Slack workspace id the bot installs into.")
+    slack_bot_user_id: str = Field("U0NEXUSBOT", description="The bot's own Slack user id (its messages are ignored).")
+    slack_user_map: dict[str, str] = Field(
+        default_factory=dict, description="Slack user id → Nexus user id (JSON), e.g. {\"U024BE7LH\": "
+                                          "\"carol@acme\"}; roles come from the ERP directory.")
+    slack_update_interval_s: float = Field(
+        1.2, description="Least time between chat.update calls on one streaming reply (Slack allows ~1/s/channel).")
+    notifications_enabled: bool = Field(True, description="Run the approval-notification worker in the server.")
+    notify_poll_s: float = Field(2.0, description="How often the worker looks for new approvals and due jobs.")
+    notify_max_backoff_s: float = Field(600.0, description="Longest wait between retries of a failing notification.")
 
     def resolved_database_url(self) -> str:
         return self.database_url or f"sqlite:///{(self.data_dir / 'nexus.db').resolve()}"

@@ -28,6 +28,10 @@ class Authenticator:
         self._client_id = client_id
 
     @property
+    def verifiers(self) -> tuple[TokenVerifier, ...]:
+        return tuple(self._verifiers)
+
+    @property
     def issuers(self) -> list[str]:
         return [v.issuer for v in self._verifiers]
 

@@ -21,10 +21,11 @@ _REFRESH_MIN_INTERVAL_S = 60.0
 
 class OIDCVerifier:
     def __init__(self, server_url: str, realm: str, client_id: str, *, audience: str,
-                 client_secret: str | None = None, timeout_s: float = 5.0) -> None:
+                 client_secret: str | None = None, timeout_s: float = 5.0, leeway_s: int = 5) -> None:
         from keycloak import KeycloakOpenID  # lazy: pulls in requests/jwcrypto
 
         self.audience = audience
+        self.leeway_s = leeway_s
         self._client = KeycloakOpenID(server_url=server_url, realm_name=realm, client_id=client_id,
                                       client_secret_key=client_secret, timeout=int(max(timeout_s, 1)))
         self._lock = threading.Lock()
@@ -79,7 +80,7 @@ class OIDCVerifier:
         key = self._key_for(token)
         try:
             return jwt.decode(token, key, algorithms=["RS256", "RS384", "RS512", "ES256", "PS256"],
-                              audience=self.audience, issuer=self.issuer, leeway=5,
+                              audience=self.audience, issuer=self.issuer, leeway=self.leeway_s,
                               options={"require": ["exp", "iat", "iss"]})
         except jwt.PyJWTError as exc:
             raise invalid_token(exc) from None

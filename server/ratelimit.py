@@ -1,0 +1,99 @@
+"""Per-user and per-tenant rate limits with the ``limits`` library: in-memory by default, Redis when configured.
+
+The middleware authenticates the bearer token once (the Actor is cached on the request for ``current_actor``), then
+counts the request against the user's and the tenant's moving windows. Over either limit: 429 with ``Retry-After``.
+Requests without a valid token pass through untouched so the route itself answers 401 the usual way.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from limits import RateLimitItem, parse
+from limits.aio.strategies import MovingWindowRateLimiter
+from limits.storage import storage_from_string
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from erp_core.errors import ErrorCode, NexusError
+from erp_core.identity import Actor
+from server.errors import error_response
+
+if TYPE_CHECKING:
+    from server.bootstrap import Container
+
+log = logging.getLogger("nexus.ratelimit")
+
+# Liveness, metrics, static assets and Slack (which signs its requests instead of sending tokens) are not throttled.
+EXEMPT_PREFIXES = ("/healthz", "/readyz", "/metrics", "/widget", "/slack/", "/docs", "/openapi.json", "/demo/")
+
+
+@dataclass(frozen=True)
+class Verdict:
+    allowed: bool
+    retry_after_s: int = 0
+    scope: str = ""
+
+
+class RateLimits:
+    """Two moving windows per request: ``tenant:user`` and ``tenant``."""
+
+    def __init__(self, user_limit: str, tenant_limit: str, storage_url: str | None = None) -> None:
+        self.user_item: RateLimitItem = parse(user_limit)
+        self.tenant_item: RateLimitItem = parse(tenant_limit)
+        uri = f"async+{storage_url}" if storage_url else "async+memory://"
+        options: dict[str, Any] = {"implementation": "redispy"} if storage_url else {}
+        self.storage = storage_from_string(uri, **options)
+        self.limiter = MovingWindowRateLimiter(self.storage)
+
+    async def hit(self, actor: Actor) -> Verdict:
+        for item, keys, scope in ((self.user_item, ("user", actor.tenant, actor.user_id), "user"),
+                                  (self.tenant_item, ("tenant", actor.tenant), "tenant")):
+            if not await self.limiter.hit(item, *keys):
+                stats = await self.limiter.get_window_stats(item, *keys)
+                return Verdict(False, max(1, math.ceil(stats.reset_time - time.time())), scope)
+        return Verdict(True)
+
+    async def reset(self) -> None:
+        await self.storage.reset()  # type: ignore[misc]
+
+
+class RateLimitMiddleware:
+    def __init__(self, app: ASGIApp, container: Container) -> None:
+        self.app = app
+        self.container = container
+        settings = container.settings
+        self.limits = RateLimits(settings.rate_limit_user, settings.rate_limit_tenant, settings.redis_url) \
+            if settings.rate_limit_enabled else None
+        container.extras["rate_limits"] = self.limits
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self.limits is None or scope["type"] != "http" or scope["path"].startswith(EXEMPT_PREFIXES) \
+                or scope["path"] == "/":
+            await self.app(scope, receive, send)
+            return
+        authorization = dict(scope.get("headers") or []).get(b"authorization")
+        if not authorization:
+            await self.app(scope, receive, send)
+            return
+        try:
+            actor = self.container.authenticator.authenticate(authorization.decode("latin-1"))
+        except NexusError:
+            await self.app(scope, receive, send)  # the route answers 401 with the precise reason
+            return
+        scope.setdefault("state", {})["actor"] = actor
+        verdict = await self.limits.hit(actor)
+        if not verdict.allowed:
+            log.info("rate limited %s (%s limit), retry after %ss", actor.user_id, verdict.scope, verdict.retry_after_s)
+            metrics = self.container.extras.get("metrics")
+            if metrics is not None:
+                metrics.rate_limited.labels(scope=verdict.scope).inc()
+            err = NexusError(ErrorCode.RATE_LIMITED, f"too many requests ({verdict.scope} limit); retry in "
+                                                     f"{verdict.retry_after_s}s")
+            response = error_response(err, headers={"Retry-After": str(verdict.retry_after_s)})
+            await response(scope, receive, send)
+            return
+        await self.app(scope, receive, send)

@@ -1,0 +1,28 @@
+"""``POST /slack/events``: Slack's Events API, slash commands and interactivity (HTTP mode), handled by slack-bolt.
+
+Bolt checks the request signature (``X-Slack-Signature`` with the signing secret, ``X-Slack-Request-Timestamp``
+within five minutes) before any listener runs; a bad signature gets 401.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request, Response
+
+from erp_core.errors import ErrorCode, NexusError
+from server.deps import ContainerDep
+from server.slack.bot import slack_bot
+
+router = APIRouter(tags=["slack"])
+
+
+@router.post("/slack/events", include_in_schema=False)
+async def slack_events(request: Request, container: ContainerDep) -> Response:
+    from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
+
+    bot = slack_bot(container)
+    if bot is None:
+        raise NexusError(ErrorCode.NOT_FOUND, "the Slack integration is not enabled")
+    handler = container.extras.get("slack_handler")
+    if handler is None:
+        handler = container.extras["slack_handler"] = AsyncSlackRequestHandler(bot.app)
+    return await handler.handle(request)
