@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
+from typing import Any, cast
 
-from sqlalchemy import DateTime, String, select
+from sqlalchemy import DateTime, String, Table, event, insert, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from erp_core.db import Base
@@ -53,8 +54,12 @@ def ensure_tenant(session: Session, tenant_id: str, *, name: str | None = None,
 
 def functional_currency(session: Session, tenant_id: str) -> str:
     """The tenant's functional currency; tenants without a row (fresh installs, tests) use USD."""
-    currency = session.scalar(select(Tenant.functional_currency).where(Tenant.id == tenant_id))
-    return currency or DEFAULT_FUNCTIONAL_CURRENCY
+    cache = tx_cache(session)
+    key = f"functional_currency:{tenant_id}"
+    if key not in cache:
+        currency = session.scalar(select(Tenant.functional_currency).where(Tenant.id == tenant_id))
+        cache[key] = currency or DEFAULT_FUNCTIONAL_CURRENCY
+    return str(cache[key])
 
 
 def require_role(actor: Actor, roles: frozenset[str] | set[str], action: str) -> None:
@@ -62,3 +67,35 @@ def require_role(actor: Actor, roles: frozenset[str] | set[str], action: str) ->
     if not actor.has_role(*roles):
         wanted = ", ".join(sorted(roles))
         raise NexusError(ErrorCode.FORBIDDEN, f"{action} needs one of the roles: {wanted}")
+
+
+# Multi-row VALUES stays well below PostgreSQL's 65,535 bind parameters per statement.
+_MAX_BIND_PARAMS = 30_000
+
+
+def insert_rows(session: Session, model: type[Base], rows: list[dict[str, Any]]) -> None:
+    """Insert many rows in few round trips.
+
+    PostgreSQL gets multi-row ``INSERT … VALUES`` statements (psycopg's executemany would send one statement per
+    row); SQLite's executemany is already a tight loop in-process.
+    """
+    if not rows:
+        return
+    table = cast(Table, model.__table__)
+    if session.get_bind().dialect.name != "postgresql":
+        session.execute(insert(table), rows)
+        return
+    per_statement = max(1, _MAX_BIND_PARAMS // max(1, len(rows[0])))
+    for start in range(0, len(rows), per_statement):
+        session.execute(insert(table).values(rows[start:start + per_statement]))
+
+
+def tx_cache(session: Session) -> dict[str, Any]:
+    """A dict that lives as long as the session's current transaction (facts read under this transaction's locks)."""
+    cache: dict[str, Any] = session.info.setdefault("nexus_tx_cache", {})
+    return cache
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_tx_cache(session: Session, _transaction: Any) -> None:
+    session.info.pop("nexus_tx_cache", None)

@@ -58,7 +58,12 @@ def open_capacity(request: ApprovalRequest, decisions: list[ApprovalDecision], a
     done = approvals_so_far(decisions)
     could_any = False
     for requirement in requirements_of(request):
-        ways = [way for way in capacities(requirement, actor, delegations) if way != request.preparer_id]
+        if requirement.confirmation or actor.user_id == request.preparer_id:
+            # Only the preparer confirms, in person; the preparer fills nothing else.
+            is_preparer = actor.user_id == request.preparer_id
+            ways: list[str | None] = [None] if requirement.confirmation and is_preparer else []
+        else:
+            ways = [way for way in capacities(requirement, actor, delegations) if way != request.preparer_id]
         if not ways:
             continue
         could_any = True

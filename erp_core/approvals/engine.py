@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from erp_core.approvals.eligibility import active_delegations, fully_approved, open_capacity
+from erp_core.approvals.eligibility import active_delegations, fully_approved, open_capacity, requirements_of
 from erp_core.approvals.models import ApprovalDecision, ApprovalRequest, ApprovalStatus
 from erp_core.approvals.policy import Requirement, load_rules, requirements_for
 from erp_core.approvals.registry import handler_for
@@ -46,8 +46,11 @@ def _audit(session: Session, actor: Actor, action: str, request: ApprovalRequest
 
 
 def submit_for_approval(document_type: str, document_id: str, actor: Actor, session: Session, *,
-                        now: dt.datetime | None = None) -> SubmissionResult:
+                        now: dt.datetime | None = None, require_confirmation: bool = False) -> SubmissionResult:
     """Evaluate the tenant's policy for a document and open an approval request, or approve it at once.
+
+    ``require_confirmation`` (drafts the assistant wrote) adds the preparer's own confirmation to whatever the policy
+    asks, so such a document never takes effect without a person looking at it, even below every threshold.
 
     Raises:
         NexusError: NOT_FOUND (unknown document), CONFLICT (already has a pending request), VALIDATION_FAILED (a rule
@@ -56,6 +59,9 @@ def submit_for_approval(document_type: str, document_id: str, actor: Actor, sess
     handler = handler_for(document_type)
     snapshot = handler.load(session, actor.tenant, document_id)
     requirements, expiry_days = requirements_for(load_rules(session, actor.tenant, document_type), snapshot)
+    if require_confirmation:
+        requirements.append(Requirement(key="preparer_confirmation", count=1, user_id=snapshot.preparer_id,
+                                        rules=("assistant_draft",), confirmation=True))
     if not requirements:
         handler.on_approved(session, actor.tenant, document_id, actor, None)
         return SubmissionResult(None, [])
@@ -99,7 +105,7 @@ def _check_decidable(request: ApprovalRequest, actor: Actor, now: dt.datetime,
         raise NexusError(ErrorCode.INVALID_STATE, f"approval {request.id} is already {request.status}")
     if as_utc(request.expires_at) <= now:
         raise NexusError(ErrorCode.INVALID_STATE, f"approval {request.id} expired at {request.expires_at:%Y-%m-%d}")
-    if actor.user_id == request.preparer_id:
+    if actor.user_id == request.preparer_id and not any(r.confirmation for r in requirements_of(request)):
         raise NexusError(ErrorCode.SEGREGATION_OF_DUTIES,
                          "segregation of duties: the preparer cannot decide on their own document")
     if any(d.approver_id == actor.user_id for d in decisions):

@@ -61,6 +61,9 @@ class Requirement(BaseModel):
     role: str | None = None
     user_id: str | None = None
     rules: tuple[str, ...] = ()
+    # The preparer's own confirmation of a draft a machine wrote for them (the assistant). It is the only
+    # requirement the preparer may fill; every policy approver still has to be someone else.
+    confirmation: bool = False
 
     def describe(self) -> str:
         who = f"role {self.role}" if self.role else f"user {self.user_id}"

@@ -6,13 +6,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from erp_core.audit.hashing import canonical_json, sha256_hex
 from erp_core.audit.models import GENESIS_HASH, AuditChainHead, AuditRecord
 from erp_core.errors import Issue
-from erp_core.tenancy import utcnow
+from erp_core.tenancy import insert_rows, tx_cache, utcnow
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +34,11 @@ def record_hash(prev_hash: str, tenant: str, seq: int, occurred_at: str, actor_i
 
 
 def _locked_head(session: Session, tenant: str) -> AuditChainHead:
+    cache = tx_cache(session)
+    key = f"audit_head:{tenant}"
+    if key in cache:  # already locked by this transaction: the lock holds until commit
+        cached: AuditChainHead = cache[key]
+        return cached
     stmt = select(AuditChainHead).where(AuditChainHead.tenant == tenant).with_for_update()
     head = session.scalars(stmt).first()
     if head is None:
@@ -48,6 +53,7 @@ def _locked_head(session: Session, tenant: str) -> AuditChainHead:
 
             session.execute(sqlite_insert(AuditChainHead).values(values).on_conflict_do_nothing())
         head = session.scalars(stmt).one()
+    cache[key] = head
     return head
 
 
@@ -70,7 +76,7 @@ def append_many(session: Session, tenant: str, events: Iterable[AuditEvent]) -> 
                      "data": data, "prev_hash": prev, "hash": digest})
         prev = digest
     if rows:
-        session.execute(insert(AuditRecord), rows)
+        insert_rows(session, AuditRecord, rows)
         head.last_seq, head.last_hash = seq, prev
         session.flush()
     return [row["hash"] for row in rows]

@@ -7,10 +7,11 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from erp_core.audit import AuditEvent, append_many, canonical_json, payload_hash
+from erp_core.audit import AuditEvent, append_many, canonical_json
+from erp_core.audit.hashing import sha256_hex
 from erp_core.errors import Issue, validation_error
 from erp_core.identity import Actor
 from erp_core.ledger.commands import PostJournalEntry
@@ -18,10 +19,10 @@ from erp_core.ledger.context import load_context
 from erp_core.ledger.models import EntryStatus, JournalEntry, JournalLine
 from erp_core.ledger.posting import ENTRY_POSTED, line_rows, posted_event
 from erp_core.ledger.roles import IMPORTERS
-from erp_core.ledger.validation import ValidEntry, canonical_payload, validate_entry
+from erp_core.ledger.validation import ValidEntry, valid_payload, validate_entry
 from erp_core.money import to_minor
 from erp_core.outbox import OutboxEvent, event_row
-from erp_core.tenancy import new_id, require_role, utcnow
+from erp_core.tenancy import insert_rows, new_id, require_role, utcnow
 
 _KEY_CHUNK = 500
 
@@ -71,25 +72,26 @@ def post_imported_entries(commands: Sequence[PostJournalEntry], actor: Actor, se
     audits: list[AuditEvent] = []
     for cmd, valid in zip(commands, results, strict=True):
         assert valid is not None  # no issues means every entry validated
-        payload = canonical_payload(cmd)
-        digest = payload_hash(payload)
+        text = canonical_json(valid_payload(cmd, valid))
+        digest = sha256_hex(text)
         entry_id = new_id()
         row: dict[str, Any] = {"id": entry_id, "tenant": actor.tenant, "idempotency_key": cmd.idempotency_key,
                "entry_date": cmd.date, "memo": cmd.memo, "status": EntryStatus.POSTED.value,
-               "payload": canonical_json(payload), "payload_hash": digest,
+               "payload": text, "payload_hash": digest,
                "functional_amount_minor": to_minor(valid.functional_amount, currency), "source": source,
                "reverses_id": None, "anomaly_score": None, "anomaly_reasons": "[]", "approval_id": None,
                "created_by": actor.user_id, "created_at": moment, "posted_by": actor.user_id, "posted_at": moment,
                "rejected_reason": None}
         entries.append(row)
         lines.extend(line_rows(actor.tenant, entry_id, cmd.date, valid))
-        events.append(event_row(actor.tenant, ENTRY_POSTED, "journal_entry", entry_id, posted_event(row, valid)))
+        events.append(event_row(actor.tenant, ENTRY_POSTED, "journal_entry", entry_id,
+                                posted_event(entry_id, digest, None, text)))
         audits.append(AuditEvent(actor.user_id, "journal_entry.posted", "journal_entry", entry_id,
                                  {"payload_hash": digest, "approval_id": None, "status": "posted",
                                   "source": source}))
     if entries:
-        session.execute(insert(JournalEntry), entries)
-        session.execute(insert(JournalLine), lines)
-        session.execute(insert(OutboxEvent), events)
+        insert_rows(session, JournalEntry, entries)
+        insert_rows(session, JournalLine, lines)
+        insert_rows(session, OutboxEvent, events)
         append_many(session, actor.tenant, audits)
     return [row["id"] for row in entries]

@@ -18,7 +18,7 @@ from erp_core.ledger.models import Account, EntryStatus, JournalEntry
 from erp_core.ledger.posting import entry_error, move_entry, post_entry
 from erp_core.ledger.validation import ValidEntry, validate_entry
 from erp_core.money import fmt, from_minor
-from erp_core.tenancy import functional_currency, utcnow
+from erp_core.tenancy import functional_currency, tx_cache, utcnow
 
 
 def command_of(entry: JournalEntry) -> PostJournalEntry:
@@ -33,15 +33,26 @@ def command_of(entry: JournalEntry) -> PostJournalEntry:
 
 
 def _entry(session: Session, tenant: str, entry_id: str, *, lock: bool = False) -> JournalEntry:
-    stmt = select(JournalEntry).where(JournalEntry.id == entry_id, JournalEntry.tenant == tenant)
-    entry = session.scalars(stmt.with_for_update() if lock else stmt).first()
-    if entry is None:
+    entry: JournalEntry | None
+    if not lock or f"journal_entry:{entry_id}" in tx_cache(session):
+        # Unlocked reads and rows this very transaction inserted (hence holds) come from the identity map.
+        entry = session.get(JournalEntry, entry_id)
+    else:
+        stmt = select(JournalEntry).where(JournalEntry.id == entry_id).with_for_update()
+        entry = session.scalars(stmt).first()
+    if entry is None or entry.tenant != tenant:
         raise not_found("journal entry", entry_id)
     return entry
 
 
 def revalidate(session: Session, entry: JournalEntry) -> ValidEntry:
-    """Validate again against today's ledger: the period may have closed or an account been deactivated since."""
+    """Validate again against today's ledger: the period may have closed or an account been deactivated since.
+
+    An entry submitted in this same transaction was validated moments ago under the same locks; that result stands.
+    """
+    cached = tx_cache(session).get(f"journal_entry:{entry.id}")
+    if isinstance(cached, ValidEntry):
+        return cached
     cmd = command_of(entry)
     ctx = load_context(session, entry.tenant, [line.account_code for line in cmd.lines], [cmd.date])
     valid, issues = validate_entry(cmd, ctx)
@@ -54,8 +65,13 @@ class JournalEntryHandler:
     def load(self, session: Session, tenant: str, document_id: str) -> DocumentSnapshot:
         entry = _entry(session, tenant, document_id)
         payload = json.loads(entry.payload)
-        codes = {line["account_code"] for line in payload["lines"]}
-        classes = set(session.scalars(select(Account.type).where(Account.tenant == tenant, Account.code.in_(codes))))
+        cached = tx_cache(session).get(f"journal_entry:{entry.id}")
+        if isinstance(cached, ValidEntry):
+            classes = set(cached.account_types)
+        else:
+            codes = {line["account_code"] for line in payload["lines"]}
+            classes = set(session.scalars(select(Account.type).where(Account.tenant == tenant,
+                                                                     Account.code.in_(codes))))
         currency = functional_currency(session, tenant)
         amount = from_minor(entry.functional_amount_minor, currency)
         return DocumentSnapshot(

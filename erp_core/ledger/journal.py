@@ -22,7 +22,7 @@ from erp_core.ledger.posting import entry_error
 from erp_core.ledger.roles import PREPARERS, REPORT_READERS
 from erp_core.ledger.validation import ValidEntry, canonical_payload, validate_entry
 from erp_core.money import to_minor
-from erp_core.tenancy import as_utc, new_id, require_role, utcnow
+from erp_core.tenancy import as_utc, new_id, require_role, tx_cache, utcnow
 
 
 @dataclass(frozen=True)
@@ -54,13 +54,28 @@ def _draft(entry: JournalEntry, valid: ValidEntry, currency: str) -> EntryDraft:
                       valid.functional_amount, currency, as_utc(entry.created_at))
 
 
+def _insert_entry(session: Session, entry: JournalEntry) -> None:
+    if session.get_bind().dialect.name == "sqlite":
+        # BEGIN IMMEDIATE serialises SQLite writers: the key lookup above cannot be overtaken.
+        session.add(entry)
+        session.flush()
+        return
+    # On PostgreSQL a concurrent transaction may insert the same key first; a savepoint keeps ours usable.
+    with session.begin_nested():
+        session.add(entry)
+        session.flush()
+
+
 def submit_journal_entry(cmd: PostJournalEntry, actor: Actor, session: Session, *,
                          scorer: AnomalyScorer | None = None, now: dt.datetime | None = None,
-                         reverses_id: str | None = None, source: str = "api") -> SubmitResult:
+                         reverses_id: str | None = None, source: str = "api",
+                         require_human_approval: bool = False) -> SubmitResult:
     """Validate a proposed entry and hand it to the approval policy (roles: accountant, controller, cfo).
 
-    Posts at once when no rule asks for an approver; otherwise leaves it ``pending_approval``. A replay with the same
-    idempotency key and payload returns the first result; the same key with another payload is IDEMPOTENCY_CONFLICT.
+    Posts at once when no rule asks for an approver; otherwise leaves it ``pending_approval``.
+    ``require_human_approval`` (entries the assistant drafted) always waits: at least the preparer confirms it. A
+    replay with the same idempotency key and payload returns the first result; the same key with another payload is
+    IDEMPOTENCY_CONFLICT.
 
     Raises:
         NexusError: FORBIDDEN, VALIDATION_FAILED (every issue listed), PERIOD_CLOSED, IDEMPOTENCY_CONFLICT.
@@ -81,15 +96,15 @@ def submit_journal_entry(cmd: PostJournalEntry, actor: Actor, session: Session, 
                          functional_amount_minor=to_minor(valid.functional_amount, ctx.functional_currency),
                          created_at=now or utcnow(), anomaly_reasons="[]")
     try:
-        with session.begin_nested():
-            session.add(entry)
-            session.flush()
+        _insert_entry(session, entry)
     except IntegrityError:
         # Another transaction committed the same key between our lookup and insert (PostgreSQL): replay it.
         existing = _by_key(session, actor.tenant, cmd.idempotency_key)
         if existing is None:
             raise
         return _replay(session, existing, digest)
+    # Later steps of this transaction (policy, posting) reuse the validation instead of repeating it.
+    tx_cache(session)[f"journal_entry:{entry.id}"] = valid
     if scorer is not None:
         score, reasons = scorer.score(_draft(entry, valid, ctx.functional_currency), session)
         entry.anomaly_score = min(1.0, max(0.0, float(score)))
@@ -97,7 +112,8 @@ def submit_journal_entry(cmd: PostJournalEntry, actor: Actor, session: Session, 
     append(session, actor.tenant, AuditEvent(actor.user_id, "journal_entry.submitted", "journal_entry", entry.id,
                                              {"payload_hash": digest, "idempotency_key": cmd.idempotency_key,
                                               "anomaly_score": entry.anomaly_score}))
-    result = submit_for_approval(JOURNAL_ENTRY, entry.id, actor, session, now=now)
+    result = submit_for_approval(JOURNAL_ENTRY, entry.id, actor, session, now=now,
+                                 require_confirmation=require_human_approval)
     return SubmitResult(entry, True, result.approval)
 
 
@@ -112,7 +128,8 @@ def get_journal_entry(entry_id: str, actor: Actor, session: Session) -> JournalE
 
 
 def reverse_journal_entry(cmd: ReverseJournalEntry, actor: Actor, session: Session, *,
-                          scorer: AnomalyScorer | None = None, now: dt.datetime | None = None) -> SubmitResult:
+                          scorer: AnomalyScorer | None = None, now: dt.datetime | None = None,
+                          require_human_approval: bool = False) -> SubmitResult:
     """Propose the reversal of a posted entry: a new entry, linked by ``reverses_id``, with sides swapped.
 
     It follows the same approval policy as any entry. Refused while another reversal of the entry is pending or posted.
@@ -141,4 +158,4 @@ def reverse_journal_entry(cmd: ReverseJournalEntry, actor: Actor, session: Sessi
     if other is not None:
         raise NexusError(ErrorCode.CONFLICT, f"journal entry {original.id} already has reversal {other}")
     return submit_journal_entry(reversal, actor, session, scorer=scorer, now=now, reverses_id=original.id,
-                                source="reversal")
+                                source="reversal", require_human_approval=require_human_approval)

@@ -8,17 +8,18 @@ caller's transaction. Exactly-once is enforced three times: the status check und
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Any
 
-from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from erp_core.audit import AuditEvent, append_many
 from erp_core.errors import ErrorCode, Issue, NexusError, validation_error
 from erp_core.ledger.models import EntryStatus, JournalEntry, JournalLine
 from erp_core.ledger.validation import ValidEntry
-from erp_core.money import fmt, to_minor
+from erp_core.money import to_minor
 from erp_core.outbox import OutboxEvent, event_row
+from erp_core.tenancy import insert_rows
 
 ENTRY_POSTED = "gl.journal_entry.posted"
 
@@ -53,13 +54,13 @@ def line_rows(tenant: str, entry_id: str, entry_date: dt.date, valid: ValidEntry
              "project": line.dimensions.get("project")} for line in valid.lines]
 
 
-def posted_event(entry: JournalEntry | dict[str, Any], valid: ValidEntry) -> dict[str, Any]:
-    fields = entry if isinstance(entry, dict) else {name: getattr(entry, name) for name in
-                                                    ("id", "entry_date", "memo", "payload_hash", "reverses_id")}
-    return {"entry_id": fields["id"], "date": fields["entry_date"].isoformat(), "memo": fields["memo"],
-            "payload_hash": fields["payload_hash"], "reverses_id": fields["reverses_id"],
-            "lines": [{"account_code": line.account.code, "currency": line.currency, "debit": fmt(line.debit),
-                       "credit": fmt(line.credit)} for line in valid.lines]}
+def posted_event(entry_id: str, payload_hash: str, reverses_id: str | None, payload_text: str) -> str:
+    """The ``gl.journal_entry.posted`` event as JSON text: ids plus the entry's canonical payload (lines included).
+
+    Composed around the already serialised payload: the posting path serialises each document once.
+    """
+    head = json.dumps({"entry_id": entry_id, "payload_hash": payload_hash, "reverses_id": reverses_id})
+    return f'{head[:-1]}, "entry": {payload_text}}}'
 
 
 def post_entry(session: Session, entry: JournalEntry, valid: ValidEntry, actor_id: str,
@@ -67,9 +68,9 @@ def post_entry(session: Session, entry: JournalEntry, valid: ValidEntry, actor_i
     """Post a locked, freshly re-validated entry: lines + status + audit record + outbox event."""
     move_entry(entry, EntryStatus.POSTED)
     entry.posted_by, entry.posted_at = actor_id, now
-    session.execute(insert(JournalLine), line_rows(entry.tenant, entry.id, entry.entry_date, valid))
-    session.execute(insert(OutboxEvent), [event_row(entry.tenant, ENTRY_POSTED, "journal_entry", entry.id,
-                                                    posted_event(entry, valid))])
+    insert_rows(session, JournalLine, line_rows(entry.tenant, entry.id, entry.entry_date, valid))
+    event = posted_event(entry.id, entry.payload_hash, entry.reverses_id, entry.payload)
+    insert_rows(session, OutboxEvent, [event_row(entry.tenant, ENTRY_POSTED, "journal_entry", entry.id, event)])
     append_many(session, entry.tenant, [AuditEvent(actor_id, "journal_entry.posted", "journal_entry", entry.id,
                                                    {"payload_hash": entry.payload_hash, "approval_id": approval_id,
                                                     "status": entry.status})])

@@ -97,6 +97,21 @@ def canonical_payload(cmd: PostJournalEntry, reverses_id: str | None = None) -> 
     return payload
 
 
+def valid_payload(cmd: PostJournalEntry, valid: ValidEntry, reverses_id: str | None = None) -> dict[str, Any]:
+    """``canonical_payload`` of an already validated entry, built from its parsed lines (same result, less work)."""
+    payload: dict[str, Any] = {
+        "date": cmd.date.isoformat(),
+        "memo": cmd.memo,
+        "lines": [{"account_code": line.account.code, "currency": line.currency,
+                   "debit": fmt(line.debit) if line.debit else None,
+                   "credit": fmt(line.credit) if line.credit else None,
+                   "dimensions": line.dimensions} for line in valid.lines],
+    }
+    if reverses_id is not None:
+        payload["reverses"] = reverses_id
+    return payload
+
+
 def _check_header(cmd: PostJournalEntry, ctx: LedgerContext, prefix: str) -> list[Issue]:
     issues: list[Issue] = []
     if not cmd.memo.strip():
@@ -135,8 +150,8 @@ def _check_amount(value: Decimal | None, currency: str, where: str, issues: list
     return amount
 
 
-def _check_line(index: int, line: Any, ctx: LedgerContext, prefix: str,
-                issues: list[Issue]) -> ValidLine | None:
+def _check_line(index: int, line: Any, ctx: LedgerContext, prefix: str, issues: list[Issue],
+                sums: dict[str, list[Decimal]]) -> ValidLine | None:
     where = f"{prefix}lines[{index}]"
     before = len(issues)
     try:
@@ -148,6 +163,9 @@ def _check_line(index: int, line: Any, ctx: LedgerContext, prefix: str,
         issues.append(Issue("one_side_required", "give exactly one of debit or credit", where))
     debit = _check_amount(line.debit, line.currency, f"{where}.debit", issues)
     credit = _check_amount(line.credit, line.currency, f"{where}.credit", issues)
+    pair = sums.setdefault(line.currency, [Decimal(0), Decimal(0)])
+    pair[0] += debit
+    pair[1] += credit
     for key, value in (line.dimensions or {}).items():
         if key not in DIMENSION_KEYS:
             issues.append(Issue("unknown_dimension", f"unknown dimension {key!r}; use one of "
@@ -173,24 +191,11 @@ def _check_line(index: int, line: Any, ctx: LedgerContext, prefix: str,
     return ValidLine(index + 1, account, line.currency, debit, credit, _dimensions(line.dimensions))
 
 
-def _check_balance(cmd: PostJournalEntry, prefix: str, issues: list[Issue]) -> None:
-    totals: dict[str, list[Decimal]] = {}
-    for line in cmd.lines:
-        debit, credit = (_quiet_amount(line.debit, line.currency), _quiet_amount(line.credit, line.currency))
-        pair = totals.setdefault(line.currency, [Decimal(0), Decimal(0)])
-        pair[0] += debit
-        pair[1] += credit
-    for currency, (debits, credits) in sorted(totals.items()):
+def _check_balance(sums: dict[str, list[Decimal]], prefix: str, issues: list[Issue]) -> None:
+    for currency, (debits, credits) in sorted(sums.items()):
         if debits != credits:
             issues.append(Issue("unbalanced", f"{currency} debits {fmt(debits)} do not equal credits {fmt(credits)}",
                                 f"{prefix}lines"))
-
-
-def _quiet_amount(value: Decimal | None, currency: str) -> Decimal:
-    try:
-        return parse_amount(value, currency) if value is not None else Decimal(0)
-    except MoneyError:
-        return Decimal(0)
 
 
 def _functional_amount(lines: list[ValidLine], ctx: LedgerContext, day: dt.date, prefix: str,
@@ -216,8 +221,9 @@ def validate_entry(cmd: PostJournalEntry, ctx: LedgerContext, prefix: str = "") 
                                                                                        list[Issue]]:
     """Check every rule of a journal entry; returns the valid entry or all issues found."""
     issues = _check_header(cmd, ctx, prefix)
-    lines = [_check_line(i, line, ctx, prefix, issues) for i, line in enumerate(cmd.lines)]
-    _check_balance(cmd, prefix, issues)
+    sums: dict[str, list[Decimal]] = {}
+    lines = [_check_line(i, line, ctx, prefix, issues, sums) for i, line in enumerate(cmd.lines)]
+    _check_balance(sums, prefix, issues)
     if issues:
         return None, issues
     valid = [line for line in lines if line is not None]
