@@ -38,7 +38,7 @@ class InstrumentedTurns:
         span = self._telemetry.start_span("nexus.turn", **{"nexus.tenant": actor.tenant, "nexus.thread_id": thread_id,
                                                            "nexus.surface": where})
         try:
-            with self._telemetry.langchain_calls():
+            with self._telemetry.langchain_calls(parent=span):
                 async for event in self.inner.run(actor, message, thread_id):
                     if isinstance(event, Token) and first_token:
                         first_token = False

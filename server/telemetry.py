@@ -53,15 +53,20 @@ class Telemetry:
         return self.tracer.start_span(name, attributes=_clean(attributes))  # type: ignore[return-value]
 
     @contextmanager
-    def langchain_calls(self) -> Iterator[None]:
-        """Within this block, LangChain model and tool runs report spans to this Telemetry."""
+    def langchain_calls(self, parent: Span | None = None) -> Iterator[None]:
+        """Within this block, LangChain model and tool runs report spans to this Telemetry (children of ``parent``)."""
+        from opentelemetry import context, trace
+
         token = _turn_handler.set(self.model_handler)
+        attached = context.attach(trace.set_span_in_context(parent)) if parent is not None else None
         try:
             yield
         finally:
             try:
+                if attached is not None:
+                    context.detach(attached)
                 _turn_handler.reset(token)
-            except ValueError:  # an async generator finished in another context; the variable dies with it
+            except ValueError:  # an async generator finished in another context; the variables die with it
                 _turn_handler.set(None)
 
     def instrument_engine(self, engine: Engine) -> None:

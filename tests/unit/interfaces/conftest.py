@@ -1,0 +1,71 @@
+"""Fixtures for the interface-layer unit tests: the real app over a throw-away SQLite file, scripted turns."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from agent.backends.scripted import ScriptedChat
+from server.app import create_app
+from server.bootstrap import Container, build_container
+from server.settings import Settings
+
+
+def load_kit() -> ModuleType:
+    name = "nexus_interfaces_kit"
+    if name not in sys.modules:
+        path = Path(__file__).resolve().parents[2] / "support" / "interfaces_kit.py"
+        spec = importlib.util.spec_from_file_location(name, path)
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+    return sys.modules[name]
+
+
+@pytest.fixture(scope="session")
+def kit() -> ModuleType:
+    return load_kit()
+
+
+MakeApp = Callable[..., tuple[TestClient, Container]]
+
+
+@pytest.fixture()
+def make_app(tmp_path: Path) -> Iterator[MakeApp]:
+    """``make_app(turns=None, model=None, **settings)``: a TestClient over the real app (lifespan started)."""
+    clients: list[TestClient] = []
+
+    def make(turns: Any = None, model: Any = None, **overrides: Any) -> tuple[TestClient, Container]:
+        overrides.setdefault("notifications_enabled", False)
+        settings = Settings(data_dir=tmp_path / "data", _env_file=None, **overrides)  # type: ignore[call-arg]
+        container = build_container(settings, chat_model=model or ScriptedChat(["Hello there."], cycle=True))
+        if turns is not None:
+            container.turns = turns
+        client = TestClient(create_app(container, load_model=False))
+        client.__enter__()
+        clients.append(client)
+        return client, container
+
+    yield make
+    for client in clients:
+        client.__exit__(None, None, None)
+
+
+def auth(container: Container, user: str = "alice@acme", roles: tuple[str, ...] = ("accountant", "employee"),
+         tenant: str | None = None) -> dict[str, str]:
+    assert container.dev_issuer is not None
+    token = container.dev_issuer.issue(user, tenant or user.rsplit("@", 1)[-1], roles)
+    return {"Authorization": f"Bearer {token}"}
+
+
+@pytest.fixture()
+def bearer() -> Callable[..., dict[str, str]]:
+    return auth
