@@ -67,14 +67,26 @@ class LedgerProfile:
     pairs: Counter[tuple[str, str]] = field(default_factory=Counter)
     recent: deque[RecentEntry] = field(default_factory=lambda: deque(maxlen=5000))
     watermark: int = 0  # highest gl_journal_lines.id folded in (database-backed profiles)
+    first_date: dt.date | None = None
 
-    def add(self, entry: EntryFeatures) -> None:
+    def add(self, entry: EntryFeatures, *, trusted: bool = True) -> None:
+        """Fold an entry in. Untrusted entries (e.g. confirmed anomalies) are remembered for duplicate checks but do
+        not shape what "normal" looks like. Posted history is trusted by default: holding back everything the scorer
+        flags would make a false positive permanent (it would never learn the entry is routine)."""
         self.entries += 1
-        for code, minor in entry.line_amounts:
-            self.accounts.setdefault(code, AccountStats()).add(minor)
-        self.pairs.update(entry.account_pairs())
+        if self.first_date is None or entry.entry_date < self.first_date:
+            self.first_date = entry.entry_date
+        if trusted:
+            for key, minor in entry.line_amounts:
+                self.accounts.setdefault(key, AccountStats()).add(minor)
+                # the same account also by kind of entry: a monthly accrual and small bills share an account
+                self.accounts.setdefault(f"{key}|{entry.signature}", AccountStats()).add(minor)
+            self.pairs.update(entry.account_pairs())
         self.recent.append(RecentEntry(entry.entry_id, entry.entry_date, entry.signature, entry.amount_minor,
                                        memo_words(entry.memo)))
+
+    def history_days(self, day: dt.date) -> int:
+        return 0 if self.first_date is None else (day - self.first_date).days
 
     def stats(self, key: str) -> AccountStats | None:
         """Statistics of one account side ("6100/D") or, given a bare code, of its busier side."""

@@ -30,12 +30,13 @@ DEFAULT_TIMEZONES: Mapping[str, str] = {"acme": "America/Los_Angeles", "globex":
 
 
 def posted_entries(session: Session, tenant: str, after_line_id: int = 0,
-                   batch: int = 20_000) -> Iterator[tuple[int, EntryFeatures]]:
-    """Posted entries of ``tenant`` in posting order, as (last line id, features), from line ids after the mark."""
+                   batch: int = 20_000) -> Iterator[tuple[int, EntryFeatures, float | None]]:
+    """Posted entries of ``tenant`` in posting order, as (last line id, features, stored anomaly score), from line
+    ids after the mark."""
     codes = dict(session.execute(select(Account.id, Account.code).where(Account.tenant == tenant)).tuples().all())
     stmt = (select(JournalLine.id, JournalLine.entry_id, JournalLine.account_id, JournalLine.debit_minor,
                    JournalLine.credit_minor, JournalLine.department, JournalEntry.entry_date, JournalEntry.memo,
-                   JournalEntry.functional_amount_minor, JournalEntry.created_at)
+                   JournalEntry.functional_amount_minor, JournalEntry.created_at, JournalEntry.anomaly_score)
             .join(JournalEntry, JournalEntry.id == JournalLine.entry_id)
             .where(JournalLine.tenant == tenant, JournalLine.id > after_line_id,
                    JournalEntry.status == EntryStatus.POSTED.value)
@@ -54,11 +55,11 @@ def posted_entries(session: Session, tenant: str, after_line_id: int = 0,
 
     for row in session.execute(stmt.execution_options(yield_per=batch)).tuples():
         if current and current[0][1] != row[1]:
-            yield current[-1][0], build(current)
+            yield current[-1][0], build(current), current[0][10]
             current = []
         current.append(tuple(row))
     if current:
-        yield current[-1][0], build(current)
+        yield current[-1][0], build(current), current[0][10]
 
 
 @dataclass
@@ -99,7 +100,8 @@ class LedgerAnomalyScorer:
         state = self._state(tenant)
         with state.lock:
             profile = state.profile
-            for last_line, features in posted_entries(session, tenant, profile.watermark):
+            for last_line, features, stored in posted_entries(session, tenant, profile.watermark):
+                del stored  # every posted entry is history, flagged or not (see LedgerProfile.add)
                 profile.add(features)
                 if self.feed_search:
                     self.search.add(tenant, [features])
@@ -135,7 +137,7 @@ def replay_ledger(session: Session, tenant: str, *, timezones: Mapping[str, str]
     tz: dt.tzinfo = ZoneInfo(name) if name else dt.UTC
     digits = minor_units(functional_currency(session, tenant))
     results = []
-    for _last_line, features in posted_entries(session, tenant):
+    for _last_line, features, _stored in posted_entries(session, tenant):
         score, signals = score_features(profile, search, tenant, features, tz=tz, digits=digits)
         results.append(ReplayedScore(features.entry_id, features.entry_date, score, [s.reason for s in signals]))
         profile.add(features)

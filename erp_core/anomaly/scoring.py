@@ -16,6 +16,9 @@ from erp_core.anomaly.profile import LedgerProfile
 from erp_core.anomaly.similarity import SimilarEntrySearch
 
 MIN_ACCOUNT_LINES = 12
+MIN_KIND_LINES = 3
+#: the history-based checks wait for three months of ledger: a new ledger's first postings are all "new"
+WARMUP_DAYS = 90
 MIN_HISTORY_ENTRIES = 200
 Z_THRESHOLD = 3.5
 MAD_FLOOR = 0.02  # log10 units (~5%): accounts with fixed amounts (rent) still need a real jump to look unusual
@@ -42,6 +45,12 @@ def amount_signal(profile: LedgerProfile, entry: EntryFeatures, digits: int) -> 
             continue
         median, mad = stats.median_mad()
         z = 0.6745 * (log_amount(minor) - median) / max(mad, MAD_FLOOR)
+        kind = profile.stats(f"{code}|{entry.signature}")
+        if kind is not None and kind.lines >= MIN_KIND_LINES:
+            kind_median, kind_mad = kind.median_mad()
+            kind_z = 0.6745 * (log_amount(minor) - kind_median) / max(kind_mad, MAD_FLOOR)
+            if kind_z < z:  # usual for this kind of entry (e.g. the monthly accrual): judge it against its kind
+                z, median = kind_z, kind_median
         if z >= Z_THRESHOLD and (worst is None or z > worst[0]):
             worst = (z, code, minor, median)
     if worst is None:
@@ -136,9 +145,10 @@ def combine(signals: list[Signal]) -> float:
 def score_features(profile: LedgerProfile, search: SimilarEntrySearch | None, tenant: str, entry: EntryFeatures,
                    *, tz: dt.tzinfo = dt.UTC, digits: int = 2) -> tuple[float, list[Signal]]:
     """Score ``entry`` against ``profile`` (which must not contain it yet)."""
-    found = [amount_signal(profile, entry, digits), combination_signal(profile, entry),
-             round_signal(profile, entry, digits), duplicate_signal(profile, entry),
-             novelty_signal(search, tenant, entry)]
+    found = [duplicate_signal(profile, entry)]
+    if profile.history_days(entry.entry_date) >= WARMUP_DAYS:
+        found += [amount_signal(profile, entry, digits), combination_signal(profile, entry),
+                  round_signal(profile, entry, digits), novelty_signal(search, tenant, entry)]
     signals = [s for s in found if s is not None] + timing_signals(entry, tz)
     signals.sort(key=lambda s: s.strength, reverse=True)
     return combine(signals), signals

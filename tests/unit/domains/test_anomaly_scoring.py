@@ -68,7 +68,7 @@ def test_cold_start_stays_quiet() -> None:
     profile = LedgerProfile()
     first = entry(1, "6600", "2010", 5_000_000, START, "Opening")
     score, signals = score_features(profile, HashedFeatureSearch(), "t", first)
-    assert [s.name for s in signals] == ["round_amount"] and score < 0.5
+    assert signals == [] and score == 0.0  # history checks wait for three months of ledger
 
 
 def test_inverted_index_matches_brute_force() -> None:
