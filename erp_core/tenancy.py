@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any, cast
 
 from sqlalchemy import DateTime, String, Table, event, insert, select
@@ -69,25 +69,52 @@ def require_role(actor: Actor, roles: frozenset[str] | set[str], action: str) ->
         raise NexusError(ErrorCode.FORBIDDEN, f"{action} needs one of the roles: {wanted}")
 
 
-# Multi-row VALUES stays well below PostgreSQL's 65,535 bind parameters per statement.
-_MAX_BIND_PARAMS = 30_000
-
-
 def insert_rows(session: Session, model: type[Base], rows: list[dict[str, Any]]) -> None:
-    """Insert many rows in few round trips.
+    """Insert many rows in the session's transaction, in as few round trips as the database allows.
 
-    PostgreSQL gets multi-row ``INSERT … VALUES`` statements (psycopg's executemany would send one statement per
-    row); SQLite's executemany is already a tight loop in-process.
+    PostgreSQL gets ``COPY … FROM STDIN`` (psycopg's executemany sends a statement per row, and multi-row VALUES
+    statements are expensive to compile); SQLite's executemany is already a tight in-process loop.
     """
     if not rows:
         return
     table = cast(Table, model.__table__)
-    if session.get_bind().dialect.name != "postgresql":
+    columns = list(rows[0])
+    dialect = session.get_bind().dialect.name
+    if dialect == "sqlite":
+        _sqlite_executemany(session, table, columns, rows)
+        return
+    if dialect != "postgresql":
         session.execute(insert(table), rows)
         return
-    per_statement = max(1, _MAX_BIND_PARAMS // max(1, len(rows[0])))
-    for start in range(0, len(rows), per_statement):
-        session.execute(insert(table).values(rows[start:start + per_statement]))
+    cursor = session.connection().connection.driver_connection.cursor()  # type: ignore[union-attr]
+    names = ", ".join(f'"{name}"' for name in columns)
+    with cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
+        for row in rows:
+            copy.write_row([row[name] for name in columns])
+
+
+def _sqlite_value(value: Any) -> Any:
+    # The exact text SQLAlchemy's SQLite DATE/DATETIME types write and parse back (UTC moments stored naive).
+    if isinstance(value, datetime):
+        if value.tzinfo is not None:
+            value = value.astimezone(UTC).replace(tzinfo=None)
+        return value.strftime("%Y-%m-%d %H:%M:%S.%f")
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def _sqlite_executemany(session: Session, table: Table, columns: list[str], rows: list[dict[str, Any]]) -> None:
+    """The driver's executemany with plain tuples: SQLAlchemy's per-row parameter processing costs more than the
+    insert itself at import volumes."""
+    names = ", ".join(f'"{name}"' for name in columns)
+    marks = ", ".join("?" for _ in columns)
+    cursor = session.connection().connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.executemany(f'INSERT INTO "{table.name}" ({names}) VALUES ({marks})',
+                           [tuple(_sqlite_value(row[name]) for name in columns) for row in rows])
+    finally:
+        cursor.close()
 
 
 def tx_cache(session: Session) -> dict[str, Any]:
@@ -97,5 +124,7 @@ def tx_cache(session: Session) -> dict[str, Any]:
 
 
 @event.listens_for(Session, "after_transaction_end")
-def _forget_tx_cache(session: Session, _transaction: Any) -> None:
-    session.info.pop("nexus_tx_cache", None)
+def _forget_tx_cache(session: Session, transaction: Any) -> None:
+    # Flushes and savepoints end inner transactions; only the outermost one ends what the cache describes.
+    if transaction.parent is None:
+        session.info.pop("nexus_tx_cache", None)
