@@ -26,6 +26,9 @@ class OIDCVerifier:
 
         self.audience = audience
         self.leeway_s = leeway_s
+        # Keycloak's issuer by convention: used to route tokens while the provider cannot be reached (the token is
+        # then refused with 503 at key lookup, rather than the server failing to start).
+        self.expected_issuer = f"{server_url.rstrip('/')}/realms/{realm}"
         self._client = KeycloakOpenID(server_url=server_url, realm_name=realm, client_id=client_id,
                                       client_secret_key=client_secret, timeout=int(max(timeout_s, 1)))
         self._lock = threading.Lock()
@@ -41,7 +44,10 @@ class OIDCVerifier:
     @property
     def issuer(self) -> str:
         if self._issuer is None:
-            self._refresh(force=True)
+            try:
+                self._refresh(force=True)
+            except NexusError:
+                return self.expected_issuer
         assert self._issuer is not None
         return self._issuer
 

@@ -244,3 +244,12 @@ def read_sse(lines: Any) -> list[tuple[str, dict[str, Any]]]:
             events.append((name, json.loads(line[5:].strip())))
             name = "message"
     return events
+
+
+def next_events(lines: Any, count: int = 1) -> list[tuple[str, dict[str, Any]]]:
+    """Read SSE lines from an iterator until ``count`` events (with data) have arrived."""
+    taken: list[str] = []
+    while sum(1 for line in taken if line.startswith("data:")) < count:
+        raw = next(lines)
+        taken.append(raw.decode() if isinstance(raw, bytes) else raw)
+    return read_sse(taken)
