@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from erp_core.ledger.commands import JournalLineIn, PostJournalEntry
@@ -69,6 +69,7 @@ def totals(cmd: PostJournalEntry) -> dict[str, tuple[Decimal, Decimal]]:
     return out
 
 
+@settings(deadline=None)  # no wall-clock limits: CI machines are shared and busy
 @given(balanced_entries())
 def test_generated_balanced_entries_are_accepted(cmd: PostJournalEntry) -> None:
     valid, issues = validate_entry(cmd, CTX)
@@ -79,6 +80,7 @@ def test_generated_balanced_entries_are_accepted(cmd: PostJournalEntry) -> None:
     assert valid.functional_amount == usd_debits + (eur_debits * Decimal("1.1")).quantize(Decimal("0.01"))
 
 
+@settings(deadline=None)  # no wall-clock limits: CI machines are shared and busy
 @given(st.lists(st.tuples(st.sampled_from(USD_CODES), st.booleans(), cents), min_size=0, max_size=6))
 def test_whatever_is_accepted_balances(raw: list[tuple[str, bool, int]]) -> None:
     cmd = PostJournalEntry(
@@ -141,6 +143,7 @@ def mutate(cmd: PostJournalEntry, how: str, index: int) -> PostJournalEntry:
     return cmd.model_copy(update={"lines": lines})
 
 
+@settings(deadline=None)  # no wall-clock limits: CI machines are shared and busy
 @given(balanced_entries(), st.sampled_from(MUTATIONS), st.integers(min_value=0, max_value=50))
 def test_every_mutation_of_a_valid_entry_is_refused(cmd: PostJournalEntry, how: str, index: int) -> None:
     valid, issues = validate_entry(mutate(cmd, how, index), CTX)
