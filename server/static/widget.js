@@ -358,8 +358,8 @@
         bar.appendChild(el("span", { className: "thanks", text: response.ok ? " Thanks for the feedback." : " Could not save feedback." }));
       };
     }
-    bar.appendChild(el("button", { className: "up", type: "button", title: "Helpful", "aria-label": "Thumbs up", text: "👍", onclick: rate("up") }));
-    bar.appendChild(el("button", { className: "down", type: "button", title: "Not helpful", "aria-label": "Thumbs down", text: "👎", onclick: rate("down") }));
+    bar.appendChild(el("button", { className: "up", type: "button", title: "Helpful", "aria-label": "Thumbs up", text: "▲ Helpful", onclick: rate("up") }));
+    bar.appendChild(el("button", { className: "down", type: "button", title: "Not helpful", "aria-label": "Thumbs down", text: "▼ Not helpful", onclick: rate("down") }));
     return bar;
   };
 

@@ -1,0 +1,104 @@
+"""The chat widget in headless Chromium against a real server: streamed answers with tool activity, a rendered
+table and citations; the approval card approves a real pending journal entry; feedback; the approvals badge.
+
+Screenshots are kept in test-artifacts/widget/."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from agent.backends.scripted import ScriptedChat
+from agent.events import Citation, Done, Token, ToolCall, ToolResult
+from erp_core.ledger.models import JournalEntry
+from server.app import create_app
+from server.bootstrap import build_container
+from server.feedback import Feedback
+from server.settings import Settings
+
+ANSWER = ("**Rent** for October:\n\n| Account | Amount |\n|---|---|\n| 6100 Rent Expense | 42,000.00 USD |\n\n"
+          "Model text cannot inject markup: <img src=x onerror=alert(1)>")
+
+
+@pytest.fixture()
+def server(kit: Any, tmp_path: Path) -> Any:
+    settings = Settings(_env_file=None, data_dir=tmp_path / "data", notify_poll_s=0.3)  # type: ignore[call-arg]
+    container = build_container(settings, chat_model=ScriptedChat(["unused"], cycle=True))
+    kit.setup_company(container.db, "acme")
+    created: list[dict[str, Any]] = []
+
+    def script(actor: Any, message: str, thread_id: str) -> list[Any]:
+        if "propose" in message.lower():
+            view = kit.submit_entry(container.db, "acme", memo=f"Office rent October {uuid.uuid4().hex[:6]}")
+            created.append(view)
+            return [Token(text="I drafted the entry; it needs a controller's approval."), kit.approval_event(view),
+                    Done(thread_id=thread_id)]
+        return [ToolCall(id="t1", tool="account_balance", args={"code": "6100"}),
+                ToolResult(id="t1", ok=True, summary="6100 balance 42,000.00 USD"),
+                Citation(doc_id="lease-hq", chunk_id="c1", title="HQ lease agreement", snippet="monthly rent"),
+                *kit.words(ANSWER, thread_id)]
+
+    container.turns = kit.ScriptedTurns(script)
+    with kit.ServerThread(create_app(container, load_model=False)) as running:
+        running.container = container
+        running.created = created
+        yield running
+
+
+def widget(page: Any, base_url: str, user: str = "carol@acme") -> Any:
+    page.goto(f"{base_url}/?user={user}")
+    page.wait_for_selector("#nexus-widget .panel")
+    return page.locator("#nexus-widget")
+
+
+def ask(root: Any, text: str) -> None:
+    root.locator("textarea").fill(text)
+    root.locator("textarea").press("Enter")
+
+
+def test_ask_streams_a_rendered_answer_with_tools_and_citations(server: Any, page: Any, artifacts: Path) -> None:
+    root = widget(page, server.base_url)
+    ask(root, "What did we spend on rent in October?")
+    answer = root.locator(".msg.assistant").last
+    answer.locator(".answer table").wait_for()  # appears while tokens are still arriving
+    answer.locator(".feedback").wait_for()  # the turn is done
+    assert answer.locator(".answer td").nth(1).inner_text() == "42,000.00 USD"
+    assert answer.locator(".answer strong").first.inner_text() == "Rent"
+    assert answer.locator(".tool.ok .tool-name").inner_text() == "account_balance"
+    assert answer.locator(".citations li").inner_text() == "HQ lease agreement"
+    assert answer.locator("img").count() == 0 and "<img src=x" in answer.inner_text()  # shown as text, not markup
+    assert server.container.turns.inner.calls[0][0].user_id == "carol@acme"
+    answer.locator("button.up").click()
+    answer.locator(".thanks").wait_for()
+    page.screenshot(path=str(artifacts / "answer.png"))
+    with server.container.db.read() as session:
+        ratings = [(f.rating, f.user_id) for f in session.scalars(select(Feedback))]
+    assert ratings == [("up", "carol@acme")]
+
+
+def test_propose_then_approve_in_the_card_posts_the_entry(server: Any, page: Any, artifacts: Path) -> None:
+    root = widget(page, server.base_url)
+    ask(root, "Propose the October rent accrual of 42,000 USD")
+    card = root.locator(".approval")
+    card.wait_for()
+    assert "Office rent October" in card.locator(".memo").inner_text()
+    assert card.locator("table.draft tbody tr").count() == 2
+    assert "controller" in card.locator(".approvers").inner_text()
+    badge = root.locator(".badge")
+    page.wait_for_function("() => document.querySelector('#nexus-widget').shadowRoot"
+                           ".querySelector('.badge').dataset.count === '1'", timeout=15000)
+    page.screenshot(path=str(artifacts / "approval-card.png"))
+    card.locator("button.approve").click()
+    card.locator(".status", has_text="approved").wait_for()
+    page.wait_for_function("() => document.querySelector('#nexus-widget').shadowRoot"
+                           ".querySelector('.badge').dataset.count === '0'", timeout=15000)
+    assert not badge.is_visible()
+    page.screenshot(path=str(artifacts / "approved.png"))
+    entry_id = server.created[0]["entry"]["id"]
+    with server.container.db.read() as session:
+        entry = session.get(JournalEntry, entry_id)
+        assert entry is not None and entry.status == "posted" and entry.posted_by == "carol@acme"
