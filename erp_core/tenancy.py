@@ -6,7 +6,7 @@ import uuid
 from datetime import UTC, date, datetime
 from typing import Any, cast
 
-from sqlalchemy import DateTime, String, Table, event, insert, select
+from sqlalchemy import Date, DateTime, String, Table, event, insert, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from erp_core.db import Base
@@ -109,10 +109,16 @@ def _sqlite_executemany(session: Session, table: Table, columns: list[str], rows
     insert itself at import volumes."""
     names = ", ".join(f'"{name}"' for name in columns)
     marks = ", ".join("?" for _ in columns)
+    temporal = {name for name in columns if isinstance(rows[0][name], date)
+                or isinstance(table.c[name].type, Date | DateTime)}
+    if temporal:
+        params = [tuple(_sqlite_value(row[name]) if name in temporal else row[name] for name in columns)
+                  for row in rows]
+    else:
+        params = [tuple(row[name] for name in columns) for row in rows]
     cursor = session.connection().connection.driver_connection.cursor()  # type: ignore[union-attr]
     try:
-        cursor.executemany(f'INSERT INTO "{table.name}" ({names}) VALUES ({marks})',
-                           [tuple(_sqlite_value(row[name]) for name in columns) for row in rows])
+        cursor.executemany(f'INSERT INTO "{table.name}" ({names}) VALUES ({marks})', params)
     finally:
         cursor.close()
 

@@ -9,13 +9,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_EVEN, Decimal
+from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 from typing import Any
 
 from erp_core.errors import Issue
 from erp_core.ledger.commands import DIMENSION_KEYS, PostJournalEntry
 from erp_core.ledger.models import AccountType, PeriodStatus
-from erp_core.money import MoneyError, fmt, parse_amount, quantum, to_minor
+from erp_core.money import MoneyError, fmt, minor_units, parse_amount, quantum, to_minor
 
 MIN_LINES = 2
 MAX_LINES = 500
@@ -135,11 +135,25 @@ def _check_header(cmd: PostJournalEntry, ctx: LedgerContext, prefix: str) -> lis
     return issues
 
 
+def _exact(value: Decimal, currency: str) -> Decimal:
+    """``parse_amount`` for values that are already Decimals (the common case: pydantic parsed them)."""
+    if isinstance(value, Decimal) and value.is_finite():
+        step = quantum(currency)
+        try:
+            quantized = value.quantize(step)
+        except InvalidOperation:
+            raise MoneyError(f"not a representable amount: {value}") from None
+        if quantized != value:
+            raise MoneyError(f"{value} has more decimals than {currency} allows ({minor_units(currency)})")
+        return quantized
+    return parse_amount(value, currency)
+
+
 def _check_amount(value: Decimal | None, currency: str, where: str, issues: list[Issue]) -> Decimal:
     if value is None:
         return Decimal(0)
     try:
-        amount = parse_amount(value, currency)
+        amount = _exact(value, currency)
     except MoneyError as err:
         issues.append(Issue("invalid_amount", str(err), where))
         return Decimal(0)
