@@ -180,11 +180,14 @@ def reject(approval_id: str, reason: str, actor: Actor, session: Session, *,
 
 
 def list_pending_for(actor: Actor, session: Session, *, now: dt.datetime | None = None) -> list[ApprovalRequest]:
-    """Pending, unexpired requests of the actor's tenant that the actor may approve now (oldest first)."""
+    """Pending, unexpired requests of the actor's tenant that the actor may approve now (oldest first).
+
+    The preparer appears only where a request waits for their own confirmation (assistant drafts); eligibility, not
+    this query, decides that.
+    """
     moment = now or utcnow()
     stmt = select(ApprovalRequest).where(ApprovalRequest.tenant == actor.tenant,
                                          ApprovalRequest.status == ApprovalStatus.PENDING.value,
-                                         ApprovalRequest.preparer_id != actor.user_id,
                                          ApprovalRequest.expires_at > moment).order_by(ApprovalRequest.created_at)
     delegations = active_delegations(session, actor, moment.date())
     result = []

@@ -74,7 +74,7 @@ class ApprovalDecision(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     request_id: Mapped[str] = mapped_column(ForeignKey("approval_requests.id"))
     tenant: Mapped[str] = mapped_column(String(64))
-    requirement: Mapped[str] = mapped_column(String(16))
+    requirement: Mapped[str] = mapped_column(String(64))
     approver_id: Mapped[str] = mapped_column(String(200))
     on_behalf_of: Mapped[str | None] = mapped_column(String(200), nullable=True)
     decision: Mapped[str] = mapped_column(String(16))

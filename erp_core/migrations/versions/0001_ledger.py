@@ -289,7 +289,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
         sa.Column("request_id", sa.String(length=32), nullable=False),
         sa.Column("tenant", sa.String(length=64), nullable=False),
-        sa.Column("requirement", sa.String(length=16), nullable=False),
+        sa.Column("requirement", sa.String(length=64), nullable=False),
         sa.Column("approver_id", sa.String(length=200), nullable=False),
         sa.Column("on_behalf_of", sa.String(length=200), nullable=True),
         sa.Column("decision", sa.String(length=16), nullable=False),

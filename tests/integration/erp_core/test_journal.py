@@ -301,3 +301,28 @@ def test_bulk_import_reports_every_issue_and_writes_nothing(company: Company, ma
     assert len(ids) == 20 and balance(company, "6100") == Decimal(sum(range(1, 21)))
     with company.db.read() as session:
         assert verify_chain(session, company.tenant) == []
+
+
+def test_assistant_drafts_wait_for_the_preparers_confirmation(company: Company,
+                                                               make_entry: Callable[..., Any]) -> None:
+    with company.db.unit_of_work() as session:
+        small = ledger.submit_journal_entry(make_entry("draft-1", "50.00"), company.alice, session,
+                                            require_human_approval=True)
+        large = ledger.submit_journal_entry(make_entry("draft-2", "20000.00"), company.alice, session,
+                                            require_human_approval=True)
+    assert small.entry.status == large.entry.status == "pending_approval"
+    with company.db.read() as session:
+        mine = {a.id for a in approvals.list_pending_for(company.alice, session)}
+        assert mine == {small.approval.id, large.approval.id}  # type: ignore[union-attr]
+        assert [a.id for a in approvals.list_pending_for(company.carol, session)] == [large.approval.id]  # type: ignore[union-attr]
+    with company.db.unit_of_work() as session:
+        assert approvals.approve(small.approval.id, small.entry.payload_hash, company.alice, session).status == (  # type: ignore[union-attr]
+            "approved")
+        assert approvals.approve(large.approval.id, large.entry.payload_hash, company.alice, session).status == (  # type: ignore[union-attr]
+            "pending")  # confirmed, but the controller's approval is still needed
+    with pytest.raises(NexusError) as err, company.db.unit_of_work() as session:
+        approvals.approve(large.approval.id, large.entry.payload_hash, company.alice, session)  # type: ignore[union-attr]
+    assert err.value.code is ErrorCode.CONFLICT
+    with company.db.unit_of_work() as session:
+        approvals.approve(large.approval.id, large.entry.payload_hash, company.carol, session)  # type: ignore[union-attr]
+    assert balance(company, "6100") == Decimal("20050.00")
