@@ -6,6 +6,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from pydantic import ValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -68,6 +69,17 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def _validation(_request: Request, exc: RequestValidationError) -> JSONResponse:
         issues = _request_validation_issues(exc)
+        message = "; ".join(f"{i['field']}: {i['message']}" if i["field"] else i["message"] for i in issues[:5])
+        body = {"code": ErrorCode.VALIDATION_FAILED.value, "message": message or "invalid request",
+                "retryable": False, "issues": issues}
+        return JSONResponse({"error": body}, status_code=422)
+
+    @app.exception_handler(ValidationError)
+    async def _model_validation(_request: Request, exc: ValidationError) -> JSONResponse:
+        # A route built a command from path/query values that the command's own model refuses (e.g. a period's
+        # year out of range): the caller's input is wrong, so 422 like any other validation failure, never 500.
+        issues = [{"code": str(e.get("type", "invalid")), "message": str(e.get("msg", "invalid value")),
+                   "field": ".".join(str(p) for p in e.get("loc", ())) or None} for e in exc.errors()]
         message = "; ".join(f"{i['field']}: {i['message']}" if i["field"] else i["message"] for i in issues[:5])
         body = {"code": ErrorCode.VALIDATION_FAILED.value, "message": message or "invalid request",
                 "retryable": False, "issues": issues}
