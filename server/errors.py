@@ -78,9 +78,10 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _model_validation(_request: Request, exc: ValidationError) -> JSONResponse:
         # A route built a command from path/query values that the command's own model refuses (e.g. a period's
         # year out of range): the caller's input is wrong, so 422 like any other validation failure, never 500.
-        issues = [{"code": str(e.get("type", "invalid")), "message": str(e.get("msg", "invalid value")),
-                   "field": ".".join(str(p) for p in e.get("loc", ())) or None} for e in exc.errors()]
-        message = "; ".join(f"{i['field']}: {i['message']}" if i["field"] else i["message"] for i in issues[:5])
+        issues: list[dict[str, str | None]] = [
+            {"code": str(e.get("type", "invalid")), "message": str(e.get("msg", "invalid value")),
+             "field": ".".join(str(p) for p in e.get("loc", ())) or None} for e in exc.errors()]
+        message = "; ".join(f"{i['field']}: {i['message']}" if i["field"] else str(i["message"]) for i in issues[:5])
         body = {"code": ErrorCode.VALIDATION_FAILED.value, "message": message or "invalid request",
                 "retryable": False, "issues": issues}
         return JSONResponse({"error": body}, status_code=422)

@@ -100,6 +100,9 @@ class Telemetry:
 class SpanCallbackHandler(BaseCallbackHandler):
     """LangChain callbacks → spans: ``llm.<model>`` for chat model calls, ``tool.<name>`` for tools."""
 
+    # Called inline from async code (no thread-pool hop per streamed token: these methods only touch spans).
+    run_inline = True
+
     def __init__(self, telemetry: Telemetry) -> None:
         self._telemetry = telemetry
         self._spans: dict[UUID, Span] = {}
