@@ -58,10 +58,12 @@ def register() -> None:
     register_document_type(OPPORTUNITY_UPDATE, OpportunityUpdateHandler())
 
 
-def submit_change(session: Session, actor: Actor, change: OpportunityChange) -> str | None:
+def submit_change(session: Session, actor: Actor, change: OpportunityChange, *,
+                  require_confirmation: bool = False) -> str | None:
     """Hand the change to the approval engine; returns the approval id, or None when it was applied at once."""
     from erp_core.approvals import submit_for_approval
 
     register()
-    outcome = submit_for_approval(OPPORTUNITY_UPDATE, str(change.id), actor, session)
+    outcome = submit_for_approval(OPPORTUNITY_UPDATE, str(change.id), actor, session,
+                                  require_confirmation=require_confirmation)
     return outcome.approval.id if outcome.approval is not None else None

@@ -159,8 +159,12 @@ def review_flags(opp: Opportunity, changes: dict[str, Any]) -> frozenset[str]:
     return frozenset(flags)
 
 
-def update_opportunity(cmd: UpdateOpportunity, actor: Actor, session: Session) -> OpportunityUpdateResult:
-    """Propose a change; applied at once when the policy asks for no approval, otherwise when approved."""
+def update_opportunity(cmd: UpdateOpportunity, actor: Actor, session: Session, *,
+                       require_human_approval: bool = False) -> OpportunityUpdateResult:
+    """Propose a change; applied at once when the policy asks for no approval, otherwise when approved.
+
+    ``require_human_approval`` (changes the assistant drafted) always waits: at least the requester confirms it.
+    """
     from erp_core.crm.approval import submit_change
 
     opp = load_opportunity(session, actor.tenant, cmd.opportunity_id)
@@ -174,7 +178,7 @@ def update_opportunity(cmd: UpdateOpportunity, actor: Actor, session: Session) -
                                requested_by=actor.user_id, created_at=dt.datetime.now(dt.UTC))
     session.add(change)
     session.flush()
-    approval_id = submit_change(session, actor, change)
+    approval_id = submit_change(session, actor, change, require_confirmation=require_human_approval)
     session.refresh(opp)
     account = session.get(CrmAccount, opp.account_id)
     status: Literal["applied", "pending_approval"] = "applied" if change.status == "applied" else "pending_approval"

@@ -143,14 +143,19 @@ def list_leave_requests(session: Session, actor: Actor, employee_id: int | None 
     return [leave_request_view(session, r) for r in session.scalars(stmt.order_by(LeaveRequest.start_date))]
 
 
-def request_leave(cmd: RequestLeave, actor: Actor, session: Session) -> LeaveRequestView:
-    """Validate a leave request and submit it to the approval engine (the employee's manager approves)."""
+def request_leave(cmd: RequestLeave, actor: Actor, session: Session, *,
+                  require_human_approval: bool = False) -> LeaveRequestView:
+    """Validate a leave request and submit it to the approval engine (the employee's manager approves).
+
+    ``require_human_approval`` (requests the assistant drafted) adds the requester's own confirmation, so such a
+    request never takes effect without a person looking at it, whatever the policy says.
+    """
     from erp_core.approvals import submit_for_approval
     from erp_core.approvals.registry import LEAVE_REQUEST
     from erp_core.hr.approval import register
 
     register()
     request = create_leave_request(cmd, actor, session)
-    submit_for_approval(LEAVE_REQUEST, str(request.id), actor, session)
+    submit_for_approval(LEAVE_REQUEST, str(request.id), actor, session, require_confirmation=require_human_approval)
     session.flush()
     return leave_request_view(session, request)

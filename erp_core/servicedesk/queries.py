@@ -102,8 +102,10 @@ def ticket_counts_for_account(session: Session, tenant: str, account_id: int, as
 
 
 def list_tickets(session: Session, actor: Actor, status: str | None = None, priority: str | None = None,
-                 limit: int = 50) -> list[TicketView]:
+                 limit: int = 50, account_id: int | None = None) -> list[TicketView]:
     stmt = select(Ticket).where(Ticket.tenant == actor.tenant)
+    if account_id is not None:
+        stmt = stmt.where(Ticket.account_id == account_id)
     if status is not None:
         stmt = stmt.where(Ticket.status == status)
     if priority is not None:

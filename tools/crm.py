@@ -1,0 +1,118 @@
+"""CRM tools: pipeline, deals at risk, the account 360 and proposed deal updates.
+
+A sales rep sees only their own book and everyone else with CRM access sees all deals: ``erp_core.crm.access``
+decides, inside every service and resolver these tools call.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from erp_core.approvals.engine import approval_view, get_approval
+from erp_core.crm.access import SALES_ROLES
+from erp_core.crm.models import OpportunityChange
+from erp_core.crm.queries import account_360 as account_360_of
+from erp_core.crm.queries import deals_at_risk as deals_at_risk_of
+from erp_core.crm.queries import pipeline as pipeline_of
+from erp_core.crm.service import UpdateOpportunity, current_values, update_opportunity
+from erp_core.resolve.days import resolve_day
+from erp_core.resolve.domain_queries import CustomerQuery, DealsAtRiskQuery, OpportunityUpdateDraft, PipelineQuery
+from erp_core.resolve.parties import resolve_customer, resolve_opportunity
+from tools.context import ToolContext
+from tools.output import ToolOutput
+from tools.proposals import approvers_of
+from tools.registry import REGISTRY
+
+EDITORS = ("sales_rep", "sales_manager")  # ensure_can_edit: the deal's owner or a sales manager (admins pass anyway)
+MAX_ROWS = 15
+
+
+def _noon(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(12), tzinfo=dt.UTC)
+
+
+@REGISTRY.tool("pipeline", PipelineQuery, roles=SALES_ROLES, examples=(
+    "What's in the sales pipeline?", "Pipeline by stage with weighted amounts", "How much pipeline does each rep "
+    "carry?", "Which quarter do our open deals close in?"))
+def pipeline(ctx: ToolContext, q: PipelineQuery) -> ToolOutput:
+    """Open deals grouped by stage, owner or close quarter, with count, amount and probability-weighted amount."""
+    with ctx.db.read() as session:
+        rows = pipeline_of(session, ctx.actor, q.by)
+    currency = rows[0].currency if rows else ""
+    total = sum(r.count for r in rows)
+    lines = "; ".join(f"{r.key}: {r.count} deals, {r.amount} {r.currency} (weighted {r.weighted_amount})"
+                      for r in rows[:6])
+    return ToolOutput(f"Open pipeline by {q.by}: {total} deals. {lines}",
+                      {"by": q.by, "currency": currency, "rows": [r.model_dump(exclude={"currency"})
+                                                                  for r in rows[:MAX_ROWS]]})
+
+
+@REGISTRY.tool("deals_at_risk", DealsAtRiskQuery, roles=SALES_ROLES, examples=(
+    "Which deals are at risk?", "Show stalled opportunities", "Any deals past their close date?",
+    "Which of my opportunities have gone quiet?"))
+def deals_at_risk(ctx: ToolContext, q: DealsAtRiskQuery) -> ToolOutput:
+    """Open deals past their close date, stalled in a stage, or without recent activity, with the reasons."""
+    with ctx.db.read() as session:
+        account_id = resolve_customer(session, ctx.actor, q.customer).id if q.customer else None
+        risks = deals_at_risk_of(session, ctx.actor, _noon(ctx.today), limit=500)
+    if account_id is not None:
+        risks = [r for r in risks if r.opportunity.account_id == account_id]
+    rows: list[dict[str, Any]] = [
+        {"id": r.opportunity.id, "name": r.opportunity.name, "account": r.opportunity.account_name,
+         "stage": r.opportunity.stage, "amount": r.opportunity.amount, "currency": r.opportunity.currency,
+         "owner": r.opportunity.owner_user_id, "reasons": r.reasons} for r in risks[:MAX_ROWS]]
+    top = "; ".join(f"{r['name']} {r['amount']} {r['currency']} ({r['reasons'][0]})" for r in rows[:3])
+    return ToolOutput(f"{len(risks)} open deals at risk" + (f"; largest: {top}" if top else ""),
+                      {"count": len(risks), "deals": rows})
+
+
+@REGISTRY.tool("account_360", CustomerQuery, roles=SALES_ROLES, examples=(
+    "Give me the full picture on Northwind Logistics", "Account overview for Contoso", "What's going on with "
+    "customer C0003: deals, contacts, tickets?", "Tell me everything about Umbrella Pharma"))
+def account_360(ctx: ToolContext, q: CustomerQuery) -> ToolOutput:
+    """Everything about one customer: owner, contacts, open and won deals, recent activities and service tickets."""
+    with ctx.db.read() as session:
+        account = resolve_customer(session, ctx.actor, q.customer)
+        view = account_360_of(session, ctx.actor, account.id, _noon(ctx.today))
+    data = view.model_dump(mode="json")
+    data["contacts"] = data["contacts"][:5]
+    data["open_opportunities"] = data["open_opportunities"][:10]
+    data["closed_opportunities"] = data["closed_opportunities"][:5]
+    data["recent_activities"] = data["recent_activities"][:5]
+    return ToolOutput(f"{view.account.name} ({view.account.code}, owner {view.account.owner_user_id}): "
+                      f"{len(view.open_opportunities)} open deals worth {view.open_pipeline} {view.currency}, "
+                      f"lifetime won {view.lifetime_won} {view.currency}, {view.open_tickets} open tickets "
+                      f"({view.breached_tickets} past SLA)", data)
+
+
+@REGISTRY.tool("propose_opportunity_update", OpportunityUpdateDraft, roles=EDITORS, proposes=True, examples=(
+    "Move the Falcon fleet renewal deal to negotiation", "Mark deal 587 as closed won",
+    "Change the Pioneer opportunity amount to 60000", "Push the close date of the Delta upgrade to end of January"))
+def propose_opportunity_update(ctx: ToolContext, draft: OpportunityUpdateDraft) -> ToolOutput:
+    """Prepare a change to a deal (stage, amount, close date, probability); a person approves it before it applies."""
+    close = resolve_day(draft.close_date, ctx.today) if draft.close_date else None
+    with ctx.db.unit_of_work() as session:
+        deal = resolve_opportunity(session, ctx.actor, draft.deal)
+        before = current_values(deal)
+        cmd = UpdateOpportunity(opportunity_id=deal.id, stage=draft.stage, amount=draft.amount, close_date=close,
+                                probability=draft.probability)
+        result = update_opportunity(cmd, ctx.actor, session, require_human_approval=True)
+        request = get_approval(result.approval_id, ctx.actor, session) if result.approval_id else None
+        aview = approval_view(request, session) if request is not None else {}
+        change = session.get(OpportunityChange, result.change_id)
+        requested: dict[str, object] = json.loads(change.changes) if change is not None else {}
+    changed = {k: {"from": before.get(k), "to": v} for k, v in sorted(requested.items())}
+    card = {"opportunity_id": deal.id, "name": deal.name, "change_id": result.change_id, "changes": changed,
+            "summary": f"deal update: {deal.name}"}
+    what = ", ".join(f"{k} {v['from']} → {v['to']}" for k, v in changed.items())
+    if request is None:
+        return ToolOutput(f"Deal {deal.name}: {what} is {result.status}", {"change": card})
+    approvers = approvers_of(aview)
+    return ToolOutput(f"Change to deal {deal.name} ({what}) is prepared and waits for {', '.join(approvers)} "
+                      f"(approval {request.id}); nothing changes until then",
+                      {"change": card, "approval_id": request.id},
+                      approval={"approval_id": request.id, "draft": card, "impact": {"opportunity": changed},
+                                "payload_hash": request.payload_hash, "approvers": approvers})
+

@@ -1,0 +1,164 @@
+"""EPM tools: budget vs. actual, KPIs, forecasts and the anomaly review. Finance roles only (``EPM_READERS``)."""
+
+from __future__ import annotations
+
+import json
+import threading
+from decimal import Decimal
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from erp_core.anomaly import ReplayedScore, replay_ledger
+from erp_core.epm.forecasting import ForecastView, forecast_account, forecast_kpi
+from erp_core.epm.service import EPM_READERS, budget_vs_actual, kpi_report
+from erp_core.errors import ErrorCode, NexusError
+from erp_core.ledger.models import EntryStatus, JournalEntry
+from erp_core.ledger.roles import REPORT_READERS
+from erp_core.money import fmt, from_minor
+from erp_core.resolve import resolve_period
+from erp_core.resolve.accounts import resolve_account
+from erp_core.resolve.departments import resolve_department_name
+from erp_core.resolve.domain_queries import AnomalyQuery, BudgetQuery, ForecastQuery, KpiQuery
+from erp_core.resolve.epm import epm_window, resolve_kpi
+from erp_core.tenancy import functional_currency
+from tools.context import ToolContext
+from tools.output import ToolOutput
+from tools.registry import REGISTRY
+
+MAX_ROWS = 15
+
+
+def _department(session: Session, ctx: ToolContext, text: str | None) -> str | None:
+    return resolve_department_name(session, ctx.actor.tenant, text).code if text else None
+
+
+@REGISTRY.tool("budget_vs_actual", BudgetQuery, roles=EPM_READERS, examples=(
+    "How are we tracking against budget this quarter?", "Budget vs actual for engineering last month",
+    "Where did we overspend in Q3?", "Variance report for FY2025"))
+def budget_vs_actual_tool(ctx: ToolContext, q: BudgetQuery) -> ToolOutput:
+    """Budget against actuals per P&L account, with variance, variance % and whether it is favourable."""
+    window = epm_window(q.period, ctx.today)
+    with ctx.db.read() as session:
+        report = budget_vs_actual(session, ctx.actor, window.label, department=_department(session, ctx, q.department),
+                                  ytd=window.ytd)
+    # The largest variances first: what a reader asks about.
+    rows = sorted(report.rows, key=lambda r: abs(Decimal(r.variance)), reverse=True)[:MAX_ROWS]
+    worst = [r for r in rows if not r.favourable][:3]
+    scope = report.department or "company"
+    return ToolOutput(
+        f"Budget vs actual {report.period} ({scope}): net income actual {report.total_actual_net_income} vs budget "
+        f"{report.total_budget_net_income} {report.currency}" + (
+            "; largest unfavourable: " + ", ".join(
+                f"{r.account_name} {r.variance}" + (f" ({r.variance_pct}%)" if r.variance_pct else " (no budget)")
+                for r in worst) if worst else ""),
+        {"period": report.period, "department": report.department, "currency": report.currency,
+         "total_budget_net_income": report.total_budget_net_income,
+         "total_actual_net_income": report.total_actual_net_income,
+         "rows": [r.model_dump(exclude={"department_code"}) for r in rows]})
+
+
+@REGISTRY.tool("kpi", KpiQuery, roles=EPM_READERS, examples=(
+    "What was our gross margin last month?", "Show me the KPIs for Q3", "What's our burn rate?",
+    "What is DSO year to date?"))
+def kpi(ctx: ToolContext, q: KpiQuery) -> ToolOutput:
+    """Financial KPIs (revenue, gross margin %, opex, EBITDA, cash, burn, DSO, DPO, headcount) for a period."""
+    window = epm_window(q.period, ctx.today)
+    keys = [resolve_kpi(q.kpi)] if q.kpi else None
+    with ctx.db.read() as session:
+        report = kpi_report(session, ctx.actor, window.label, department=_department(session, ctx, q.department),
+                            ytd=window.ytd, keys=keys)
+    units = {"money": f" {report.currency}", "percent": "%", "days": " days", "count": ""}
+    text = ", ".join(f"{k.label} {k.value}{units[k.unit]}" if k.value is not None else f"{k.label} n/a"
+                     for k in report.kpis)
+    return ToolOutput(f"KPIs {report.period}{' ' + report.department if report.department else ''}: {text}",
+                      {"period": report.period, "department": report.department, "currency": report.currency,
+                       "kpis": [{"key": k.key, "label": k.label, "unit": k.unit, "value": k.value}
+                                for k in report.kpis]})
+
+
+@REGISTRY.tool("forecast", ForecastQuery, roles=EPM_READERS, examples=(
+    "Forecast revenue for the next three months", "Where will cash be at year end?",
+    "Project travel spend for next quarter", "What will opex look like over the next 6 months?"))
+def forecast(ctx: ToolContext, q: ForecastQuery) -> ToolOutput:
+    """Forecast a KPI or an account month by month, with a 90% interval and the method's backtest error."""
+    with ctx.db.read() as session:
+        department = _department(session, ctx, q.department)
+        view = _forecast(session, ctx, q.subject, q.months, department)
+    unit = f" {view.currency}" if view.unit == "money" else ""
+    points = "; ".join(f"{p.period} {p.value}{unit} ({p.lower}–{p.upper})" for p in view.forecast[:6])
+    return ToolOutput(f"Forecast of {view.subject} ({view.method}): {points}. {view.note}",
+                      {"subject": view.subject, "unit": view.unit, "currency": view.currency, "method": view.method,
+                       "interval_level": view.interval_level,
+                       "forecast": [p.model_dump() for p in view.forecast],
+                       "recent_history": view.history[-6:],
+                       "backtest_mape_pct": view.backtest.mape_pct if view.backtest else None})
+
+
+def _forecast(session: Session, ctx: ToolContext, subject: str, months: int, department: str | None) -> ForecastView:
+    """A KPI when the subject names one, else an account; unknown for both lists candidates of both."""
+    try:
+        key = resolve_kpi(subject)
+    except NexusError as kpi_error:
+        if kpi_error.code is ErrorCode.AMBIGUOUS_NAME:
+            raise
+        try:
+            account = resolve_account(session, ctx.actor.tenant, subject)
+        except NexusError as account_error:
+            raise NexusError(account_error.code, f"{subject!r} is neither a KPI nor an account",
+                             candidates=(kpi_error.candidates[:2] + account_error.candidates[:3])) from None
+        return forecast_account(session, ctx.actor, account.code, months, department=department)
+    return forecast_kpi(session, ctx.actor, key, months, department=department)
+
+
+@REGISTRY.tool("anomaly_review", AnomalyQuery, roles=sorted(REPORT_READERS), examples=(
+    "Which journal entries look suspicious?", "Show anomalous postings this quarter",
+    "Anything unusual in the ledger last month?", "List entries flagged for review with their reasons"))
+def anomaly_review(ctx: ToolContext, q: AnomalyQuery) -> ToolOutput:
+    """Posted journal entries with a high anomaly score in a period, with the reasons a reviewer can check."""
+    rng = resolve_period(q.period or "this year", ctx.today)
+    with ctx.db.read() as session:
+        scores = ledger_scores(session, ctx.actor.tenant)
+        flagged = sorted((s for s in scores.values() if s.score >= q.min_score
+                          and rng.start <= s.entry_date <= rng.end), key=lambda s: (-s.score, s.entry_id))
+        currency = functional_currency(session, ctx.actor.tenant)
+        ids = [s.entry_id for s in flagged[:MAX_ROWS]]
+        entries = {row.id: row for row in session.execute(
+            select(JournalEntry.id, JournalEntry.memo, JournalEntry.functional_amount_minor)
+            .where(JournalEntry.id.in_(ids)))}
+    rows = [{"entry_id": s.entry_id, "date": s.entry_date.isoformat(), "memo": entries[s.entry_id].memo,
+             "amount": fmt(from_minor(entries[s.entry_id].functional_amount_minor, currency)),
+             "score": round(s.score, 2), "reasons": s.reasons} for s in flagged[:MAX_ROWS]]
+    top = "; ".join(f"{r['entry_id']} {r['memo']} {r['amount']} {currency} (score {r['score']})" for r in rows[:3])
+    return ToolOutput(f"{len(flagged)} entries in {rng.label} score at least {q.min_score}" +
+                      (f"; highest: {top}" if top else ""),
+                      {"period": rng.label, "currency": currency, "count": len(flagged), "entries": rows})
+
+
+# Replaying the whole ledger costs seconds, so the scores are kept per database and tenant until an entry is posted;
+# entries scored when they were submitted keep that score (it is what the approval policy saw).
+_SCORES: dict[tuple[str, str], tuple[tuple[int, str | None], dict[str, ReplayedScore]]] = {}
+_SCORES_LOCK = threading.Lock()
+
+
+def ledger_scores(session: Session, tenant: str) -> dict[str, ReplayedScore]:
+    """Anomaly score of every posted entry of ``tenant``: its stored score when it has one, else the replayed one."""
+    posted = (JournalEntry.tenant == tenant, JournalEntry.status == EntryStatus.POSTED.value)
+    mark = session.execute(select(func.count(JournalEntry.id), func.max(JournalEntry.posted_at))
+                           .where(*posted)).one()
+    key = (str(session.get_bind().engine.url), tenant)
+    watermark = (int(mark[0]), str(mark[1]) if mark[1] is not None else None)
+    with _SCORES_LOCK:
+        cached = _SCORES.get(key)
+    if cached is not None and cached[0] == watermark:
+        return cached[1]
+    scores = {s.entry_id: s for s in replay_ledger(session, tenant)}
+    for entry_id, score, reasons in session.execute(select(
+            JournalEntry.id, JournalEntry.anomaly_score, JournalEntry.anomaly_reasons)
+            .where(*posted, JournalEntry.anomaly_score.is_not(None))).tuples():
+        if entry_id in scores and score is not None:
+            scores[entry_id] = ReplayedScore(entry_id, scores[entry_id].entry_date, float(score),
+                                             json.loads(reasons or "[]"))
+    with _SCORES_LOCK:
+        _SCORES[key] = (watermark, scores)
+    return scores

@@ -1,0 +1,107 @@
+"""Knowledge tools: document search with citations, and named knowledge-graph queries.
+
+The graph tool never runs model-written Cypher: the model picks one of the named queries of
+``retrieval.graph.queries`` and gives its parameters in plain words, which the erp_core resolvers turn into the
+graph's keys (employee numbers, customer, vendor and account codes). Both read only what the actor may see: the
+search and the document-returning queries are filtered by the actor's ACL groups, customer data by the CRM's scope.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from erp_core.crm.access import owner_scope
+from erp_core.errors import ErrorCode, Issue, NexusError, validation_error
+from erp_core.money import parse_amount, to_minor
+from erp_core.resolve.accounts import resolve_account
+from erp_core.resolve.domain_queries import DocumentQuery, GraphQuery
+from erp_core.resolve.parties import resolve_customer, resolve_vendor
+from erp_core.resolve.people import resolve_employee
+from erp_core.tenancy import functional_currency
+from tools.context import ToolContext
+from tools.output import ToolOutput
+from tools.registry import REGISTRY
+
+MAX_ROWS = 20
+
+
+@REGISTRY.tool("search_documents", DocumentQuery, examples=(
+    "What does the travel policy say about hotel caps?", "How many days of annual leave do we get?",
+    "Find the section on month-end close deadlines", "What are the payment terms in our vendor contracts?"))
+def search_documents(ctx: ToolContext, q: DocumentQuery) -> ToolOutput:
+    """Search company documents (policies, guides, contracts) and return the best passages with citations."""
+    if ctx.documents is None:
+        raise NexusError(ErrorCode.STORE_UNAVAILABLE, "document search is not configured")
+    hits = ctx.documents.search(ctx.actor, q.query, k=q.k)
+    passages = [{"n": i, "doc_id": h.doc_id, "title": h.title, "section": h.section, "page": h.page,
+                 "text": h.text[:600]} for i, h in enumerate(hits, start=1)]
+    titles = "; ".join(f"[{p['n']}] {p['title']}" + (f" § {p['section']}" if p["section"] else "") for p in passages)
+    summary = f"{len(hits)} passages for {q.query!r}: {titles}" if hits else f"No readable document matches {q.query!r}"
+    return ToolOutput(summary, {"passages": passages}, citations=[h.citation() for h in hits])
+
+
+@REGISTRY.tool("graph_query", GraphQuery, examples=(
+    "Who approves a purchase order of 25,000?", "Who reports directly to Carol?",
+    "Which accounts roll up into operating expenses?", "Who owns the Northwind account?"))
+def graph_query(ctx: ToolContext, q: GraphQuery) -> ToolOutput:
+    """Answer a relationship question from the knowledge graph with one named query (org chart, approvers,
+    account tree, customer relations, ownership, documents mentioning something)."""
+    if ctx.graph is None:
+        raise NexusError(ErrorCode.STORE_UNAVAILABLE, "the knowledge graph is not configured")
+    with ctx.db.read() as session:
+        params = graph_params(session, ctx, q)
+    rows: list[dict[str, Any]] = ctx.graph.run_named(q.query, ctx.actor.tenant, **params)
+    shown = {k: v for k, v in params.items() if k != "groups"}
+    brief = "; ".join(", ".join(str(v) for v in row.values() if v not in (None, "")) for row in rows[:5])
+    return ToolOutput(f"{q.query} {shown}: {len(rows)} rows" + (f": {brief}" if brief else ""),
+                      {"query": q.query, "params": shown, "rows": rows[:MAX_ROWS]})
+
+
+def graph_params(session: Session, ctx: ToolContext, q: GraphQuery) -> dict[str, Any]:
+    """The named query's parameters, resolved from what was said; a missing one is a fixable error naming it."""
+    actor = ctx.actor
+
+    def need(value: str | None, name: str) -> str:
+        if not value:
+            raise validation_error([Issue("missing_param", f"{q.query} needs {name}", name)])
+        return value
+
+    def groups() -> list[str]:
+        from retrieval.acl import groups_for_roles
+
+        return sorted(groups_for_roles(actor.roles))
+
+    def entity() -> tuple[str, str]:
+        if q.customer:
+            return "Customer", resolve_customer(session, actor, q.customer).code
+        if q.vendor:
+            return "Vendor", resolve_vendor(session, actor.tenant, q.vendor).code
+        if q.person:
+            return "Employee", resolve_employee(session, actor, q.person).employee_no
+        if q.account:
+            return "Account", resolve_account(session, actor.tenant, q.account).code
+        raise validation_error([Issue("missing_param", f"{q.query} needs a customer, vendor, person or account",
+                                      "customer")])
+
+    if q.query in ("reporting_chain", "direct_reports", "owned_by"):
+        if q.query == "owned_by":
+            owner_scope(actor)  # customers and deals: CRM readers only
+        return {"employee": resolve_employee(session, actor, q.person or "me").employee_no}
+    if q.query == "find_employee":
+        return {"text": need(q.text or q.person, "text")}
+    if q.query == "account_subtree":
+        return {"code": resolve_account(session, actor.tenant, need(q.account, "account")).code}
+    if q.query == "account_360":
+        return {"customer": resolve_customer(session, actor, need(q.customer, "customer")).code, "groups": groups()}
+    if q.query == "approvers_for":
+        currency = functional_currency(session, actor.tenant)
+        amount = to_minor(parse_amount(need(q.amount, "amount"), currency), currency)
+        return {"document_type": need(q.document_type, "document_type"), "amount_minor": amount}
+    label, key = entity()
+    if q.query == "owner_of":
+        if label == "Customer":
+            owner_scope(actor)
+        return {"label": label, "key": key}
+    return {"label": label, "key": key, "groups": groups()}
