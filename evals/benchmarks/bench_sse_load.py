@@ -160,6 +160,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--streams", type=int, default=200)
     parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
     args = parser.parse_args()
 
     from server.auth import DevIssuer
@@ -170,9 +171,14 @@ def main() -> None:
         sock.close()
         env = {**os.environ, "NEXUS_DATA_DIR": data, "NEXUS_LOG_LEVEL": "warning",
                "NEXUS_NOTIFICATIONS_ENABLED": "false", "PYTHONPATH": str(ROOT)}
+        # Migrate once up front: worker processes would otherwise race to create the schema.
+        subprocess.run([sys.executable, "-c", "from server.bootstrap import build_container; "
+                        "from server.settings import Settings; build_container(Settings()).close()"],
+                       env=env, cwd=ROOT, check=True, capture_output=True)
         server = subprocess.Popen([sys.executable, "-m", "uvicorn", "evals.benchmarks.bench_sse_load:make_app",
                                    "--factory", "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning",
-                                   "--no-access-log", "--backlog", "2048", "--timeout-keep-alive", "120"],
+                                   "--no-access-log", "--backlog", "2048", "--timeout-keep-alive", "120",
+                                   "--workers", str(args.workers)],
                                   env=env, cwd=ROOT)
         try:
             base_url = f"http://127.0.0.1:{port}"
