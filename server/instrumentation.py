@@ -9,6 +9,7 @@ from __future__ import annotations
 import time
 from collections.abc import AsyncIterator
 from contextvars import ContextVar
+from typing import Any
 
 from agent.events import ApprovalRequired, Done, Error, Event, Token, ToolCall, ToolResult
 from agent.turns import TurnService
@@ -28,6 +29,10 @@ class InstrumentedTurns:
 
     def run(self, actor: Actor, message: str, thread_id: str) -> AsyncIterator[Event]:
         return self._observe(actor, message, thread_id)
+
+    def __getattr__(self, name: str) -> Any:
+        # Everything else (aclose, checkpointer access, ...) is the wrapped service's.
+        return getattr(self.inner, name)
 
     async def _observe(self, actor: Actor, message: str, thread_id: str) -> AsyncIterator[Event]:
         m, where = self._metrics, surface.get()
