@@ -44,6 +44,9 @@ def create_app(container: Container, *, load_model: bool = True) -> FastAPI:
         await interfaces.start(container)
         yield
         await interfaces.stop(container)
+        close_turns = getattr(container.turns, "aclose", None)
+        if close_turns is not None:
+            await close_turns()
         container.close()
 
     app = FastAPI(title="Nexus", version="0.1.0", lifespan=lifespan,

@@ -6,9 +6,9 @@ import logging
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from agent.direct import DirectTurns
 from agent.turns import TurnService
 from erp_core.db import Database
+from server.agent_wiring import Lazy, build_agent, build_embedder
 from server.auth import Authenticator, DevIssuer, TokenVerifier
 from server.model_provider import ModelProvider
 from server.settings import Settings
@@ -69,8 +69,12 @@ def build_container(settings: Settings, *, chat_model: BaseChatModel | None = No
         _migrate(db)
     authenticator, dev = build_authenticator(settings)
     models = ModelProvider(settings, chat_model)
-    return Container(settings=settings, db=db, authenticator=authenticator, models=models,
-                     turns=DirectTurns(models.get), dev_issuer=dev)
+    embedder = Lazy(lambda: build_embedder(settings))
+    turns, router = build_agent(settings, db, models, embedder)
+    container = Container(settings=settings, db=db, authenticator=authenticator, models=models, turns=turns,
+                          dev_issuer=dev)
+    container.extras.update({"embedder": embedder, "router": router})
+    return container
 
 
 def _migrate(db: Database) -> None:

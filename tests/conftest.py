@@ -118,3 +118,42 @@ def spawn_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
 @pytest.fixture()
 def unused_port() -> int:
     return free_port()
+
+
+@pytest.fixture(scope="session")
+def demo_db_template(tmp_path_factory: pytest.TempPathFactory) -> object:
+    """The small demo company (seed 42) seeded once per session into a SQLite file; copy it before writing."""
+    from erp_core import migrations
+    from erp_core.db import Database
+    from erp_core.seed.runner import DEFAULT_AS_OF, seed_demo
+
+    path = tmp_path_factory.mktemp("demo-template") / "demo.db"
+    url = f"sqlite:///{path}"
+    migrations.upgrade(url)
+    db = Database(url)
+    seed_demo(db, size="small", seed=42, as_of=DEFAULT_AS_OF)
+    db.dispose()
+    return path
+
+
+@pytest.fixture()
+def demo_db(demo_db_template: object, tmp_path: object) -> Iterator[object]:
+    """A private, writable copy of the seeded demo company."""
+    import shutil
+    from pathlib import Path
+
+    from erp_core.db import Database
+
+    target = Path(str(tmp_path)) / "demo.db"
+    shutil.copy(str(demo_db_template), target)
+    db = Database(f"sqlite:///{target}")
+    yield db
+    db.dispose()
+
+
+@pytest.fixture(scope="session")
+def embedder() -> object:
+    """The packaged all-MiniLM-L6-v2 sentence embedder (loaded once per session)."""
+    from retrieval.embedding import SentenceTransformerEmbedder
+
+    return SentenceTransformerEmbedder(device="cpu")

@@ -7,6 +7,7 @@ import pytest
 from fastapi.testclient import TestClient
 from langchain_core.language_models import BaseChatModel
 
+from agent.direct import DirectTurns
 from server.app import create_app
 from server.bootstrap import Container, build_container
 from server.settings import Settings
@@ -17,9 +18,12 @@ def make_client(tmp_path: Path) -> Iterator[Callable[..., tuple[TestClient, Cont
     """A TestClient over the real app with an injected chat model (scripted in unit tests)."""
     clients: list[TestClient] = []
 
-    def make(model: BaseChatModel | None, **overrides: object) -> tuple[TestClient, Container]:
+    def make(model: BaseChatModel | None, *, direct: bool = True, **overrides: object) -> tuple[TestClient, Container]:
+        """``direct``: turns are plain model answers (the SSE contract tests); False: the full agent."""
         settings = Settings(data_dir=tmp_path / "data", _env_file=None, **overrides)  # type: ignore[call-arg]
         container = build_container(settings, chat_model=model)
+        if direct:
+            container.turns = DirectTurns(container.models.get)
         client = TestClient(create_app(container, load_model=model is None))
         client.__enter__()
         clients.append(client)

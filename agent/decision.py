@@ -1,0 +1,89 @@
+"""The model's choice of tool and arguments, decoded under a JSON-schema grammar built from the routed candidates.
+
+The grammar admits exactly ``{"tool": <candidate>, "args": <that tool's argument schema>}`` or ``{"tool": "answer"}``,
+so every call parses; pydantic then validates values the grammar cannot express (ranges, formats) and a failure goes
+back to the model as a fixable error.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from tools.registry import ToolSpec
+
+ANSWER = "answer"
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    tool: str
+    args: dict[str, Any]
+
+    @property
+    def answers_directly(self) -> bool:
+        return self.tool == ANSWER
+
+
+def _rewrite_refs(node: Any, prefix: str) -> Any:
+    if isinstance(node, dict):
+        out = {}
+        for key, value in node.items():
+            if key == "$ref" and isinstance(value, str) and value.startswith("#/$defs/"):
+                out[key] = f"#/$defs/{prefix}{value[len('#/$defs/'):]}"
+            elif key in ("title", "description", "examples"):
+                continue  # the grammar does not need prose, and leaving it out keeps the grammar small
+            else:
+                out[key] = _rewrite_refs(value, prefix)
+        return out
+    if isinstance(node, list):
+        return [_rewrite_refs(item, prefix) for item in node]
+    return node
+
+
+def decision_schema(candidates: Sequence[ToolSpec]) -> dict[str, Any]:
+    """One JSON schema: anyOf the candidates' call shapes plus the direct answer; $defs merged and namespaced."""
+    options: list[dict[str, Any]] = []
+    defs: dict[str, Any] = {}
+    for spec in candidates:
+        schema = spec.json_schema()
+        prefix = f"{spec.name}__"
+        for name, sub in schema.pop("$defs", {}).items():
+            defs[prefix + name] = _rewrite_refs(sub, prefix)
+        args = _rewrite_refs(schema, prefix)
+        args.setdefault("type", "object")
+        options.append({"type": "object", "properties": {"tool": {"const": spec.name}, "args": args},
+                        "required": ["tool", "args"], "additionalProperties": False})
+    options.append({"type": "object", "properties": {"tool": {"const": ANSWER}}, "required": ["tool"],
+                    "additionalProperties": False})
+    combined: dict[str, Any] = {"anyOf": options}
+    if defs:
+        combined["$defs"] = defs
+    return combined
+
+
+def describe_candidates(candidates: Sequence[ToolSpec]) -> str:
+    """The tool menu the model reads: name, what it does, and its arguments with their descriptions."""
+    lines = []
+    for i, spec in enumerate(candidates, 1):
+        props = spec.json_schema().get("properties", {})
+        args = ", ".join(f"{name} ({(p.get('description') or '').rstrip('.')})" for name, p in props.items())
+        lines.append(f"{i}. {spec.name}: {spec.description} Args: {args or 'none'}.")
+    lines.append(f"{len(candidates) + 1}. {ANSWER}: reply without a tool (greetings, thanks, questions about you).")
+    return "\n".join(lines)
+
+
+def parse_decision(text: str, candidates: Sequence[ToolSpec]) -> Decision:
+    """Read the grammar-constrained reply. Raises ValueError when a backend ignored the grammar."""
+    value = json.loads(text)
+    if not isinstance(value, dict) or "tool" not in value:
+        raise ValueError("decision must be an object with a 'tool'")
+    tool = str(value["tool"])
+    if tool != ANSWER and tool not in {spec.name for spec in candidates}:
+        raise ValueError(f"decision names a tool that was not offered: {tool}")
+    args = value.get("args") or {}
+    if not isinstance(args, dict):
+        raise ValueError("decision args must be an object")
+    return Decision(tool, args)

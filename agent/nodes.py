@@ -1,0 +1,177 @@
+"""The graph's nodes. Each takes ``(state, runtime)``, writes stream events through ``runtime.stream_writer`` and
+returns a partial state update."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import uuid
+from typing import Any
+
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage, ToolMessage
+from langgraph.runtime import Runtime
+from langgraph.types import interrupt
+from pydantic import ValidationError
+
+import prompts
+from agent.decision import ANSWER, decision_schema, describe_candidates, parse_decision
+from agent.events import ApprovalRequired, Citation, Token, ToolCall, ToolResult
+from agent.guards import check_grounding
+from agent.state import AgentContext, AgentState
+from tools.errors import classify
+
+
+def _history(state: AgentState, turns: int = 2) -> str:
+    """The last few user/assistant exchanges before this turn, so follow-ups ("and last month?") make sense."""
+    lines = []
+    for message in state.get("messages", [])[:-1]:
+        if isinstance(message, HumanMessage):
+            lines.append(f"User: {message.content}")
+        elif isinstance(message, AIMessage) and message.content and not message.tool_calls:
+            lines.append(f"Assistant: {str(message.content)[:300]}")
+    recent = lines[-2 * turns:]
+    return ("Earlier:\n" + "\n".join(recent) + "\n") if recent else ""
+
+
+def _add_usage(state: AgentState, message: BaseMessage) -> dict[str, int]:
+    usage = dict(state.get("usage") or {"input_tokens": 0, "output_tokens": 0})
+    meta = getattr(message, "usage_metadata", None) or {}
+    usage["input_tokens"] += int(meta.get("input_tokens", 0))
+    usage["output_tokens"] += int(meta.get("output_tokens", 0))
+    return usage
+
+
+async def route(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, Any]:
+    ctx = runtime.context
+    routed = await asyncio.to_thread(ctx.router.route, ctx.tools.actor, state["request"], ctx.route_k)
+    return {"candidates": [r.name for r in routed]}
+
+
+async def decide(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, Any]:
+    ctx = runtime.context
+    specs = [ctx.registry.get(name) for name in state.get("candidates", [])]
+    failures = state.get("failures", [])
+    feedback = "".join(f"Previous attempt failed: {f}\n" for f in failures[-2:])
+    user = prompts.render("decide_user", tools=describe_candidates(specs), history=_history(state),
+                          failures=feedback, request=state["request"])
+    reply = await ctx.model.ainvoke([SystemMessage(prompts.load("decide_system")), HumanMessage(user)],
+                                    json_schema=decision_schema(specs), max_tokens=256, temperature=0.0)
+    attempts = state.get("attempts", 0) + 1
+    try:
+        decision = parse_decision(str(reply.content), specs)
+    except (ValueError, json.JSONDecodeError) as exc:
+        return {"decision": None, "attempts": attempts, "failures": [*failures, f"unreadable choice: {exc}"],
+                "usage": _add_usage(state, reply)}
+    return {"decision": {"tool": decision.tool, "args": decision.args}, "attempts": attempts,
+            "usage": _add_usage(state, reply)}
+
+
+async def act(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, Any]:
+    """Run the chosen tool. Fixable errors go back to the model; refusals end the turn politely."""
+    ctx = runtime.context
+    write = runtime.stream_writer
+    decision = state["decision"] or {}
+    spec = ctx.registry.get(decision["tool"])
+    call_id = f"call_{uuid.uuid4().hex[:12]}"
+    write(ToolCall(id=call_id, tool=spec.name, args=decision.get("args", {})))
+    call_message = AIMessage("", tool_calls=[{"id": call_id, "name": spec.name, "args": decision.get("args", {})}])
+    try:
+        args = spec.args.model_validate(decision.get("args", {}))
+        output = await asyncio.to_thread(spec.run, ctx.tools, args)
+    except (ValidationError, Exception) as exc:
+        failure = classify(exc)  # re-raises infrastructure errors: the turn ends with an error event
+        write(ToolResult(id=call_id, ok=False, summary=failure.for_model()))
+        update: dict[str, Any] = {"messages": [call_message, ToolMessage(failure.for_model(), tool_call_id=call_id)]}
+        if failure.kind == "refused":
+            update["refusal"] = failure.message
+        else:
+            update["failures"] = [*state.get("failures", []), failure.for_model()]
+        return update
+    write(ToolResult(id=call_id, ok=True, summary=output.summary))
+    for cite in output.citations:
+        write(Citation(doc_id=str(cite["doc_id"]), chunk_id=str(cite["chunk_id"]), title=str(cite["title"]),
+                       snippet=str(cite.get("snippet", ""))))
+    result = {"tool": spec.name, "summary": output.summary, "data": output.data, "text": output.for_model()}
+    update = {"messages": [call_message, ToolMessage(output.for_model(), tool_call_id=call_id)],
+              "results": [*state.get("results", []), result]}
+    if output.approval is not None:
+        write(ApprovalRequired(**output.approval))
+        update["pending"] = output.approval
+    return update
+
+
+def await_approval(state: AgentState) -> dict[str, Any]:
+    """Pause the thread until a human decides. The value the thread resumes with is read from erp_core by the
+    service, never taken from the client."""
+    pending = state["pending"] or {}
+    outcome = interrupt({"approval_id": pending.get("approval_id"), "payload_hash": pending.get("payload_hash")})
+    return {"outcome": outcome}
+
+
+async def _stream_text(runtime: Runtime[AgentContext], text: str) -> None:
+    for piece in text.split(" "):
+        runtime.stream_writer(Token(text=piece + " "))
+
+
+def _confirmation(state: AgentState) -> str:
+    outcome = state.get("outcome") or {}
+    pending = state.get("pending") or {}
+    what = pending.get("draft", {}).get("summary") or f"approval {pending.get('approval_id')}"
+    status = outcome.get("status")
+    if status == "approved":
+        return f"Approved by {outcome.get('by', 'the approver')}: {what} is done ({outcome.get('detail', 'posted')})."
+    if status == "rejected":
+        reason = outcome.get("reason") or "no reason given"
+        return f"Rejected by {outcome.get('by', 'the approver')}: {what} was not posted. Reason: {reason}."
+    return f"{what} ended as {status}; nothing was posted."
+
+
+async def respond(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, Any]:
+    """Write the final answer: a refusal, an approval outcome, a failure to resolve, or the model's answer."""
+    if state.get("refusal"):
+        text = f"I can't do that: {state['refusal']}."
+    elif state.get("outcome"):
+        text = _confirmation(state)
+    elif state.get("pending"):
+        pending = state["pending"] or {}
+        who = ", ".join(pending.get("approvers") or []) or "an approver"
+        text = f"I prepared it; it now waits for approval by {who} (approval {pending.get('approval_id')})."
+    elif not state.get("results") and state.get("failures") and (state.get("decision") or {}).get("tool") != ANSWER:
+        text = f"I could not complete that: {state['failures'][-1]}"
+    else:
+        return await _model_answer(state, runtime)
+    await _stream_text(runtime, text)
+    return {"answer": text, "messages": [AIMessage(text)]}
+
+
+async def _model_answer(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, Any]:
+    ctx = runtime.context
+    results = state.get("results", [])
+    if results:
+        user = prompts.render("answer_user", results="\n".join(r["text"] for r in results), request=state["request"])
+    else:
+        user = prompts.render("answer_direct", history=_history(state), request=state["request"])
+    messages = [SystemMessage(prompts.load("system")), HumanMessage(user)]
+    parts: list[str] = []
+    usage = dict(state.get("usage") or {})
+    async for chunk in ctx.model.astream(messages, max_tokens=ctx.answer_max_tokens):
+        text = chunk.content if isinstance(chunk.content, str) else ""
+        if text:
+            parts.append(text)
+            runtime.stream_writer(Token(text=text))
+        if chunk.usage_metadata:
+            usage = _add_usage({"usage": usage}, chunk)
+    answer = "".join(parts).strip()
+    update: dict[str, Any] = {"usage": usage}
+    if results:
+        report = check_grounding(answer, [r["text"] for r in results] + [state["request"]])
+        update["grounding"] = report.as_dict()
+        if not report.ok:
+            # Tokens already streamed cannot be taken back: say plainly which figures are verified.
+            correction = "\n\nCheck: some figures above are not in the ledger data. Verified: " + \
+                "; ".join(r["summary"] for r in results)
+            runtime.stream_writer(Token(text=correction))
+            answer += correction
+    update["answer"] = answer
+    update["messages"] = [AIMessage(answer)]
+    return update

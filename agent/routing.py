@@ -1,0 +1,82 @@
+"""Narrow the tools the model sees to the few most similar to the request.
+
+Each tool is represented by its description and its example utterances, embedded once; a request is scored against
+every text of every tool the actor may use, and the top ``k`` go to the model. Routing is what lets a 135M model choose
+among 3 tools instead of 30.
+
+Two things keep entities from drowning intent: figures and period phrases are masked before embedding ("accrue 420 of
+rent for October" and "rent balance for October" share the entity "rent", not the intent), and a tool whose name
+words appear in the request ("balance", "pipeline", "headcount") gets a small boost.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from erp_core.identity import Actor
+from erp_core.resolve.accounts import ALIASES
+from retrieval.ports import Embedder
+from tools.registry import ToolSpec
+
+_FIGURE = re.compile(r"\b\d[\d,]*(?:\.\d+)?(?:\s*(?:k|m|usd|eur|dollars|euros)\b)?", re.IGNORECASE)
+_PERIOD = re.compile(r"\b(?:(?:last|this|next|previous|current)\s+(?:month|quarter|year|week)|q[1-4](?:\s*\d{4})?|"
+                     r"fy\s*\d{2,4}|ytd|mtd|year to date|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)"
+                     r"[a-z]*(?:\s+\d{4})?|\d{4}-\d{2}(?:-\d{2})?|today|yesterday)\b", re.IGNORECASE)
+_NAME_WORD_BOOST = 0.06
+_GENERIC_NAME_WORDS = {"propose", "open", "list", "my", "of", "to", "and", "query", "lookup", "review"}
+
+
+def _account_words() -> re.Pattern[str]:
+    names = sorted({w.lower() for name, aliases in ALIASES.items() for w in (name, *aliases)}, key=len, reverse=True)
+    return re.compile(r"\b(?:" + "|".join(re.escape(n) for n in names) + r")\b", re.IGNORECASE)
+
+
+_ACCOUNT = _account_words()
+
+
+def mask(text: str) -> str:
+    """Replace period phrases, figures and account names by placeholders: routing sees the intent, not the values."""
+    return _ACCOUNT.sub("account", _FIGURE.sub("amount", _PERIOD.sub("period", text)))
+
+
+@dataclass(frozen=True, slots=True)
+class RoutedTool:
+    name: str
+    score: float
+
+
+class ToolRouter:
+    def __init__(self, embedder: Embedder, tools: Sequence[ToolSpec]) -> None:
+        self._embedder = embedder
+        self._tools = {spec.name: spec for spec in tools}
+        texts: list[str] = []
+        owners: list[str] = []
+        for spec in tools:
+            for text in (spec.description, *spec.examples):
+                texts.append(mask(text))
+                owners.append(spec.name)
+        self._owners = np.array(owners)
+        self._matrix = np.asarray(embedder.embed_documents(texts), dtype=np.float32)
+        self._name_words = {spec.name: set(spec.name.split("_")) - _GENERIC_NAME_WORDS for spec in tools}
+
+    def route(self, actor: Actor, request: str, k: int = 3) -> list[RoutedTool]:
+        """The ``k`` tools the actor may use that best match ``request``, best first."""
+        allowed = {name for name, spec in self._tools.items() if spec.allowed(actor)}
+        if not allowed:
+            return []
+        query = np.asarray(self._embedder.embed_query(mask(request)), dtype=np.float32)
+        sims = self._matrix @ query
+        best: dict[str, float] = {}
+        for owner, sim in zip(self._owners.tolist(), sims.tolist(), strict=True):
+            if owner in allowed and sim > best.get(owner, -1.0):
+                best[owner] = sim
+        words = {w.rstrip("s") for w in re.findall(r"[a-z]+", request.lower())}
+        for owner in best:
+            hits = sum(1 for w in self._name_words[owner] if w.rstrip("s") in words)
+            best[owner] += _NAME_WORD_BOOST * hits
+        ranked = sorted(best.items(), key=lambda item: item[1], reverse=True)[:k]
+        return [RoutedTool(name, round(score, 4)) for name, score in ranked]

@@ -1,0 +1,52 @@
+"""The agent's checkpointed state and its per-run context (dependencies that are never checkpointed)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated, Any, TypedDict
+
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import AnyMessage
+from langgraph.graph.message import add_messages
+
+from agent.routing import ToolRouter
+from tools.context import ToolContext
+from tools.registry import ToolRegistry
+
+
+class AgentState(TypedDict, total=False):
+    messages: Annotated[list[AnyMessage], add_messages]  # the conversation, kept across turns
+    owner: str  # user id that started the thread; nobody else may continue it
+    request: str  # this turn's user message
+    candidates: list[str]  # routed tool names, best first
+    decision: dict[str, Any] | None
+    attempts: int  # model decisions taken this turn (step limit)
+    failures: list[str]  # model-fixable errors fed back to the model this turn
+    results: list[dict[str, Any]]  # this turn's tool outputs: tool, summary, data
+    refusal: str | None  # a business refusal to tell the user
+    pending: dict[str, Any] | None  # an approval this thread waits for
+    outcome: dict[str, Any] | None  # the human decision on ``pending``
+    answer: str
+    grounding: dict[str, Any] | None
+    usage: dict[str, int]
+
+
+def new_turn(owner: str, message: str) -> dict[str, Any]:
+    """Input for a fresh turn: appends the user message and resets the per-turn fields."""
+    from langchain_core.messages import HumanMessage
+
+    return {"messages": [HumanMessage(message)], "owner": owner, "request": message, "candidates": [],
+            "decision": None, "attempts": 0, "failures": [], "results": [], "refusal": None, "pending": None,
+            "outcome": None, "answer": "", "grounding": None, "usage": {"input_tokens": 0, "output_tokens": 0}}
+
+
+@dataclass(frozen=True)
+class AgentContext:
+    model: BaseChatModel
+    registry: ToolRegistry
+    router: ToolRouter
+    tools: ToolContext
+    max_steps: int = 6
+    max_retries: int = 2
+    route_k: int = 3
+    answer_max_tokens: int = 200

@@ -1,0 +1,56 @@
+"""Builds the agent's long-lived parts (tool registry, embedder, router, checkpointer) once, lazily, from settings."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any, Generic, TypeVar
+
+from agent.checkpoints import open_checkpointer
+from agent.routing import ToolRouter
+from agent.service import AgentSettings, AgentTurns
+from erp_core.db import Database
+from server.model_provider import ModelProvider
+from server.settings import Settings
+from tools.registry import load_all
+
+T = TypeVar("T")
+
+
+class Lazy(Generic[T]):
+    """Build a value once, on first use or on ``warm()`` from a background thread."""
+
+    def __init__(self, build: Callable[[], T]) -> None:
+        self._build = build
+        self._value: T | None = None
+        self._lock = threading.Lock()
+
+    def __call__(self) -> T:
+        with self._lock:
+            if self._value is None:
+                self._value = self._build()
+            return self._value
+
+    @property
+    def ready(self) -> bool:
+        return self._value is not None
+
+    def warm(self) -> None:
+        threading.Thread(target=self, name="warm-up", daemon=True).start()
+
+
+def build_embedder(settings: Settings) -> Any:
+    from retrieval.embedding import SentenceTransformerEmbedder
+
+    return SentenceTransformerEmbedder(settings.embedding_model_path, device=settings.embedding_device)
+
+
+def build_agent(settings: Settings, db: Database, models: ModelProvider,
+                embedder: Lazy[Any], documents: Callable[[], Any] | None = None) -> tuple[AgentTurns, Lazy[ToolRouter]]:
+    registry = load_all()
+    router: Lazy[ToolRouter] = Lazy(lambda: ToolRouter(embedder(), registry.all()))
+    turns = AgentTurns(
+        model=models.get, db=db, registry=registry, router=router, documents=documents,
+        checkpointer=lambda: open_checkpointer(settings.checkpoint_url, settings.data_dir / "checkpoints.db"),
+        settings=AgentSettings(max_steps=settings.agent_max_steps, today=settings.business_date))
+    return turns, router

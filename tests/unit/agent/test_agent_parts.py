@@ -1,0 +1,92 @@
+"""Pure parts of the agent: decision schema and parsing, grounding guard, routing masks, period and name resolvers."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from agent.decision import ANSWER, decision_schema, describe_candidates, parse_decision
+from agent.guards import check_grounding, figures
+from agent.routing import mask
+from erp_core.errors import ErrorCode, NexusError
+from erp_core.resolve import match_name, resolve_as_of, resolve_period
+from tools.registry import load_all
+
+TODAY = dt.date(2026, 11, 25)
+
+
+def test_decision_schema_offers_only_candidates_and_answer() -> None:
+    registry = load_all()
+    specs = [registry.get("account_balance"), registry.get("propose_journal_entry")]
+    schema = decision_schema(specs)
+    tools = [option["properties"]["tool"]["const"] for option in schema["anyOf"]]
+    assert tools == ["account_balance", "propose_journal_entry", ANSWER]
+    # nested models are reachable through namespaced $defs
+    refs = str(schema["anyOf"][1])
+    assert "#/$defs/propose_journal_entry__DraftLine" in refs
+    assert "propose_journal_entry__DraftLine" in schema["$defs"]
+    menu = describe_candidates(specs)
+    assert menu.splitlines()[0].startswith("1. account_balance:") and "answer" in menu.splitlines()[-1]
+
+
+def test_parse_decision_rejects_tools_not_offered() -> None:
+    specs = [load_all().get("trial_balance")]
+    assert parse_decision('{"tool": "trial_balance", "args": {}}', specs).tool == "trial_balance"
+    assert parse_decision('{"tool": "answer"}', specs).answers_directly
+    with pytest.raises(ValueError):
+        parse_decision('{"tool": "propose_journal_entry", "args": {}}', specs)
+    with pytest.raises(ValueError):
+        parse_decision("[]", specs)
+
+
+def test_figures_skip_dates_and_ids_and_apply_scales() -> None:
+    found = [raw for raw, _ in figures("JE-123 on 2026-10-31: 42,000.00 USD, 1.2m YTD, FY2025, 3k, Q3")]
+    assert found == ["42,000.00", "1.2m", "3k"]
+
+
+def test_grounding_accepts_derived_and_rounded_figures() -> None:
+    sources = ["actual 12345.67 USD, budget 10000.00 USD"]
+    assert check_grounding("Spent 12,345.67 vs 10,000; over by 2,345.67 (23.5%), about 12.3k.", sources).ok
+    report = check_grounding("Spent 99,999.00 against 10,000.", sources)
+    assert not report.ok and report.ungrounded == ["99,999.00"]
+
+
+def test_mask_hides_values_not_intent() -> None:
+    assert mask("accrue 42,000 of rent for October") == "accrue amount of account for period"
+    assert mask("show the trial balance for Q3 2025") == "show the trial balance for period"
+
+
+@pytest.mark.parametrize(("text", "start", "end"), [
+    ("last month", "2026-10-01", "2026-10-31"), ("Q3", "2026-07-01", "2026-09-30"),
+    ("q1 2025", "2025-01-01", "2025-03-31"), ("FY2025", "2025-01-01", "2025-12-31"),
+    ("YTD", "2026-01-01", "2026-11-25"), ("December", "2025-12-01", "2025-12-31"),
+    ("2026-02", "2026-02-01", "2026-02-28"), ("last quarter", "2026-07-01", "2026-09-30"),
+])
+def test_periods(text: str, start: str, end: str) -> None:
+    rng = resolve_period(text, TODAY)
+    assert (rng.start.isoformat(), rng.end.isoformat()) == (start, end)
+
+
+def test_bad_periods_are_fixable_with_examples() -> None:
+    for text in ("someday", "2026-13", "Q5"):
+        with pytest.raises(NexusError) as info:
+            resolve_period(text, TODAY)
+        assert info.value.code is ErrorCode.VALIDATION_FAILED and info.value.candidates
+    assert resolve_as_of("end of last month", TODAY) == dt.date(2026, 10, 31)
+    assert resolve_as_of(None, TODAY) == TODAY
+
+
+def test_name_matching_exact_fuzzy_ambiguous_unknown() -> None:
+    records = [("6100", "Rent Expense", ("rent",)), ("6200", "Travel Expense", ("travel",)),
+               ("1010", "Cash - Operating", ()), ("1020", "Cash - Payroll", ())]
+    assert match_name("6200", records, what="account").ident == "6200"
+    assert match_name("travel expenses", records, what="account").ident == "6200"
+    assert match_name("rent", records, what="account").ident == "6100"
+    with pytest.raises(NexusError) as ambiguous:
+        match_name("cash", records, what="account")
+    assert ambiguous.value.code is ErrorCode.AMBIGUOUS_NAME
+    assert set(ambiguous.value.candidates) == {"1010 Cash - Operating", "1020 Cash - Payroll"}
+    with pytest.raises(NexusError) as unknown:
+        match_name("unicorn food", records, what="account")
+    assert unknown.value.code is ErrorCode.UNKNOWN_NAME and len(unknown.value.candidates) == 4

@@ -1,0 +1,189 @@
+"""General ledger, AP/AR and approval tools. Each reads its dependencies from the context and calls one service."""
+
+from __future__ import annotations
+
+from erp_core.apar.aging import aging_report
+from erp_core.approvals.engine import approval_view, list_pending_for
+from erp_core.ledger.journal import get_journal_entry
+from erp_core.ledger.roles import PREPARERS, REPORT_READERS
+from erp_core.ledger.views import entry_view
+from erp_core.reports.balances import account_balance as account_balance_report
+from erp_core.reports.balances import trial_balance as trial_balance_report
+from erp_core.reports.filters import ReportFilter
+from erp_core.reports.ledger import account_ledger
+from erp_core.reports.statements import balance_sheet as balance_sheet_report
+from erp_core.reports.statements import income_statement as income_statement_report
+from erp_core.resolve import resolve_as_of, resolve_period
+from erp_core.resolve.accounts import resolve_account
+from erp_core.resolve.journal import DraftJournalEntry
+from erp_core.resolve.queries import (
+    AccountPeriodQuery,
+    AccountQuery,
+    AsOfQuery,
+    EntryRef,
+    NoArgs,
+    PartyQuery,
+    PeriodQuery,
+    ReverseEntry,
+)
+from tools.context import ToolContext
+from tools.output import ToolOutput
+from tools.proposals import propose_entry, propose_reversal_of
+from tools.registry import REGISTRY
+
+READERS = sorted(REPORT_READERS)
+
+
+def _period_filter(ctx: ToolContext, period: str | None, default: str = "this month") -> tuple[ReportFilter, str]:
+    rng = resolve_period(period or default, ctx.today)
+    return ReportFilter(as_of=min(rng.end, ctx.today) if rng.start <= ctx.today else rng.end,
+                        date_from=rng.start), rng.label
+
+
+@REGISTRY.tool("account_balance", AccountQuery, roles=READERS, examples=(
+    "What is the balance of the travel account?", "How much cash do we have?", "Balance of 6100 at end of last month",
+    "What's in accounts receivable right now?"))
+def account_balance(ctx: ToolContext, q: AccountQuery) -> ToolOutput:
+    """Balance of one account (or a header account's subtree) as of a date."""
+    as_of = resolve_as_of(q.as_of, ctx.today)
+    with ctx.db.read() as session:
+        account = resolve_account(session, ctx.actor.tenant, q.account)
+        data = account_balance_report(account.code, ctx.actor, session, ReportFilter(as_of=as_of))
+        data["account_name"] = account.name
+    return ToolOutput(f"{data['account_code']} {data['account_name']}: balance {data['balance']} "
+                      f"{data['currency']} as of {as_of.isoformat()}", data)
+
+
+@REGISTRY.tool("trial_balance", AsOfQuery, roles=READERS, examples=(
+    "Show me the trial balance", "Trial balance as of end of last month", "Does the ledger balance?",
+    "List all account balances"))
+def trial_balance(ctx: ToolContext, q: AsOfQuery) -> ToolOutput:
+    """Trial balance: every account with a balance, debit and credit columns and totals, as of a date."""
+    as_of = resolve_as_of(q.as_of, ctx.today)
+    with ctx.db.read() as session:
+        data = trial_balance_report(ctx.actor, session, ReportFilter(as_of=as_of))
+    totals = data["totals"]
+    rows = data["rows"][:40]
+    return ToolOutput(f"Trial balance as of {as_of.isoformat()}: {len(data['rows'])} accounts, total debits "
+                      f"{totals['debit']}, total credits {totals['credit']}, "
+                      f"{'balanced' if totals['balanced'] else 'NOT balanced'}",
+                      {"as_of": as_of.isoformat(), "totals": totals,
+                       "rows": [{k: r[k] for k in ("account_code", "account_name", "currency", "debit", "credit")}
+                                for r in rows]})
+
+
+@REGISTRY.tool("account_activity", AccountPeriodQuery, roles=READERS, examples=(
+    "What did we spend on travel last month?", "Show rent postings in Q3", "Activity on account 6300 this year",
+    "List the entries on marketing in October"))
+def account_activity(ctx: ToolContext, q: AccountPeriodQuery) -> ToolOutput:
+    """Postings to one account over a period, with the period's total and the running balance."""
+    flt, label = _period_filter(ctx, q.period)
+    with ctx.db.read() as session:
+        account = resolve_account(session, ctx.actor.tenant, q.account)
+        totals = account_balance_report(account.code, ctx.actor, session, flt)
+        ledger = account_ledger(account.code, ctx.actor, session, flt, limit=15)
+    summary = (f"{ledger['account_code']} {ledger['account_name']} in {label}: net {totals['balance']} "
+               f"{totals['currency']} (debits {totals['debit']}, credits {totals['credit']})")
+    return ToolOutput(summary, {"account_code": ledger["account_code"], "account_name": ledger["account_name"],
+                                "period": label, "net": totals["balance"], "debit": totals["debit"],
+                                "credit": totals["credit"], "currency": totals["currency"],
+                                "first_lines": ledger["lines"]})
+
+
+@REGISTRY.tool("income_statement", PeriodQuery, roles=READERS, examples=(
+    "Income statement for Q3", "What was our net income last year?", "P&L for last month",
+    "How much revenue did we make this year?"))
+def income_statement(ctx: ToolContext, q: PeriodQuery) -> ToolOutput:
+    """Revenue, expenses and net income over a period (P&L)."""
+    flt, label = _period_filter(ctx, q.period, "this year")
+    with ctx.db.read() as session:
+        data = income_statement_report(ctx.actor, session, flt)
+    totals = data.get("totals", data)
+    return ToolOutput(f"Income statement {label}: {_compact(totals)}", {"period": label, **data})
+
+
+@REGISTRY.tool("balance_sheet", AsOfQuery, roles=READERS, examples=(
+    "Balance sheet at end of last month", "What are our total assets?", "Show liabilities and equity",
+    "Balance sheet today"))
+def balance_sheet(ctx: ToolContext, q: AsOfQuery) -> ToolOutput:
+    """Assets, liabilities and equity as of a date."""
+    as_of = resolve_as_of(q.as_of, ctx.today)
+    with ctx.db.read() as session:
+        data = balance_sheet_report(ctx.actor, session, as_of)
+    totals = data.get("totals", data)
+    return ToolOutput(f"Balance sheet as of {as_of.isoformat()}: {_compact(totals)}", data)
+
+
+@REGISTRY.tool("journal_entry", EntryRef, roles=sorted(PREPARERS | REPORT_READERS), examples=(
+    "Show journal entry JE-42", "What is the status of entry 7f3a?", "Who posted that entry?"))
+def journal_entry(ctx: ToolContext, q: EntryRef) -> ToolOutput:
+    """One journal entry with its lines, status, approval and anomaly score."""
+    with ctx.db.read() as session:
+        data = entry_view(get_journal_entry(q.entry_id, ctx.actor, session), session)
+    return ToolOutput(f"Entry {data['id']} ({data['status']}) {data['date']}: {data['memo']}", data)
+
+
+@REGISTRY.tool("open_invoices", PartyQuery, roles=[*READERS, "sales_manager"], examples=(
+    "Which invoices are overdue?", "Open receivables for Globex", "AR aging", "Who owes us money?"))
+def open_invoices(ctx: ToolContext, q: PartyQuery) -> ToolOutput:
+    """Open customer invoices (accounts receivable) with aging buckets, optionally for one customer."""
+    return _aging(ctx, q, "invoice")
+
+
+@REGISTRY.tool("open_bills", PartyQuery, roles=READERS, examples=(
+    "Which bills are due?", "What do we owe our vendors?", "AP aging", "Open payables to the landlord"))
+def open_bills(ctx: ToolContext, q: PartyQuery) -> ToolOutput:
+    """Open vendor bills (accounts payable) with aging buckets, optionally for one vendor."""
+    return _aging(ctx, q, "bill")
+
+
+@REGISTRY.tool("pending_approvals", NoArgs, examples=(
+    "What do I need to approve?", "Any approvals waiting for me?", "Show my pending approvals",
+    "Is anything waiting for my sign-off?"))
+def pending_approvals(ctx: ToolContext, _q: NoArgs) -> ToolOutput:
+    """Documents waiting for the user's approval (approving itself happens in the widget, Slack or the API)."""
+    with ctx.db.read() as session:
+        views = [approval_view(r, session) for r in list_pending_for(ctx.actor, session)]
+    brief = [{k: v[k] for k in ("id", "document_type", "summary", "amount", "currency", "preparer_id")} for v in views]
+    return ToolOutput(f"{len(views)} approvals wait for you", {"approvals": brief[:20]})
+
+
+@REGISTRY.tool("propose_journal_entry", DraftJournalEntry, roles=sorted(PREPARERS), proposes=True, examples=(
+    "Post the October rent accrual of 42000", "Book 1,500 of travel paid from cash",
+    "Accrue 3,000 of professional fees", "Create a journal entry debiting software and crediting cash"))
+def propose_journal_entry(ctx: ToolContext, draft: DraftJournalEntry) -> ToolOutput:
+    """Prepare a journal entry from account names and amounts; a person must approve it before it posts."""
+    return propose_entry(ctx, draft)
+
+
+@REGISTRY.tool("propose_reversal", ReverseEntry, roles=sorted(PREPARERS), proposes=True, examples=(
+    "Reverse entry JE-42", "Undo that journal entry", "Post a reversal of the duplicate accrual"))
+def propose_reversal(ctx: ToolContext, q: ReverseEntry) -> ToolOutput:
+    """Prepare the reversal of a posted entry; a person must approve it before it posts."""
+    return propose_reversal_of(ctx, q)
+
+
+def _aging(ctx: ToolContext, q: PartyQuery, kind: str) -> ToolOutput:
+    as_of = resolve_as_of(q.as_of, ctx.today)
+    with ctx.db.read() as session:
+        data = aging_report(kind, as_of, ctx.actor, session)  # type: ignore[arg-type]
+    parties = data["parties"]
+    if q.name:
+        from erp_core.resolve.names import match_name
+
+        match = match_name(q.name, [(p["code"], p["name"]) for p in parties], what="customer" if kind == "invoice"
+                           else "vendor")
+        parties = [p for p in parties if p["code"] == match.ident]
+    items = [i for i in data["items"] if not q.name or i["party_code"] in {p["code"] for p in parties}]
+    totals = data["totals"] if not q.name else [{k: p[k] for k in ("currency", *data["buckets"], "total")}
+                                                 for p in parties]
+    label = "receivables" if kind == "invoice" else "payables"
+    return ToolOutput(f"Open {label} as of {as_of.isoformat()}: " +
+                      "; ".join(f"{t['total']} {t['currency']} (over 90 days {t['over_90']})" for t in totals),
+                      {"as_of": as_of.isoformat(), "totals": totals, "parties": parties[:15], "items": items[:15]})
+
+
+def _compact(values: object) -> str:
+    if isinstance(values, dict):
+        return ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in values.items() if isinstance(v, str | int))
+    return str(values)

@@ -1,0 +1,85 @@
+"""The one registry of tools, with their permission tags, example utterances (for routing) and schemas."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
+
+from erp_core.identity import Actor
+from tools.context import ToolContext
+from tools.output import ToolOutput
+
+A = TypeVar("A", bound=BaseModel)
+ToolFn = Callable[[ToolContext, Any], ToolOutput]
+
+
+@dataclass(frozen=True)
+class ToolSpec:
+    name: str
+    description: str
+    args: type[BaseModel]
+    run: ToolFn
+    roles: frozenset[str]  # the actor needs at least one of these; empty: every authenticated user
+    examples: tuple[str, ...]
+    proposes: bool = False  # creates a draft for human approval (never posts by itself)
+
+    def allowed(self, actor: Actor) -> bool:
+        return not self.roles or actor.has_role(*self.roles) or actor.has_role("admin")
+
+    def json_schema(self) -> dict[str, Any]:
+        return self.args.model_json_schema()
+
+
+class ToolRegistry:
+    def __init__(self) -> None:
+        self._tools: dict[str, ToolSpec] = {}
+
+    def add(self, spec: ToolSpec) -> None:
+        if spec.name in self._tools:
+            raise ValueError(f"tool {spec.name!r} registered twice")
+        if not spec.examples:
+            raise ValueError(f"tool {spec.name!r} needs example utterances for routing")
+        self._tools[spec.name] = spec
+
+    def tool(self, name: str, args: type[A], *, roles: Iterable[str] = (), examples: Iterable[str],
+             proposes: bool = False) -> Callable[[Callable[[ToolContext, A], ToolOutput]], Callable[..., ToolOutput]]:
+        """Decorator: the function's docstring first paragraph is the description the model sees."""
+
+        def wrap(fn: Callable[[ToolContext, A], ToolOutput]) -> Callable[..., ToolOutput]:
+            doc = (fn.__doc__ or "").strip().split("\n\n")[0].replace("\n", " ")
+            self.add(ToolSpec(name=name, description=doc, args=args, run=fn, roles=frozenset(roles),
+                              examples=tuple(examples), proposes=proposes))
+            return fn
+
+        return wrap
+
+    def get(self, name: str) -> ToolSpec:
+        return self._tools[name]
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._tools
+
+    def all(self) -> list[ToolSpec]:
+        return list(self._tools.values())
+
+    def for_actor(self, actor: Actor) -> list[ToolSpec]:
+        """Only the tools this actor may use: the model is never shown the others."""
+        return [spec for spec in self._tools.values() if spec.allowed(actor)]
+
+
+REGISTRY = ToolRegistry()
+
+
+def load_all() -> ToolRegistry:
+    """Import every tool module so their decorators register them; returns the registry."""
+    import importlib
+
+    for module in TOOL_MODULES:
+        importlib.import_module(f"tools.{module}")
+    return REGISTRY
+
+
+TOOL_MODULES: tuple[str, ...] = ("gl", "epm", "crm", "hr", "servicedesk", "knowledge")
