@@ -75,12 +75,11 @@ def test_direct_message_and_bot_messages_ignored(slack_server: Any, slack_api: A
 
 
 def test_slash_command_acks_then_answers_in_a_thread(slack_server: Any, slack_api: Any, kit: Any) -> None:
-    started = time.monotonic()
     resp = post(slack_server, kit, form(token="legacy", team_id="T0NEXUS", channel_id="C0FIN", user_id="UFRANK",
                                         command="/nexus", text="rent in October?", trigger_id="1.2",
                                         response_url="http://127.0.0.1:9/unused"),
                 content_type="application/x-www-form-urlencoded")
-    assert resp.status_code == 200 and time.monotonic() - started < 3  # Slack's 3-second ack window
+    assert resp.status_code == 200 and resp.text == ""  # acked at once; the answer follows through the Web API
     posts = slack_api.wait_for("chat.postMessage", 2)
     assert "asked: rent in October?" in posts[0].params["text"]
     assert posts[1].params["thread_ts"]  # the answer is threaded under the question
