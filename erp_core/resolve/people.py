@@ -8,6 +8,7 @@ last names when only one employee carries them ("Maria"), and fuzzy spellings of
 from __future__ import annotations
 
 import re
+from difflib import SequenceMatcher
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -75,8 +76,33 @@ def _by_name(session: Session, tenant: str, said: str, original: str) -> Employe
         raise NexusError(ErrorCode.AMBIGUOUS_NAME, f"{original.strip()!r} could be several employees",
                          candidates=[_label(e) for e in exact[:5]])
     by_no = {e.employee_no: e for e in people}
-    match = match_name(said, [(e.employee_no, e.full_name) for e in people], what="employee")
+    try:
+        match = match_name(said, [(e.employee_no, e.full_name) for e in people], what="employee")
+    except NexusError as err:
+        typo = _misspelt(said, people) if err.code is ErrorCode.UNKNOWN_NAME else None
+        if typo is None:
+            raise
+        return typo
     return by_no[match.ident]
+
+
+def _misspelt(said: str, people: list[Employee]) -> Employee | None:
+    """The one person whose name matches every word said up to a typo ("Maria Alvares", "Diane Whitfeld").
+
+    The shared matcher weighs whole words, so a one-letter slip in a surname sinks it; names are where such slips
+    happen, so people get this word-by-word second look (each word ≥ 0.8 similar, a clear winner) before giving up.
+    """
+    words = said.replace(".", " ").split()
+    scored: list[tuple[float, Employee]] = []
+    for person in people:
+        names = person.full_name.lower().split()
+        ratios = [max(SequenceMatcher(None, w, n).ratio() for n in names) for w in words]
+        if ratios and min(ratios) >= 0.8:
+            scored.append((sum(ratios) / len(ratios), person))
+    scored.sort(key=lambda item: item[0], reverse=True)
+    if not scored or (len(scored) > 1 and scored[0][0] - scored[1][0] < 0.05):
+        return None
+    return scored[0][1]
 
 
 def _exact_keys(employee: Employee) -> set[str]:

@@ -1,0 +1,102 @@
+"""CRM tools on the seeded company: figures from the CRM services, a rep's scope, and deal changes that wait for a
+person (they never apply when the tool runs)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from erp_core.approvals.engine import approve, get_approval, reject
+from erp_core.crm.models import Opportunity, OpportunityChange
+from erp_core.crm.queries import account_360, pipeline
+from erp_core.db import Database
+from erp_core.errors import ErrorCode, NexusError
+from tests.integration.tools.conftest import acme, run_tool
+from tools.errors import classify
+
+MARIA, SAM = acme("maria", "sales_manager"), acme("sam", "sales_rep")
+
+
+def test_pipeline_matches_the_service_and_a_rep_sees_their_own(seeded_read_db: Database) -> None:
+    out = run_tool(seeded_read_db, MARIA, "pipeline", {})
+    with seeded_read_db.read() as session:
+        expected = pipeline(session, MARIA, "stage")
+        own = pipeline(session, SAM, "owner")
+    assert [(r["key"], r["count"], r["amount"]) for r in out.data["rows"]] == [
+        (r.key, r.count, r.amount) for r in expected]
+    assert f"{sum(r.count for r in expected)} deals" in out.summary
+    mine = run_tool(seeded_read_db, SAM, "pipeline", {"by": "owner"})
+    assert [r["key"] for r in mine.data["rows"]] == ["sam@acme"] == [r.key for r in own]
+
+
+def test_deals_at_risk_have_reasons_and_filter_by_customer(seeded_read_db: Database) -> None:
+    out = run_tool(seeded_read_db, MARIA, "deals_at_risk", {})
+    assert out.data["count"] > 0 and len(out.data["deals"]) <= 15
+    assert all(d["reasons"] for d in out.data["deals"])
+    northwind = run_tool(seeded_read_db, MARIA, "deals_at_risk", {"customer": "Northwind"})
+    assert 0 < northwind.data["count"] <= out.data["count"]
+    assert {d["account"] for d in northwind.data["deals"]} == {"Northwind Logistics"}
+
+
+def test_account_360_by_name(seeded_read_db: Database) -> None:
+    out = run_tool(seeded_read_db, MARIA, "account_360", {"customer": "Northwind"})
+    with seeded_read_db.read() as session:
+        expected = account_360(session, MARIA, 1, dt.datetime(2026, 11, 16, 12, tzinfo=dt.UTC))
+    assert out.data["account"]["code"] == "C0001"
+    assert out.data["open_pipeline"] == expected.open_pipeline and out.data["lifetime_won"] == expected.lifetime_won
+    assert expected.open_pipeline in out.summary and len(out.data["open_opportunities"]) <= 10
+
+
+def test_a_rep_cannot_reach_another_reps_account(seeded_read_db: Database) -> None:
+    with pytest.raises(NexusError) as err:
+        run_tool(seeded_read_db, SAM, "account_360", {"customer": "Northwind Logistics"})
+    assert classify(err.value).kind == "fixable" and err.value.code is ErrorCode.UNKNOWN_NAME
+
+
+def _stage(db: Database, deal_id: int) -> str:
+    with db.read() as session:
+        deal = session.get(Opportunity, deal_id)
+        assert deal is not None
+        return deal.stage
+
+
+def test_a_small_deal_change_waits_for_the_reps_confirmation(demo_db: Database) -> None:
+    out = run_tool(demo_db, SAM, "propose_opportunity_update", {"deal": "Falcon fleet renewal",
+                                                                "stage": "negotiation"})
+    assert out.approval is not None and out.approval["approvers"] == ["sam@acme"]
+    assert out.approval["draft"]["changes"]["stage"] == {"from": "proposal", "to": "negotiation"}
+    assert _stage(demo_db, 587) == "proposal"  # nothing applied yet
+    with demo_db.unit_of_work() as session:
+        approve(out.approval["approval_id"], out.approval["payload_hash"], SAM, session)
+    assert _stage(demo_db, 587) == "negotiation"
+
+
+def test_a_win_needs_a_sales_manager_too_and_rejection_changes_nothing(demo_db: Database) -> None:
+    out = run_tool(demo_db, SAM, "propose_opportunity_update", {"deal": "587", "stage": "closed_won"})
+    assert out.approval is not None and set(out.approval["approvers"]) == {"sales_manager", "sam@acme"}
+    approval_id = out.approval["approval_id"]
+    with demo_db.unit_of_work() as session:
+        approve(approval_id, out.approval["payload_hash"], SAM, session)
+        assert get_approval(approval_id, SAM, session).status == "pending"
+    assert _stage(demo_db, 587) == "proposal"
+    with demo_db.unit_of_work() as session:
+        reject(approval_id, "not signed yet", MARIA, session)
+        change = session.get(OpportunityChange, out.data["change"]["change_id"])
+        assert change is not None and change.status == "rejected"
+    assert _stage(demo_db, 587) == "proposal"
+
+
+def test_a_loose_close_date_and_a_no_op_change(demo_db: Database) -> None:
+    out = run_tool(demo_db, SAM, "propose_opportunity_update", {"deal": "587", "close_date": "end of January"})
+    assert out.approval is not None
+    assert out.approval["draft"]["changes"]["close_date"]["to"] == "2027-01-31"
+    with pytest.raises(NexusError) as err:
+        run_tool(demo_db, SAM, "propose_opportunity_update", {"deal": "587"})
+    assert classify(err.value).kind == "fixable"
+
+
+def test_only_owners_and_managers_may_propose(demo_db: Database) -> None:
+    with pytest.raises(NexusError) as err:
+        run_tool(demo_db, acme("frank", "cfo"), "propose_opportunity_update", {"deal": "587", "stage": "proposal"})
+    assert classify(err.value).kind == "refused"
