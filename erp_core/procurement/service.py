@@ -81,9 +81,11 @@ def load_po(session: Session, tenant: str, po_id: int, *, lock: bool = False) ->
     return po
 
 
-def raise_purchase_order(cmd: RaisePurchaseOrder, actor: Actor, session: Session) -> PurchaseOrderView:
+def raise_purchase_order(cmd: RaisePurchaseOrder, actor: Actor, session: Session, *,
+                         require_human_approval: bool = False) -> PurchaseOrderView:
     """Any employee may request; the policy routes by total: < 5,000 the requester's manager, < 50,000 a controller,
-    otherwise the CFO. The requester never approves their own order."""
+    otherwise the CFO. The requester never approves their own order. ``require_human_approval`` (orders the assistant
+    drafted) adds the requester's own confirmation to whatever the policy asks."""
     from erp_core.apar.models import Vendor
     from erp_core.approvals import PURCHASE_ORDER, submit_for_approval
     from erp_core.directory import resolve_department
@@ -132,7 +134,7 @@ def raise_purchase_order(cmd: RaisePurchaseOrder, actor: Actor, session: Session
                                       unit_price_minor=price, received_quantity=0)
                     for i, (line, price) in enumerate(zip(cmd.lines, prices, strict=True)))
     session.flush()
-    submit_for_approval(PURCHASE_ORDER, str(po.id), actor, session)
+    submit_for_approval(PURCHASE_ORDER, str(po.id), actor, session, require_confirmation=require_human_approval)
     return _view(session, po)
 
 

@@ -150,3 +150,23 @@ class GraphQuery(_Query):
     amount: str | None = Field(None, pattern=r"^[0-9]+(\.[0-9]{1,2})?$", description="For approvers_for: the amount, "
                                                                                       "e.g. \"25000\".")
     text: str | None = Field(None, max_length=120, description="For find_employee: a name or part of one.")
+
+
+# ----------------------------------------------------------------------------------------------------- procurement
+
+
+class PurchaseLineDraft(_Query):
+    description: str = Field(min_length=1, max_length=200, description="What is bought, e.g. \"27-inch monitors\".")
+    account: str = Field("office supplies", min_length=1, max_length=200,
+                         description="Expense account name or code, e.g. \"software\", \"6600\".")
+    quantity: int = Field(1, ge=1, le=1_000_000, description="Units ordered.")
+    unit_price: str = Field(pattern=r"^[0-9]+(\.[0-9]{1,2})?$", description="Price per unit, e.g. \"349.00\".")
+
+
+class PurchaseOrderDraft(_Query):
+    """Propose a purchase order; it is validated and waits for approval by amount."""
+
+    vendor: str = Field(min_length=1, max_length=200, description="Vendor name or code, e.g. \"CloudScale\".")
+    description: str = Field(min_length=3, max_length=500, description="Why it is needed.")
+    lines: list[PurchaseLineDraft] = Field(min_length=1, max_length=20, description="What to order.")
+    department: str | None = Field(None, max_length=80, description="Department that needs it; default: your own.")

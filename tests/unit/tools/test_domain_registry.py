@@ -11,7 +11,7 @@ from tools.registry import REGISTRY, load_all
 DOMAIN_TOOLS = {
     "budget_vs_actual", "kpi", "forecast", "anomaly_review", "pipeline", "deals_at_risk", "account_360",
     "propose_opportunity_update", "employee_lookup", "reporting_chain", "leave_balance", "propose_leave_request",
-    "headcount", "ticket_lookup", "sla_breaches", "search_documents", "graph_query"}
+    "headcount", "ticket_lookup", "sla_breaches", "search_documents", "graph_query", "propose_purchase_order"}
 
 
 def visible(user: str, roles: str) -> set[str]:
@@ -46,7 +46,8 @@ def test_examples_are_distinct_across_tools() -> None:
 
 def test_proposal_tools_are_flagged_and_no_tool_posts_or_approves() -> None:
     registry = load_all()
-    assert registry.get("propose_leave_request").proposes and registry.get("propose_opportunity_update").proposes
+    assert all(registry.get(name).proposes for name in ("propose_leave_request", "propose_opportunity_update",
+                                                        "propose_purchase_order"))
     for spec in registry.all():
         assert not spec.name.startswith(("approve", "post", "apply", "reject")), spec.name
         assert spec.proposes == spec.name.startswith("propose_"), spec.name
