@@ -82,4 +82,4 @@ def load_all() -> ToolRegistry:
     return REGISTRY
 
 
-TOOL_MODULES: tuple[str, ...] = ("gl", "epm", "crm", "hr", "servicedesk", "knowledge")
+TOOL_MODULES: tuple[str, ...] = ("gl", "epm", "crm", "hr", "servicedesk", "knowledge", "procurement")
