@@ -129,6 +129,17 @@ class Settings(BaseSettings):
     notify_poll_s: float = Field(2.0, description="How often the worker looks for new approvals and due jobs.")
     notify_max_backoff_s: float = Field(600.0, description="Longest wait between retries of a failing notification.")
 
+    # --- scale-out: outbox relay to Kafka, vLLM batch runs (issue 9)
+    kafka_bootstrap: str | None = Field(
+        None, description="Kafka bootstrap servers (host:port,…); when set, `nexus outbox relay` publishes erp_core's "
+                          "outbox events there.")
+    kafka_topic: str = Field("nexus.erp.events", description="Topic the outbox relay publishes domain events to "
+                                                            "(key tenant:aggregate_id keeps each aggregate in order).")
+    outbox_batch_size: int = Field(200, description="Most outbox events the relay publishes per transaction.")
+    outbox_poll_s: float = Field(1.0, description="How long the relay sleeps when the outbox is empty.")
+    vllm_model_path: Path | None = Field(
+        None, description="Local weights folder for in-process vLLM batch runs (evals on a GPU host; `gpu` extra).")
+
     def resolved_database_url(self) -> str:
         return self.database_url or f"sqlite:///{(self.data_dir / 'nexus.db').resolve()}"
 
