@@ -56,7 +56,7 @@ class OutboxRelay:
     def __init__(self, db: Database, config: RelayConfig, producer: Any = None) -> None:
         self._db = db
         self.config = config
-        self._producer = producer or _make_producer(config.bootstrap)
+        self._producer = producer or _make_producer(config.bootstrap, config.delivery_timeout_s)
 
     def publish_batch(self) -> int:
         """Publish one batch; returns how many events were published (0: the outbox is empty).
@@ -115,8 +115,10 @@ class OutboxRelay:
                 stop.wait(poll_s)
 
 
-def _make_producer(bootstrap: str) -> Any:
+def _make_producer(bootstrap: str, delivery_timeout_s: float) -> Any:
     from confluent_kafka import Producer
 
-    return Producer({"bootstrap.servers": bootstrap, "enable.idempotence": True, "acks": "all",
-                     "linger.ms": 5, "message.timeout.ms": 30_000, "client.id": "nexus-outbox-relay"})
+    # The broker's own delivery timeout ends before our flush does, so an outage reports failures, not a hang.
+    return Producer({"bootstrap.servers": bootstrap, "enable.idempotence": True, "acks": "all", "linger.ms": 5,
+                     "message.timeout.ms": max(1000, int(delivery_timeout_s * 1000) - 500),
+                     "client.id": "nexus-outbox-relay"})
