@@ -59,8 +59,8 @@ def budget_vs_actual_tool(ctx: ToolContext, q: BudgetQuery) -> ToolOutput:
 
 
 @REGISTRY.tool("kpi", KpiQuery, roles=EPM_READERS, examples=(
-    "What was our gross margin last month?", "Show me the KPIs for Q3", "What's our burn rate?",
-    "What is DSO year to date?"))
+    "What was our gross margin last month?", "Show me the KPIs for Q3: EBITDA, opex, revenue per employee",
+    "How much cash did we burn last quarter?", "What is DSO year to date?"))
 def kpi(ctx: ToolContext, q: KpiQuery) -> ToolOutput:
     """Financial KPIs (revenue, gross margin %, opex, EBITDA, cash, burn, DSO, DPO, headcount) for a period."""
     window = epm_window(q.period, ctx.today)
