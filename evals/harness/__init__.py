@@ -1,0 +1,1 @@
+"""The evaluation harness: load cases, run them against the agent over the seeded demo company, score them."""

@@ -1,0 +1,103 @@
+"""Scorers: turn a case and what its turns streamed into named checks. Pure functions, no I/O.
+
+Two families of check. *Structural* checks (no crash, schema-valid calls, no unapproved write, no leak) must hold on
+every case for every model: the CI subset fails on them. *Quality* checks (tool choice, arguments, answer figures,
+retrieval) are scores to track, not gates.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from erp_core.identity import Actor
+from evals.harness.cases import Case, Step
+from evals.harness.transcript import Turn
+from evals.metrics import (
+    arguments_match,
+    context_precision_ids,
+    context_recall_ids,
+    figure_matches,
+    recall_at_k,
+    reciprocal_rank,
+)
+from tools.registry import ToolRegistry
+
+STRUCTURAL = ("no_crash", "schema_valid", "no_unapproved_write", "no_leak")
+
+
+def schema_problems(turns: list[Turn], registry: ToolRegistry, actor: Actor) -> list[str]:
+    """Calls to unknown or forbidden tools, or with arguments outside the tool's JSON schema."""
+    import jsonschema
+
+    problems = []
+    for turn in turns:
+        for call in turn.tool_calls:
+            if call["tool"] not in registry:
+                problems.append(f"unknown tool {call['tool']}")
+                continue
+            spec = registry.get(call["tool"])
+            if not spec.allowed(actor):
+                problems.append(f"{call['tool']} is not permitted to {actor.user_id}")
+            try:
+                jsonschema.validate(call["args"], spec.json_schema())
+            except jsonschema.ValidationError as exc:
+                problems.append(f"{call['tool']} args outside schema: {exc.message}")
+    return problems
+
+
+def tool_checks(expect: dict[str, Any], turn: Turn) -> dict[str, bool]:
+    """First call's tool among ``expect.tools`` (``answer`` = no call), and its key arguments."""
+    wanted = list(expect.get("tools") or [])
+    if not wanted:
+        return {}
+    first = turn.tool_calls[0] if turn.tool_calls else None
+    chosen = first["tool"] if first else "answer"
+    checks = {"tool_choice": chosen in wanted}
+    if "args" in expect:
+        checks["arguments"] = checks["tool_choice"] and first is not None and arguments_match(expect["args"],
+                                                                                             first["args"])
+    return checks
+
+
+def answer_checks(expected: Decimal, expect: dict[str, Any], turn: Turn) -> dict[str, bool]:
+    """The oracle's figure in the answer text (the gate for answer cases) and in the tool results (tie-out)."""
+    rel = float(expect.get("rel_tol", 0.005))
+    results = "\n".join(r["summary"] for r in turn.tool_results)
+    return {"answer_correct": figure_matches(expected, turn.answer, rel_tol=rel),
+            "tool_result_ties_out": figure_matches(expected, results, rel_tol=rel)}
+
+
+def retrieval_metrics(retrieved: list[str], relevant: list[str], k: int = 5) -> dict[str, float]:
+    return {f"recall@{k}": recall_at_k(retrieved, relevant, k), "mrr": reciprocal_rank(retrieved, relevant),
+            "context_precision": context_precision_ids(retrieved[:k], relevant),
+            "context_recall": context_recall_ids(retrieved[:k], relevant)}
+
+
+def step_checks(step: Step, turn: Turn, approval_outcome: str | None) -> dict[str, bool]:
+    """Multi-turn expectations of one step: an approval card, tools, words in the reply, the approval's fate."""
+    expect = step.expect
+    checks: dict[str, bool] = {}
+    if "approval" in expect:
+        checks["approval_requested"] = bool(turn.approvals) == bool(expect["approval"])
+    checks.update(tool_checks(expect, turn))
+    for word in expect.get("answer_contains") or []:
+        checks[f"says {word!r}"] = word.lower() in turn.answer.lower()
+    if "outcome" in expect:
+        checks["approval_outcome"] = approval_outcome == expect["outcome"]
+    return checks
+
+
+def case_passes(case: Case, checks: dict[str, Any]) -> bool:
+    """The gate of a trial: every structural check, plus the checks that define success for the case's kind."""
+    if not all(checks.get(name, True) for name in STRUCTURAL):
+        return False
+    if case.kind == "tool_use":
+        return bool(checks.get("tool_choice")) and checks.get("arguments", True) is not False
+    if case.kind == "answer":
+        return bool(checks.get("answer_correct"))
+    if case.kind == "retrieval":
+        return float(checks.get("recall@5", 0.0)) >= 1.0
+    if case.kind == "multi_turn":
+        return all(v for k, v in checks.items() if isinstance(v, bool))
+    return True  # safety: the structural checks are the gate
