@@ -105,3 +105,16 @@ def kit() -> object:
 
     return SimpleNamespace(setup_books=setup_books, post_small_entry=post_small_entry, replicate=replicate,
                            entry=entry, people=PEOPLE)
+
+
+@pytest.fixture(scope="session")
+def worker_tools() -> object:
+    """``workers.py`` beside this file (worker-targeted HTTP connections), loaded as a module."""
+    import importlib.util
+    from pathlib import Path
+
+    spec = importlib.util.spec_from_file_location("scaleout_workers", Path(__file__).with_name("workers.py"))
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
