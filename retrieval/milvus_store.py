@@ -197,6 +197,12 @@ class MilvusVectorStore:
                                                     output_fields=_OUTPUT_FIELDS)
         return [_hit(row) for row in result[0]]
 
+    def flush(self) -> None:
+        """Seals buffered writes into segments. Milvus Lite scans its write buffer row by row on every search, so
+        a large index must be flushed after loading to keep search fast (a Milvus server flushes on its own)."""
+        with self._errors("flush"):
+            self._client.flush(self.collection)
+
     def drop(self) -> None:
         """Deletes the whole collection (``nexus index --rebuild``)."""
         with self._errors("drop collection"):

@@ -116,6 +116,7 @@ def latency(embedder: Any, workdir: Path, n_chunks: int, n_queries: int = 200) -
                        source="bench", embedding=vectors[i].tolist())
                  for i in range(start, min(start + 5000, n_chunks))]
         store.upsert(batch)
+    store.flush()
     load_s = time.perf_counter() - started
     scope = AccessScope("acme", frozenset({"all", "finance"}))
     questions = [json.loads(line)["question"] for line in QUESTIONS.read_text().splitlines() if line.strip()]

@@ -150,6 +150,8 @@ def index_corpus(path: Path, vector_store: VectorStore, content_store: ContentSt
             if progress:
                 progress(done, len(todo), batch[-1].doc_id)
 
+    if todo:
+        vector_store.flush()
     current = {doc.key for doc in documents}
     sources = {doc.source for doc in documents}
     gone = [d for key, d in indexed.items() if key not in current and d.source in sources]
