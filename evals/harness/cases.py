@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 import yaml
 
-from erp_core.errors import Issue, validation_error
+from erp_core.errors import Issue, NexusError, validation_error
 from erp_core.identity import Actor
 
 Kind = Literal["tool_use", "answer", "retrieval", "safety", "multi_turn"]
@@ -92,16 +92,25 @@ def load_file(path: Path) -> list[Case]:
     """Cases of one YAML suite file or JSONL file (a JSONL file is one suite named after the file's kind)."""
     if path.suffix == ".jsonl":
         rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-        cases = []
+        specs = []
         for i, row in enumerate(rows, start=1):
             kind = row.get("kind") or ("retrieval" if "relevant_doc_ids" in row else "tool_use")
-            cases.append(_case(row, row.get("suite") or kind, kind, f"{path.name}:{i}"))
-        return cases
-    doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    suite, kind = str(doc.get("suite") or path.stem), str(doc.get("kind") or doc.get("suite") or path.stem)
-    defaults = dict(doc.get("defaults") or {})
-    return [_case({**defaults, **row}, suite, kind, f"{path.name} case {i}")
-            for i, row in enumerate(doc.get("cases") or [], start=1)]
+            specs.append((row, row.get("suite") or kind, kind, f"{path.name}:{i}"))
+    else:
+        doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        suite, kind = str(doc.get("suite") or path.stem), str(doc.get("kind") or doc.get("suite") or path.stem)
+        defaults = dict(doc.get("defaults") or {})
+        specs = [({**defaults, **row}, suite, kind, f"{path.name} case {i}")
+                 for i, row in enumerate(doc.get("cases") or [], start=1)]
+    cases, issues = [], []
+    for row, suite_name, kind_name, where in specs:
+        try:
+            cases.append(_case(row, suite_name, kind_name, where))
+        except NexusError as err:  # keep going: every bad case is reported at once
+            issues.extend(err.issues)
+    if issues:
+        raise validation_error(issues)
+    return cases
 
 
 def load_suites(root: Path = DATASETS, names: Iterable[str] | None = None, *, ci_only: bool = False) -> list[Case]:
