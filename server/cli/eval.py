@@ -33,8 +33,15 @@ def _run(suite: list[str], model: list[str], trials: int, compare: Path | None, 
         columns = [TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()]
         with Progress(*columns) as bar:
             task = bar.add_task("preparing", total=total)
-            report = run_eval(request, cases=cases,
-                              progress=lambda m, c: bar.update(task, advance=1, description=f"{m}: {c}"),
+            done = [0]
+
+            def advance(label: str, case_id: str) -> None:
+                bar.update(task, advance=1, description=f"{label}: {case_id}")
+                done[0] += 1
+                if not bar.console.is_terminal:  # logs and CI: the bar only draws on a terminal
+                    typer.echo(f"[{done[0]}/{total}] {label}: {case_id}")
+
+            report = run_eval(request, cases=cases, progress=advance,
                               status=lambda s: bar.update(task, description=s))
     except NexusError as err:
         typer.echo(f"nexus eval: {err.message}", err=True)
