@@ -81,12 +81,13 @@ class EvalWorld:
     router: Any
     documents: Any
     doc_acl: dict[str, tuple[str, frozenset[str]]] = field(default_factory=dict)  # doc_id -> (tenant, groups)
+    answer_max_tokens: int = 200  # the agent's default; the CI subset lowers it (structure, not prose, is checked)
     _store: Any = None
     _agents: list[Any] = field(default_factory=list)
 
     @classmethod
     def build(cls, workdir: Path, *, corpora: Sequence[Path] = (DEMO_CORPUS, FIXTURE_DOCUMENTS),
-              embedder: Any = None, db: Database | None = None,
+              embedder: Any = None, db: Database | None = None, answer_max_tokens: int = 200,
               progress: Callable[[str], None] = lambda _msg: None) -> EvalWorld:
         from agent.routing import ToolRouter
         from retrieval.embedding import SentenceTransformerEmbedder
@@ -111,7 +112,8 @@ class EvalWorld:
         registry = load_all()
         router = ToolRouter(embedder, registry.all())
         return cls(workdir=workdir, db=db, embedder=embedder, registry=registry, router=router,
-                   documents=DocumentSearch(store, embedder), doc_acl=doc_acl, _store=store)
+                   documents=DocumentSearch(store, embedder), doc_acl=doc_acl,
+                   answer_max_tokens=answer_max_tokens, _store=store)
 
     def agent(self, model: BaseChatModel, name: str = "agent") -> AgentTurns:
         from agent.checkpoints import open_checkpointer
@@ -120,7 +122,7 @@ class EvalWorld:
         path = self.workdir / f"checkpoints-{name}.db"
         turns = AgentTurns(model=lambda: model, db=self.db, registry=self.registry, router=lambda: self.router,
                            checkpointer=lambda: open_checkpointer(None, path), documents=lambda: self.documents,
-                           settings=AgentSettings(today=TODAY))
+                           settings=AgentSettings(today=TODAY, answer_max_tokens=self.answer_max_tokens))
         self._agents.append(turns)
         return turns
 

@@ -49,7 +49,7 @@ def strip_plot(series: dict[str, list[float]], *, width: int = 760, row_h: int =
     samples = [v for values in series.values() for v in values]
     if not samples:
         return "<p>No latency samples.</p>"
-    left, right = 150, 20
+    left, right = 150, 45
     top_value = max(samples) or 1.0
     height = row_h * len(series) + 30
     scale = (width - left - right) / top_value

@@ -26,7 +26,7 @@ ALICE = Actor.of("alice@acme", "acme", "accountant,employee")
 
 def test_ci_subset_has_no_structural_failures(demo_db: Database, embedder: Any, tmp_path: Path) -> None:
     request = EvalRequest(ci_only=True, baseline=False, out_dir=tmp_path / "report", corpora=(FIXTURE_DOCUMENTS,),
-                          world_kwargs={"db": demo_db, "embedder": embedder})
+                          world_kwargs={"db": demo_db, "embedder": embedder, "answer_max_tokens": 48})
     cases = select_cases(request)
     assert {c.kind for c in cases} >= {"tool_use", "safety", "multi_turn", "retrieval"}
 
