@@ -114,7 +114,7 @@ def external_services(cfg: DeploymentConfig) -> list[Manifest]:
 
 
 def _nexus_container(cfg: DeploymentConfig, name: str, args: list[str]) -> dict[str, Any]:
-    return {"name": name, "image": cfg.image, "imagePullPolicy": "IfNotPresent", "args": args,
+    return {"name": name, "image": cfg.image, "imagePullPolicy": "IfNotPresent", "command": ["nexus"], "args": args,
             "envFrom": [{"configMapRef": {"name": "nexus-config"}}], "env": _secret_env(),
             "securityContext": _restricted_security(),
             "volumeMounts": [{"name": "data", "mountPath": "/var/lib/nexus"}, {"name": "tmp", "mountPath": "/tmp"}]}
