@@ -123,3 +123,19 @@ def test_first_json_object_reads_free_text_replies() -> None:
     assert first_json_object('{"a": "}"} tail') == {"a": "}"}
     assert first_json_object("{broken {\"tool\": \"x\"}") == {"tool": "x"}
     assert first_json_object("no json here") is None
+
+
+def test_model_specs_name_paths_and_urls() -> None:
+    from evals.harness.environment import ModelSpec
+
+    assert ModelSpec().label == "default"
+    assert ModelSpec("/models/qwen.gguf").label == "qwen.gguf" and not ModelSpec("/models/qwen.gguf").is_url
+    assert ModelSpec("http://127.0.0.1:8001/v1").is_url
+
+
+def test_limit_keeps_the_first_cases_of_each_suite() -> None:
+    from evals.harness.session import EvalRequest, select_cases
+
+    cases = select_cases(EvalRequest(suites=["tool_use", "safety"], limit=3))
+    assert [c.id for c in cases if c.suite == "tool_use"] == ["tu001", "tu002", "tu003"]
+    assert len([c for c in cases if c.suite == "safety"]) == 3
