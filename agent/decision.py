@@ -27,14 +27,20 @@ class Decision:
         return self.tool == ANSWER
 
 
+# Prose is not needed by the grammar; length bounds and patterns expand into deeply nested grammar rules that can
+# overflow llama.cpp's grammar stack (a 200-character maxLength is 200 nested optionals). Pydantic checks them after
+# decoding, and a violation goes back to the model as a fixable error.
+_DROPPED = {"title", "description", "examples", "maxLength", "minLength", "pattern", "maxItems", "minItems", "format"}
+
+
 def _rewrite_refs(node: Any, prefix: str) -> Any:
     if isinstance(node, dict):
         out = {}
         for key, value in node.items():
             if key == "$ref" and isinstance(value, str) and value.startswith("#/$defs/"):
                 out[key] = f"#/$defs/{prefix}{value[len('#/$defs/'):]}"
-            elif key in ("title", "description", "examples"):
-                continue  # the grammar does not need prose, and leaving it out keeps the grammar small
+            elif key in _DROPPED:
+                continue
             else:
                 out[key] = _rewrite_refs(value, prefix)
         return out
@@ -43,8 +49,8 @@ def _rewrite_refs(node: Any, prefix: str) -> Any:
     return node
 
 
-def decision_schema(candidates: Sequence[ToolSpec]) -> dict[str, Any]:
-    """One JSON schema: anyOf the candidates' call shapes plus the direct answer; $defs merged and namespaced."""
+def decision_schema(candidates: Sequence[ToolSpec], *, allow_answer: bool = True) -> dict[str, Any]:
+    """One JSON schema: anyOf the candidates' call shapes (plus the direct answer); $defs merged and namespaced."""
     options: list[dict[str, Any]] = []
     defs: dict[str, Any] = {}
     for spec in candidates:
@@ -56,22 +62,24 @@ def decision_schema(candidates: Sequence[ToolSpec]) -> dict[str, Any]:
         args.setdefault("type", "object")
         options.append({"type": "object", "properties": {"tool": {"const": spec.name}, "args": args},
                         "required": ["tool", "args"], "additionalProperties": False})
-    options.append({"type": "object", "properties": {"tool": {"const": ANSWER}}, "required": ["tool"],
-                    "additionalProperties": False})
+    if allow_answer or not options:
+        options.append({"type": "object", "properties": {"tool": {"const": ANSWER}}, "required": ["tool"],
+                        "additionalProperties": False})
     combined: dict[str, Any] = {"anyOf": options}
     if defs:
         combined["$defs"] = defs
     return combined
 
 
-def describe_candidates(candidates: Sequence[ToolSpec]) -> str:
+def describe_candidates(candidates: Sequence[ToolSpec], *, allow_answer: bool = True) -> str:
     """The tool menu the model reads: name, what it does, and its arguments with their descriptions."""
     lines = []
     for i, spec in enumerate(candidates, 1):
         props = spec.json_schema().get("properties", {})
         args = ", ".join(f"{name} ({(p.get('description') or '').rstrip('.')})" for name, p in props.items())
         lines.append(f"{i}. {spec.name}: {spec.description} Args: {args or 'none'}.")
-    lines.append(f"{len(candidates) + 1}. {ANSWER}: reply without a tool (greetings, thanks, questions about you).")
+    if allow_answer or not candidates:
+        lines.append(f"{len(candidates) + 1}. {ANSWER}: reply without a tool (greetings, thanks, questions about you).")
     return "\n".join(lines)
 
 

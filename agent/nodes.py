@@ -44,7 +44,9 @@ def _add_usage(state: AgentState, message: BaseMessage) -> dict[str, int]:
 async def route(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, Any]:
     ctx = runtime.context
     routed = await asyncio.to_thread(ctx.router.route, ctx.tools.actor, state["request"], ctx.route_k)
-    return {"candidates": [r.name for r in routed]}
+    # A request that clearly matches a tool is not small talk: a small model too often "answers" it from thin air.
+    direct = not routed or routed[0].score < ctx.answer_threshold
+    return {"candidates": [r.name for r in routed], "allow_answer": direct}
 
 
 async def decide(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, Any]:
@@ -52,10 +54,12 @@ async def decide(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str,
     specs = [ctx.registry.get(name) for name in state.get("candidates", [])]
     failures = state.get("failures", [])
     feedback = "".join(f"Previous attempt failed: {f}\n" for f in failures[-2:])
-    user = prompts.render("decide_user", tools=describe_candidates(specs), history=_history(state),
-                          failures=feedback, request=state["request"])
+    allow_answer = state.get("allow_answer", True)
+    user = prompts.render("decide_user", tools=describe_candidates(specs, allow_answer=allow_answer),
+                          history=_history(state), failures=feedback, request=state["request"])
     reply = await ctx.model.ainvoke([SystemMessage(prompts.load("decide_system")), HumanMessage(user)],
-                                    json_schema=decision_schema(specs), max_tokens=256, temperature=0.0)
+                                    json_schema=decision_schema(specs, allow_answer=allow_answer), max_tokens=256,
+                                    temperature=0.0)
     attempts = state.get("attempts", 0) + 1
     try:
         decision = parse_decision(str(reply.content), specs)

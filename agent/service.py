@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import logging
 import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
@@ -28,12 +29,15 @@ from erp_core.identity import Actor
 from tools.context import ToolContext
 from tools.registry import ToolRegistry
 
+log = logging.getLogger("nexus.agent")
+
 
 @dataclass
 class AgentSettings:
     max_steps: int = 6
     max_retries: int = 2
     route_k: int = 3
+    answer_threshold: float = 0.5
     answer_max_tokens: int = 200
     today: dt.date | None = None  # pinned business date (evals, demos); None: the real date
 
@@ -43,13 +47,16 @@ class AgentTurns:
 
     def __init__(self, *, model: Callable[[], BaseChatModel], db: Database, registry: ToolRegistry,
                  router: Callable[[], ToolRouter], checkpointer: Callable[[], Any],
-                 documents: Callable[[], Any] | None = None, settings: AgentSettings | None = None) -> None:
+                 documents: Callable[[], Any] | None = None, graph: Callable[[], Any] | None = None,
+                 anomaly_scorer: Any = None, settings: AgentSettings | None = None) -> None:
         self._model = model
         self._db = db
         self._registry = registry
         self._router = router
         self._checkpointer = checkpointer
         self._documents = documents
+        self._graph_store = graph
+        self._scorer = anomaly_scorer
         self._settings = settings or AgentSettings()
         self._graph: Any = None
         self._saver: Any = None
@@ -80,11 +87,12 @@ class AgentTurns:
 
     def _context(self, actor: Actor, thread_id: str, router: ToolRouter) -> AgentContext:
         s = self._settings
-        tools = ToolContext(actor=actor, db=self._db, documents=self._documents() if self._documents else None,
-                            thread_id=thread_id, today=s.today or dt.date.today())
+        tools = ToolContext(actor=actor, db=self._db, documents=_optional(self._documents),
+                            graph=_optional(self._graph_store), anomaly_scorer=self._scorer, thread_id=thread_id,
+                            today=s.today or dt.date.today())
         return AgentContext(model=self._model(), registry=self._registry, router=router, tools=tools,
                             max_steps=s.max_steps, max_retries=s.max_retries, route_k=s.route_k,
-                            answer_max_tokens=s.answer_max_tokens)
+                            answer_threshold=s.answer_threshold, answer_max_tokens=s.answer_max_tokens)
 
     @staticmethod
     def _config(actor: Actor, thread_id: str) -> dict[str, Any]:
@@ -163,6 +171,17 @@ class AgentTurns:
         if snapshot.next:
             extra["pending_approval"] = (values.get("pending") or {}).get("approval_id")
         return Done(thread_id=thread_id, usage=values.get("usage") or {}, latency_ms=_ms(started), extra=extra)
+
+
+def _optional(provider: Callable[[], Any] | None) -> Any:
+    """A store the tools may use, or None when it is down: only the tools that need it fail, and say so."""
+    if provider is None:
+        return None
+    try:
+        return provider()
+    except NexusError as exc:
+        log.warning("store unavailable for this turn: %s", exc)
+        return None
 
 
 def _ms(started: float) -> float:

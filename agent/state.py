@@ -19,6 +19,7 @@ class AgentState(TypedDict, total=False):
     owner: str  # user id that started the thread; nobody else may continue it
     request: str  # this turn's user message
     candidates: list[str]  # routed tool names, best first
+    allow_answer: bool  # offer "answer directly" (only when no tool matches the request well)
     decision: dict[str, Any] | None
     attempts: int  # model decisions taken this turn (step limit)
     failures: list[str]  # model-fixable errors fed back to the model this turn
@@ -36,7 +37,7 @@ def new_turn(owner: str, message: str) -> dict[str, Any]:
     from langchain_core.messages import HumanMessage
 
     return {"messages": [HumanMessage(message)], "owner": owner, "request": message, "candidates": [],
-            "decision": None, "attempts": 0, "failures": [], "results": [], "refusal": None, "pending": None,
+            "allow_answer": True, "decision": None, "attempts": 0, "failures": [], "results": [], "refusal": None, "pending": None,
             "outcome": None, "answer": "", "grounding": None, "usage": {"input_tokens": 0, "output_tokens": 0}}
 
 
@@ -49,4 +50,5 @@ class AgentContext:
     max_steps: int = 6
     max_retries: int = 2
     route_k: int = 3
+    answer_threshold: float = 0.5
     answer_max_tokens: int = 200

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar
@@ -15,6 +16,7 @@ from server.settings import Settings
 from tools.registry import load_all
 
 T = TypeVar("T")
+log = logging.getLogger("nexus.agent")
 
 
 class Lazy(Generic[T]):
@@ -36,7 +38,19 @@ class Lazy(Generic[T]):
         return self._value is not None
 
     def warm(self) -> None:
-        threading.Thread(target=self, name="warm-up", daemon=True).start()
+        threading.Thread(target=self._warm_quietly, name="warm-up", daemon=True).start()
+
+    def _warm_quietly(self) -> None:
+        try:
+            self()
+        except Exception as exc:  # warming is best effort; the first real use reports the error
+            log.warning("warm-up failed: %s", exc)
+
+    def close(self) -> None:
+        value, self._value = self._value, None
+        close = getattr(value, "close", None)
+        if callable(close):
+            close()
 
 
 def build_embedder(settings: Settings) -> Any:
@@ -45,12 +59,27 @@ def build_embedder(settings: Settings) -> Any:
     return SentenceTransformerEmbedder(settings.embedding_model_path, device=settings.embedding_device)
 
 
-def build_agent(settings: Settings, db: Database, models: ModelProvider,
-                embedder: Lazy[Any], documents: Callable[[], Any] | None = None) -> tuple[AgentTurns, Lazy[ToolRouter]]:
+def build_vector_stores(settings: Settings, embedder: Lazy[Any]) -> Any:
+    from retrieval.stores import open_stores
+
+    stores = open_stores(settings, vector=True, graph=False, content=False)
+    stores.embedder = embedder()  # one embedding model in memory, shared with the tool router
+    return stores
+
+
+def build_graph_stores(settings: Settings) -> Any:
+    from retrieval.stores import open_stores
+
+    return open_stores(settings, vector=False, graph=True, content=False)
+
+
+def build_agent(settings: Settings, db: Database, models: ModelProvider, embedder: Lazy[Any],
+                vectors: Lazy[Any], graphs: Lazy[Any], scorer: Any = None) -> tuple[AgentTurns, Lazy[ToolRouter]]:
     registry = load_all()
     router: Lazy[ToolRouter] = Lazy(lambda: ToolRouter(embedder(), registry.all()))
     turns = AgentTurns(
-        model=models.get, db=db, registry=registry, router=router, documents=documents,
+        model=models.get, db=db, registry=registry, router=router, documents=lambda: vectors().search(),
+        graph=lambda: graphs().graph, anomaly_scorer=scorer,
         checkpointer=lambda: open_checkpointer(settings.checkpoint_url, settings.data_dir / "checkpoints.db"),
         settings=AgentSettings(max_steps=settings.agent_max_steps, today=settings.business_date))
     return turns, router

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from agent.turns import TurnService
 from erp_core.db import Database
-from server.agent_wiring import Lazy, build_agent, build_embedder
+from server.agent_wiring import Lazy, build_agent, build_embedder, build_graph_stores, build_vector_stores
 from server.auth import Authenticator, DevIssuer, TokenVerifier
 from server.model_provider import ModelProvider
 from server.settings import Settings
@@ -69,12 +69,27 @@ def build_container(settings: Settings, *, chat_model: BaseChatModel | None = No
         _migrate(db)
     authenticator, dev = build_authenticator(settings)
     models = ModelProvider(settings, chat_model)
-    embedder = Lazy(lambda: build_embedder(settings))
-    turns, router = build_agent(settings, db, models, embedder)
+    embedder: Lazy[Any] = Lazy(lambda: build_embedder(settings))
+    vectors: Lazy[Any] = Lazy(lambda: build_vector_stores(settings, embedder))
+    graphs: Lazy[Any] = Lazy(lambda: build_graph_stores(settings))
+    scorer = _anomaly_scorer()
+    turns, router = build_agent(settings, db, models, embedder, vectors, graphs, scorer)
     container = Container(settings=settings, db=db, authenticator=authenticator, models=models, turns=turns,
                           dev_issuer=dev)
-    container.extras.update({"embedder": embedder, "router": router})
+    container.extras.update({"embedder": embedder, "router": router, "vector_stores": vectors,
+                             "graph_stores": graphs, "anomaly_scorer": scorer})
     return container
+
+
+def _anomaly_scorer() -> Any:
+    """GL anomaly scoring for submitted entries; importing the domain modules also registers their approval
+    document types (leave requests, purchase orders, opportunity updates) so approvals survive a restart."""
+    import erp_core.crm
+    import erp_core.hr
+    import erp_core.procurement  # noqa: F401
+    from erp_core.anomaly import LedgerAnomalyScorer
+
+    return LedgerAnomalyScorer()
 
 
 def _migrate(db: Database) -> None:

@@ -19,5 +19,6 @@ class ToolContext:
     db: Database
     today: dt.date = field(default_factory=dt.date.today)
     documents: DocumentSearch | None = None
-    graph: Any | None = None  # retrieval.graph.queries object when the graph store is configured
+    graph: Any | None = None  # retrieval GraphStore (named queries only) when the graph store is up
+    anomaly_scorer: Any | None = None  # erp_core.ledger.ports.AnomalyScorer for proposed journal entries
     thread_id: str | None = None

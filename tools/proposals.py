@@ -77,7 +77,8 @@ def _output(session: Session, ctx: ToolContext, result: SubmitResult, verb: str)
 def propose_entry(ctx: ToolContext, draft: DraftJournalEntry) -> ToolOutput:
     with ctx.db.unit_of_work() as session:
         cmd = resolve_journal_entry(draft, session, ctx.actor.tenant, ctx.today, key_prefix=_key_prefix(ctx))
-        result = submit_journal_entry(cmd, ctx.actor, session, source=SOURCE, require_human_approval=True)
+        result = submit_journal_entry(cmd, ctx.actor, session, source=SOURCE, require_human_approval=True,
+                                      scorer=ctx.anomaly_scorer)
         return _output(session, ctx, result, "Journal entry")
 
 
@@ -86,5 +87,6 @@ def propose_reversal_of(ctx: ToolContext, q: ReverseEntry) -> ToolOutput:
         day = resolve_as_of(q.date, ctx.today) if q.date else None
         cmd = ReverseJournalEntry(entry_id=q.entry_id, date=day,
                                   idempotency_key=f"{_key_prefix(ctx)}:reverse:{q.entry_id}")
-        result = reverse_journal_entry(cmd, ctx.actor, session, require_human_approval=True)
+        result = reverse_journal_entry(cmd, ctx.actor, session, require_human_approval=True,
+                                       scorer=ctx.anomaly_scorer)
         return _output(session, ctx, result, "Reversal")
