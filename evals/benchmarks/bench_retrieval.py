@@ -44,6 +44,7 @@ def _pct(values: list[float], q: float) -> float:
 
 def quality(store: Any, embedder: Any) -> dict[str, dict[str, float]]:
     from erp_core.identity import Actor
+    from evals.metrics import recall_at_k, reciprocal_rank
     from retrieval.search import DocumentSearch
 
     search = DocumentSearch(store, embedder)
@@ -55,10 +56,9 @@ def quality(store: Any, embedder: Any) -> dict[str, dict[str, float]]:
             actor = Actor.of(row["user"], row["tenant"], row["roles"])
             hits = search.search(actor, row["question"], k=10, mode=mode)
             relevant = set(row["relevant_doc_ids"])
-            top5 = {h.doc_id for h in hits[:5]}
-            recalls.append(len(relevant & top5) / len(relevant))
-            first = next((i for i, h in enumerate(hits, 1) if h.doc_id in relevant), None)
-            ranks.append(1 / first if first else 0.0)
+            doc_ids = [h.doc_id for h in hits]
+            recalls.append(recall_at_k(doc_ids[:5], relevant, 5))  # documents among the top 5 chunks
+            ranks.append(reciprocal_rank(doc_ids, relevant, distinct=False))  # rank of the first relevant chunk
         out[mode] = {"recall@5": statistics.mean(recalls), "mrr": statistics.mean(ranks), "questions": len(rows)}
     return out
 

@@ -69,7 +69,10 @@ def answer_checks(expected: Decimal, expect: dict[str, Any], turn: Turn) -> dict
 
 
 def retrieval_metrics(retrieved: list[str], relevant: list[str], k: int = 5) -> dict[str, float]:
-    return {f"recall@{k}": recall_at_k(retrieved, relevant, k), "mrr": reciprocal_rank(retrieved, relevant),
+    """Document-level metrics over chunk hits (one doc id per hit, best first), as bench_retrieval computes them:
+    documents among the top ``k`` chunks, and the rank of the first relevant chunk."""
+    return {f"recall@{k}": recall_at_k(retrieved[:k], relevant, k),
+            "mrr": reciprocal_rank(retrieved, relevant, distinct=False),
             "context_precision": context_precision_ids(retrieved[:k], relevant),
             "context_recall": context_recall_ids(retrieved[:k], relevant)}
 

@@ -21,9 +21,12 @@ def recall_at_k(retrieved: Sequence[str], relevant: Collection[str], k: int) -> 
     return len(top & set(relevant)) / len(set(relevant))
 
 
-def reciprocal_rank(retrieved: Sequence[str], relevant: Collection[str]) -> float:
-    """1 / rank of the first relevant id among the distinct retrieved ids (1-based); 0 when none is found."""
-    for rank, item in enumerate(_dedupe(retrieved), start=1):
+def reciprocal_rank(retrieved: Sequence[str], relevant: Collection[str], *, distinct: bool = True) -> float:
+    """1 / rank of the first relevant id (1-based); 0 when none is found.
+
+    ``distinct`` ranks distinct ids (document level); False ranks the list as given (e.g. one id per chunk hit).
+    """
+    for rank, item in enumerate(_dedupe(retrieved) if distinct else retrieved, start=1):
         if item in relevant:
             return 1.0 / rank
     return 0.0

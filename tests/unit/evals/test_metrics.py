@@ -52,6 +52,7 @@ class TestRetrieval:
         assert reciprocal_rank(["x", "y", "a", "b"], {"a", "b"}) == pytest.approx(1 / 3)
         assert reciprocal_rank(["x", "x", "a"], {"a"}) == pytest.approx(1 / 2)  # duplicates do not push it down
         assert reciprocal_rank(["x"], {"a"}) == 0.0
+        assert reciprocal_rank(["x", "x", "a"], {"a"}, distinct=False) == pytest.approx(1 / 3)  # chunk rank
 
     def test_id_based_context_precision_and_recall(self) -> None:
         assert context_precision_ids(["a", "x", "b", "y"], {"a", "b", "c"}) == pytest.approx(0.5)
