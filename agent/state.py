@@ -37,8 +37,9 @@ def new_turn(owner: str, message: str) -> dict[str, Any]:
     from langchain_core.messages import HumanMessage
 
     return {"messages": [HumanMessage(message)], "owner": owner, "request": message, "candidates": [],
-            "allow_answer": True, "decision": None, "attempts": 0, "failures": [], "results": [], "refusal": None, "pending": None,
-            "outcome": None, "answer": "", "grounding": None, "usage": {"input_tokens": 0, "output_tokens": 0}}
+            "allow_answer": True, "decision": None, "attempts": 0, "failures": [], "results": [], "refusal": None,
+            "pending": None, "outcome": None, "answer": "", "grounding": None,
+            "usage": {"input_tokens": 0, "output_tokens": 0}}
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from agent.backends.llama_engine import default_model_path  # noqa: E402
+from agent.backends.llama_engine import default_model_path
 
 POLICY = ("Expense policy: economy class below six hours of flight; hotels capped at 250 USD per night; per-diem meals "
           "75 USD; receipts above 25 USD; submit within 30 days. Journal entries below 10,000 USD post directly, "
@@ -77,7 +77,6 @@ def raw_side(runs: int, max_tokens: int) -> dict[str, list[float]]:
         out["warm"].append(first)
         if n > 1:
             out["decode"].append((n - 1) / (total - first))
-    del llm
     return out
 
 

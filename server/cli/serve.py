@@ -17,6 +17,12 @@ def _serve(host: str | None, port: int | None, workers: int | None) -> None:
         if value is not None:
             os.environ[key] = str(value)
     settings = Settings()
+    if settings.workers > 1:
+        # Migrate once here: several workers migrating the same empty database at once would collide.
+        from erp_core import migrations
+
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        migrations.upgrade(settings.resolved_database_url())
     typer.echo(f"Nexus serving on http://{settings.host}:{settings.port}  (widget and demo page at /, API docs at "
                f"/docs)", err=True)
     uvicorn.run("server.asgi:create", factory=True, host=settings.host, port=settings.port,

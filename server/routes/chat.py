@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import AsyncIterator
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 from sse_starlette.sse import EventSourceResponse
 
-from erp_core.errors import Issue, validation_error
-from server.deps import ActorDep, ContainerDep
+from agent.events import Event
+from erp_core.errors import ErrorCode, Issue, NexusError, validation_error
+from server.deps import ContainerDep
+from server.permissions import ChatActor
 from server.sse import guarded, sse_response
 
 router = APIRouter(tags=["chat"])
@@ -31,7 +34,7 @@ class ChatRequest(BaseModel):
                      "description": "Events: token, tool_call, tool_result, citation, approval_required, error, done"},
                503: {"description": "The model is not loaded yet"}},
 )
-async def chat(body: ChatRequest, actor: ActorDep, container: ContainerDep, request: Request) -> EventSourceResponse:
+async def chat(body: ChatRequest, actor: ChatActor, container: ContainerDep) -> EventSourceResponse:
     if len(body.message) > container.settings.max_message_chars:
         raise validation_error([Issue("too_long", f"message is longer than {container.settings.max_message_chars} "
                                                   "characters", "message")])
@@ -39,3 +42,26 @@ async def chat(body: ChatRequest, actor: ActorDep, container: ContainerDep, requ
     thread_id = body.thread_id or uuid.uuid4().hex
     events = container.turns.run(actor, body.message, thread_id)
     return sse_response(guarded(events, thread_id))
+
+
+@router.post(
+    "/v1/chat/threads/{thread_id}/resume",
+    summary="Continue a thread after its approval was approved or rejected (SSE)",
+    response_class=EventSourceResponse,
+    responses={200: {"content": {"text/event-stream": {}}}, 404: {"description": "Unknown thread"},
+               409: {"description": "The thread is not waiting for a decided approval"}},
+)
+async def resume(thread_id: str, actor: ChatActor, container: ContainerDep) -> EventSourceResponse:
+    container.models.get()
+    resume_turn = getattr(container.turns, "resume", None)
+    if resume_turn is None:
+        raise NexusError(ErrorCode.INVALID_STATE, "this server's turns cannot be resumed")
+    events = resume_turn(actor, thread_id)
+    first = await anext(events)  # raise NOT_FOUND / INVALID_STATE as HTTP errors before the stream starts
+    return sse_response(guarded(_prepend(first, events), thread_id))
+
+
+async def _prepend(first: Event, rest: AsyncIterator[Event]) -> AsyncIterator[Event]:
+    yield first
+    async for event in rest:
+        yield event
