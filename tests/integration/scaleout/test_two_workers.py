@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import time
@@ -40,7 +41,7 @@ def cluster(pg_database_factory: Any, kit: Any, worker_tools: Any,
 
     data = tmp_path_factory.mktemp("nexus-two-workers")
     issuer = DevIssuer(data / "keys" / "dev-issuer.pem", issuer="nexus-dev", audience="nexus")
-    with __import__("socket").socket() as sock:
+    with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     env = {**os.environ, "NEXUS_DATA_DIR": str(data), "NEXUS_DATABASE_URL": url,
