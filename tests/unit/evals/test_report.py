@@ -71,3 +71,15 @@ def test_html_is_self_contained_with_plots_and_transcripts() -> None:
     assert "Failures with transcripts" in page and "t2" in page
     assert 'class="bad"' in page  # the regression is highlighted
     assert "without routing and grammar" in page
+
+
+def test_ragas_samples_pair_answers_with_their_contexts() -> None:
+    from evals.metrics.ragas_monitor import samples_from
+
+    turn = _turn("account_balance", 10.0, answer="Rent is 42,000.00 USD.")
+    turn["tool_results"] = [{"id": "c", "ok": True, "summary": "6100 Rent Expense: balance 42000.00 USD"}]
+    with_context = CaseRecord("a1", "answers", "answer", "m", "q", {}, [TrialRecord(0, True, {}, [turn])])
+    no_context = CaseRecord("t1", "tool_use", "tool_use", "m", "q", {}, [TrialRecord(0, True, {}, [turn])])
+    samples = samples_from([with_context, no_context])
+    assert samples == [{"user_input": "q", "response": "Rent is 42,000.00 USD.",
+                        "retrieved_contexts": ["6100 Rent Expense: balance 42000.00 USD"]}]
