@@ -20,8 +20,6 @@ def _run(suite: list[str], model: list[str], trials: int, compare: Path | None, 
     from evals.harness.environment import ModelSpec
     from evals.harness.session import EvalRequest, run_eval, select_cases
 
-    if trials < 1:
-        raise typer.BadParameter("--trials must be at least 1")
     specs = [ModelSpec(target=m) for m in model] or [ModelSpec()]
     request = EvalRequest(suites=suite, models=specs, trials=trials, out_dir=out, compare_with=compare,
                           baseline=baseline, limit=limit, ci_only=ci,
@@ -45,7 +43,7 @@ def _run(suite: list[str], model: list[str], trials: int, compare: Path | None, 
                               status=lambda s: bar.update(task, description=s))
     except NexusError as err:
         typer.echo(f"nexus eval: {err.message}", err=True)
-        for issue in err.issues:
+        for issue in err.issues if len(err.issues) > 1 else []:
             typer.echo(f"  - {issue.message}", err=True)
         raise typer.Exit(2) from None
     for label, summary in report["models"].items():
@@ -67,7 +65,7 @@ def register(app: typer.Typer) -> None:
         model: Annotated[list[str], typer.Option(
             "--model", help="GGUF path or OpenAI-compatible base URL (repeatable: side-by-side comparison); "
                             "default: the configured model.")] = [],  # noqa: B006
-        trials: Annotated[int, typer.Option("--trials", help="Trials per case (pass^k uses them).")] = 1,
+        trials: Annotated[int, typer.Option("--trials", min=1, help="Trials per case (pass^k uses them).")] = 1,
         compare: Annotated[Path | None, typer.Option("--compare", help="Previous report.json to compare with.",
                                                      exists=True, dir_okay=False)] = None,
         out: Annotated[Path, typer.Option("--out", help="Folder for report.json and report.html.")] = Path(
