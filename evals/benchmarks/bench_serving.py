@@ -108,13 +108,16 @@ def server_side(runs: int, max_tokens: int) -> dict[str, list[float]]:
         client = httpx.Client(base_url=base, timeout=120)
 
         def one(system: str, user: str, who: str) -> tuple[float, float, int]:
-            headers = {"Authorization": f"Bearer {issuer.issue(who, 'acme', ['employee'])}"}
+            headers = {"Authorization": f"Bearer {issuer.issue(who, 'acme', ['accountant'])}"}
             body = {"stream": True, "max_tokens": max_tokens, "temperature": 0,
                     "messages": [{"role": "system", "content": system}, {"role": "user", "content": user}]}
             start = time.perf_counter()
             first = 0.0
             n = 0
             with client.stream("POST", "/v1/chat/completions", json=body, headers=headers) as resp:
+                if resp.status_code != 200:
+                    resp.read()
+                    raise SystemExit(f"server answered {resp.status_code}: {resp.text}")
                 for line in resp.iter_lines():
                     if not line.startswith("data:") or line.endswith("[DONE]"):
                         continue
