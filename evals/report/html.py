@@ -58,6 +58,8 @@ def _models_section(models: dict[str, Any]) -> str:
             "<h2>Latency and tokens</h2>" +
             _table(["model", "TTFT p50 ms", "TTFT p95 ms", "total p50 ms", "total p95 ms", "input tokens",
                     "output tokens"], lat_rows) +
+            "<p class='muted'>TTFT counts turns that streamed an answer; tool-use turns end at their first tool "
+            "call, so their total is the decision latency.</p>"
             "<p>Total latency per turn (dots; black = p50, red = p95):</p>" +
             strip_plot({label: m["latency"]["samples"]["total_ms"] for label, m in models.items()}))
 

@@ -70,7 +70,8 @@ def strip_plot(series: dict[str, list[float]], *, width: int = 760, row_h: int =
     axis_y = height - 12
     for frac in (0, 0.25, 0.5, 0.75, 1):
         x = left + frac * top_value * scale
-        parts.append(f'<text x="{x:.1f}" y="{axis_y}" font-size="10" text-anchor="middle">'
+        anchor = "end" if frac == 1 else "middle"  # keep the last label inside the picture
+        parts.append(f'<text x="{x:.1f}" y="{axis_y}" font-size="10" text-anchor="{anchor}">'
                      f'{frac * top_value:.0f} ms</text>')
     parts.append("</svg>")
     return "".join(parts)
