@@ -1,6 +1,7 @@
-"""``nexus serve --workers 2`` over shared stores (PostgreSQL ledger and checkpoints, Redis rate limits): a thread
-started on one worker continues on the other, an approval made through one is seen by the other, and the per-user
-rate limit counts requests on both. Requests are pinned to a worker by the kernel's socket table (see workers.py)."""
+"""``nexus serve --workers 2`` over shared stores (PostgreSQL ledger and checkpoints, Redis rate limits, Milvus Lite in
+server mode): a thread started on one worker continues on the other, both workers' retrieval uses the one vector
+server, an approval made through one is seen by the other, and the per-user rate limit counts requests on both.
+Requests are pinned to a worker by the kernel's socket table (see workers.py)."""
 
 from __future__ import annotations
 
@@ -40,13 +41,17 @@ def cluster(pg_database_factory: Any, kit: Any, worker_tools: Any,
     db.dispose()
 
     data = tmp_path_factory.mktemp("nexus-two-workers")
+    milvus_port = free_port()
+    milvus = subprocess.Popen([sys.executable, "-m", "milvus_lite", "server", "--data-dir",
+                               str(tmp_path_factory.mktemp("milvus") / "milvus.db"), "--host", "127.0.0.1",
+                               "--port", str(milvus_port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    wait_for_port(milvus_port, milvus)
     issuer = DevIssuer(data / "keys" / "dev-issuer.pem", issuer="nexus-dev", audience="nexus")
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
+    port = free_port()
     env = {**os.environ, "NEXUS_DATA_DIR": str(data), "NEXUS_DATABASE_URL": url,
            "NEXUS_CHECKPOINT_URL": url.replace("postgresql+psycopg://", "postgresql://", 1),
-           "NEXUS_REDIS_URL": "redis://127.0.0.1:6379/0", "NEXUS_RATE_LIMIT_USER": "6/minute",
+           "NEXUS_REDIS_URL": "redis://127.0.0.1:6379/0",
+           "NEXUS_MILVUS_URI": f"http://127.0.0.1:{milvus_port}", "NEXUS_RATE_LIMIT_USER": "6/minute",
            "NEXUS_NOTIFICATIONS_ENABLED": "false", "NEXUS_BUSINESS_DATE": "2026-10-20",
            "NEXUS_MAX_TOKENS": "48", "NEXUS_LOG_LEVEL": "warning"}
     log = (data / "server.log").open("wb")
@@ -68,14 +73,34 @@ def cluster(pg_database_factory: Any, kit: Any, worker_tools: Any,
             if ready:
                 break
             time.sleep(1)
-        yield {"port": port, "workers": workers, "issuer": issuer, "tenant": tenant, "url": url}
+        yield {"port": port, "workers": workers, "issuer": issuer, "tenant": tenant, "url": url,
+               "milvus_port": milvus_port, "data": data}
     finally:
+        milvus.terminate()
         proc.terminate()
         try:
             proc.wait(timeout=20)
         except subprocess.TimeoutExpired:
             proc.kill()
         log.close()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_for_port(port: int, proc: subprocess.Popen[bytes], timeout_s: float = 60) -> None:
+    deadline = time.monotonic() + timeout_s
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            assert proc.poll() is None, "milvus-lite server exited"
+            assert time.monotonic() < deadline, "milvus-lite server did not start"
+            time.sleep(0.2)
 
 
 def client(cluster: dict[str, Any], worker_tools: Any, which: int, user: str, roles: str) -> Any:
@@ -132,6 +157,11 @@ def test_a_thread_started_on_one_worker_continues_on_the_other(cluster: dict[str
     continued_tokens = second[-1][1]["usage"]["input_tokens"]
     fresh_tokens = fresh[-1][1]["usage"]["input_tokens"]
     assert continued_tokens > fresh_tokens, (second[-1], fresh[-1])
+
+    # Each turn opened the document search: both workers talk to the one milvus-lite server, neither fell back to a
+    # private Milvus Lite file (which only one process could open).
+    assert all(worker_tools.connected_to(pid, cluster["milvus_port"]) for pid in cluster["workers"])
+    assert not (cluster["data"] / "milvus.db").exists()
 
 
 def test_the_user_rate_limit_counts_requests_on_both_workers(cluster: dict[str, Any], worker_tools: Any) -> None:

@@ -122,3 +122,16 @@ def parse_sse(text: str) -> list[tuple[str, dict[str, Any]]]:
             events.append((name, json.loads(line[5:].strip())))
             name = None
     return events
+
+
+def connected_to(pid: int, port: int) -> bool:
+    """Whether process ``pid`` holds an established TCP connection to 127.0.0.1:``port`` (e.g. the Milvus server)."""
+    inodes = _socket_inodes(pid)
+    # gRPC clients (pymilvus) use IPv6 sockets with v4-mapped addresses: those are listed in tcp6.
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            fields = line.split()
+            remote_port = int(fields[2].rsplit(":", 1)[1], 16)
+            if remote_port == port and fields[3] == "01" and fields[9] in inodes:  # 01: ESTABLISHED
+                return True
+    return False
