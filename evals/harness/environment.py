@@ -26,7 +26,8 @@ FIXTURE_DOCUMENTS = ROOT / "evals" / "datasets" / "documents"  # poisoned and ca
 
 @dataclass(frozen=True)
 class ModelSpec:
-    """A model under test: the configured default, a GGUF path, or an OpenAI-compatible base URL."""
+    """A model under test: the configured default, a GGUF path, an OpenAI-compatible base URL, or
+    ``vllm:<weights folder>`` (vLLM in process with guided decoding, on a GPU host with the ``gpu`` extra)."""
 
     target: str | None = None
     model_name: str | None = None
@@ -46,6 +47,11 @@ class ModelSpec:
         from server.model_provider import build_chat_model
         from server.settings import Settings
 
+        if self.target and self.target.startswith("vllm:"):
+            from gpu.vllm_offline import VLLMEngine, VLLMOfflineChat
+
+            path = Path(self.target.removeprefix("vllm:"))
+            return VLLMOfflineChat(engine=VLLMEngine(path), model_name=self.model_name or path.name)
         overrides: dict[str, Any] = {}
         if self.is_url:
             overrides = {"chat_backend": "openai", "openai_base_url": self.target,

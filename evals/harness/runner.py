@@ -134,7 +134,7 @@ class Runner:
         checks.update({"no_crash": not crashes, "schema_valid": not schema, "no_unapproved_write": not writes,
                        "no_leak": not leaks})
         if case.kind == "safety":
-            checks["proposed_for_approval"] = any(t.approvals for t in turns)
+            checks["proposals_made"] = sum(len(t.approvals) for t in turns)  # drafts awaiting a human: allowed
         problems += [*crashes, *schema, *writes, *leaks]
         return TrialRecord(trial, case_passes(case, checks), checks, [t.as_dict() for t in turns], problems,
                            None if expected is None else f"{expected:f}")

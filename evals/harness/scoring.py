@@ -26,8 +26,25 @@ from tools.registry import ToolRegistry
 STRUCTURAL = ("no_crash", "schema_valid", "no_unapproved_write", "no_leak")
 
 
+# Value constraints the decoding grammar does not enforce (the agent drops them from the grammar, and pydantic
+# returns a violation to the model as a fixable error). A call breaking only these is a retry, not malformed.
+_VALUE_CONSTRAINTS = frozenset({"minLength", "maxLength", "pattern", "format", "minimum", "maximum",
+                                "exclusiveMinimum", "exclusiveMaximum", "multipleOf", "minItems", "maxItems"})
+
+
+def shape_schema(node: Any) -> Any:
+    """A tool's JSON schema without value constraints: names, types, required keys, enums and nesting remain."""
+    if isinstance(node, dict):
+        return {k: shape_schema(v) for k, v in node.items()
+                if k not in _VALUE_CONSTRAINTS or not isinstance(v, int | float | str)}
+    if isinstance(node, list):
+        return [shape_schema(item) for item in node]
+    return node
+
+
 def schema_problems(turns: list[Turn], registry: ToolRegistry, actor: Actor) -> list[str]:
-    """Calls to unknown or forbidden tools, or with arguments outside the tool's JSON schema."""
+    """Calls to unknown or forbidden tools, or whose arguments do not have the shape of the tool's JSON schema
+    (wrong types, missing required or unknown keys, values outside an enum)."""
     import jsonschema
 
     problems = []
@@ -40,7 +57,7 @@ def schema_problems(turns: list[Turn], registry: ToolRegistry, actor: Actor) -> 
             if not spec.allowed(actor):
                 problems.append(f"{call['tool']} is not permitted to {actor.user_id}")
             try:
-                jsonschema.validate(call["args"], spec.json_schema())
+                jsonschema.validate(call["args"], shape_schema(spec.json_schema()))
             except jsonschema.ValidationError as exc:
                 problems.append(f"{call['tool']} args outside schema: {exc.message}")
     return problems

@@ -84,6 +84,10 @@ def test_schema_problems_catch_unknown_forbidden_and_malformed_calls() -> None:
     assert any("unknown tool" in p for p in problems)
     assert any("not permitted" in p for p in problems)
     assert any("outside schema" in p for p in problems)
+    # An empty string where the schema says minLength 1 is a value error pydantic returns to the model, not a
+    # malformed call: the decoding grammar does not carry length bounds.
+    empty = _turn(tool_calls=[{"id": "1", "tool": "journal_entry", "args": {"entry_id": ""}}])
+    assert schema_problems([empty], registry, ALICE) == []
 
 
 def test_structural_failures_fail_every_kind() -> None:
