@@ -51,3 +51,11 @@ def test_structured_outputs_use_the_installed_vllm_dialect() -> None:
 def test_device_and_batch_choice() -> None:
     assert pick_device("cpu") == "cpu" and pick_device("cuda:1") == "cuda:1"
     assert batch_size_for("cpu") == CPU_BATCH and batch_size_for("cuda:0") == GPU_BATCH
+
+
+def test_the_eval_harness_routes_vllm_targets_to_the_in_process_engine(tmp_path: Path) -> None:
+    from evals.harness.environment import ModelSpec
+
+    with pytest.raises(NexusError) as info:  # no weights here: refused before vLLM or a GPU is needed
+        ModelSpec(f"vllm:{tmp_path}").build()
+    assert info.value.code is ErrorCode.BACKEND_UNAVAILABLE and str(tmp_path) in info.value.message
