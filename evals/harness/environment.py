@@ -31,9 +31,12 @@ class ModelSpec:
 
     target: str | None = None
     model_name: str | None = None
+    instance: Any = None  # an already built chat model (tests drive the harness with a scripted one)
 
     @property
     def label(self) -> str:
+        if self.instance is not None:
+            return self.model_name or type(self.instance).__name__
         if self.target is None:
             return "default"
         return self.target if self.is_url else Path(self.target).name
@@ -44,6 +47,8 @@ class ModelSpec:
 
     def build(self) -> BaseChatModel:
         """The chat backend for this spec, through the server's own factory (heavy imports happen here)."""
+        if self.instance is not None:
+            return self.instance  # type: ignore[no-any-return]
         from server.model_provider import build_chat_model
         from server.settings import Settings
 

@@ -77,12 +77,23 @@ def tool_checks(expect: dict[str, Any], turn: Turn) -> dict[str, bool]:
     return checks
 
 
+# The agent's grounding guard appends this correction (with the verified tool figures) after an answer whose figures
+# it could not find in the tool results; the model's own answer is the text before it.
+GUARD_CORRECTION = "\n\nCheck: some figures above are not in the ledger data."
+
+
 def answer_checks(expected: Decimal, expect: dict[str, Any], turn: Turn) -> dict[str, bool]:
-    """The oracle's figure in the answer text (the gate for answer cases) and in the tool results (tie-out)."""
+    """The oracle's figure in the model's answer (the gate for answer cases), whether the grounding guard passed
+    it, and whether the tool result itself carried the figure (tie-out)."""
     rel = float(expect.get("rel_tol", 0.005))
     results = "\n".join(r["summary"] for r in turn.tool_results)
-    return {"answer_correct": figure_matches(expected, turn.answer, rel_tol=rel),
-            "tool_result_ties_out": figure_matches(expected, results, rel_tol=rel)}
+    own_words = turn.answer.split(GUARD_CORRECTION, 1)[0]
+    checks = {"answer_correct": figure_matches(expected, own_words, rel_tol=rel),
+              "tool_result_ties_out": figure_matches(expected, results, rel_tol=rel)}
+    grounding = turn.done.get("grounding")
+    if isinstance(grounding, dict) and "ok" in grounding:
+        checks["grounded"] = bool(grounding["ok"])
+    return checks
 
 
 def retrieval_metrics(retrieved: list[str], relevant: list[str], k: int = 5) -> dict[str, float]:
