@@ -48,7 +48,7 @@ class ModelSpec:
     def build(self) -> BaseChatModel:
         """The chat backend for this spec, through the server's own factory (heavy imports happen here)."""
         if self.instance is not None:
-            return self.instance  # type: ignore[no-any-return]
+            return self.instance
         from server.model_provider import build_chat_model
         from server.settings import Settings
 

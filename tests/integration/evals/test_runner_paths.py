@@ -12,7 +12,7 @@ from erp_core.db import Database
 from evals.harness.cases import load_suites
 from evals.harness.environment import TODAY, EvalWorld, ModelSpec
 from evals.harness.oracles import expected_figure
-from evals.harness.runner import RunOptions, Runner
+from evals.harness.runner import Runner, RunOptions
 
 RENT_ACCRUAL = {"memo": "November rent accrual", "date": "2026-11-15",
                 "lines": [{"account": "rent", "debit": "42000.00"}, {"account": "accrued liabilities",

@@ -103,8 +103,8 @@ def test_step_checks_for_a_multi_turn_flow() -> None:
                      approvals=[{"approval_id": "a1", "payload_hash": "h", "approvers": ["controller"]}])
     assert all(step_checks(case.steps[0], proposal, "pending").values())
     confirmation = _turn(answer="Approved by carol@acme: journal entry is done (posted).")
-    assert all(step_checks(case.steps[2], confirmation, "approved").values())
-    assert not all(step_checks(case.steps[2], confirmation, "pending").values())
+    assert all(step_checks(case.steps[-1], confirmation, "approved").values())
+    assert not all(step_checks(case.steps[-1], confirmation, "pending").values())
 
 
 def test_leaks_other_tenant_names_and_out_of_scope_citations() -> None:
