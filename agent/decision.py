@@ -1,6 +1,8 @@
 """The model's choice of tool and arguments, decoded under a JSON-schema grammar built from the routed candidates.
 
-The grammar admits exactly ``{"tool": <candidate>, "args": <that tool's argument schema>}`` or ``{"tool": "answer"}``,
+The grammar admits exactly ``{"tool": <candidate>, "tool_args": <that tool's argument schema>}`` or
+``{"tool": "answer"}``. The key names matter: llama.cpp's schema grammar orders object keys alphabetically, and the
+model must write the tool's name before its arguments, so the arguments key has to sort after "tool".
 so every call parses; pydantic then validates values the grammar cannot express (ranges, formats) and a failure goes
 back to the model as a fixable error.
 """
@@ -15,6 +17,7 @@ from typing import Any
 from tools.registry import ToolSpec
 
 ANSWER = "answer"
+ARGS_KEY = "tool_args"
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,22 +30,30 @@ class Decision:
         return self.tool == ANSWER
 
 
-# Prose is not needed by the grammar; length bounds and patterns expand into deeply nested grammar rules that can
-# overflow llama.cpp's grammar stack (a 200-character maxLength is 200 nested optionals). Pydantic checks them after
-# decoding, and a violation goes back to the model as a fixable error.
-_DROPPED = {"title", "description", "examples", "maxLength", "minLength", "pattern", "maxItems", "minItems", "format"}
+# Prose is not needed by the grammar. Long length bounds and patterns expand into deeply nested grammar rules that
+# overflow llama.cpp's grammar stack (a 500-character maxLength is 500 nested optionals), so strings in a decision are
+# capped at a short length instead: that also keeps a small model from rambling inside a string. Pydantic checks the
+# real bounds after decoding, and a violation goes back to the model as a fixable error.
+_DROPPED = {"title", "description", "examples", "minLength", "pattern", "maxItems", "minItems", "format"}
+DECISION_STRING_MAX = 48
 
 
 def _rewrite_refs(node: Any, prefix: str) -> Any:
     if isinstance(node, dict):
-        out = {}
+        out: dict[str, Any] = {}
         for key, value in node.items():
             if key == "$ref" and isinstance(value, str) and value.startswith("#/$defs/"):
                 out[key] = f"#/$defs/{prefix}{value[len('#/$defs/'):]}"
             elif key in _DROPPED:
                 continue
+            elif key == "maxLength":
+                out[key] = min(int(value), DECISION_STRING_MAX)
             else:
                 out[key] = _rewrite_refs(value, prefix)
+        if out.get("type") == "string" and "enum" not in out and "const" not in out:
+            out.setdefault("maxLength", DECISION_STRING_MAX)
+        if out.get("type") == "array":
+            out.setdefault("maxItems", 8)
         return out
     if isinstance(node, list):
         return [_rewrite_refs(item, prefix) for item in node]
@@ -60,8 +71,8 @@ def decision_schema(candidates: Sequence[ToolSpec], *, allow_answer: bool = True
             defs[prefix + name] = _rewrite_refs(sub, prefix)
         args = _rewrite_refs(schema, prefix)
         args.setdefault("type", "object")
-        options.append({"type": "object", "properties": {"tool": {"const": spec.name}, "args": args},
-                        "required": ["tool", "args"], "additionalProperties": False})
+        options.append({"type": "object", "properties": {"tool": {"const": spec.name}, ARGS_KEY: args},
+                        "required": ["tool", ARGS_KEY], "additionalProperties": False})
     if allow_answer or not options:
         options.append({"type": "object", "properties": {"tool": {"const": ANSWER}}, "required": ["tool"],
                         "additionalProperties": False})
@@ -91,7 +102,7 @@ def parse_decision(text: str, candidates: Sequence[ToolSpec]) -> Decision:
     tool = str(value["tool"])
     if tool != ANSWER and tool not in {spec.name for spec in candidates}:
         raise ValueError(f"decision names a tool that was not offered: {tool}")
-    args = value.get("args") or {}
+    args = value.get(ARGS_KEY, value.get("args")) or {}
     if not isinstance(args, dict):
         raise ValueError("decision args must be an object")
     return Decision(tool, args)

@@ -14,6 +14,7 @@ from langgraph.types import interrupt
 from pydantic import ValidationError
 
 import prompts
+from agent.arguments import ground_arguments
 from agent.decision import ANSWER, decision_schema, describe_candidates, parse_decision
 from agent.events import ApprovalRequired, Citation, Token, ToolCall, ToolResult
 from agent.guards import check_grounding
@@ -77,10 +78,11 @@ async def act(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, An
     decision = state["decision"] or {}
     spec = ctx.registry.get(decision["tool"])
     call_id = f"call_{uuid.uuid4().hex[:12]}"
-    write(ToolCall(id=call_id, tool=spec.name, args=decision.get("args", {})))
-    call_message = AIMessage("", tool_calls=[{"id": call_id, "name": spec.name, "args": decision.get("args", {})}])
+    raw_args = ground_arguments(spec, decision.get("args", {}), state["request"])
+    write(ToolCall(id=call_id, tool=spec.name, args=raw_args))
+    call_message = AIMessage("", tool_calls=[{"id": call_id, "name": spec.name, "args": raw_args}])
     try:
-        args = spec.args.model_validate(decision.get("args", {}))
+        args = spec.args.model_validate(raw_args)
         output = await asyncio.to_thread(spec.run, ctx.tools, args)
     except (ValidationError, Exception) as exc:
         failure = classify(exc)  # re-raises infrastructure errors: the turn ends with an error event

@@ -23,9 +23,11 @@ from retrieval.ports import Embedder
 from tools.registry import ToolSpec
 
 _FIGURE = re.compile(r"\b\d[\d,]*(?:\.\d+)?(?:\s*(?:k|m|usd|eur|dollars|euros)\b)?", re.IGNORECASE)
-_PERIOD = re.compile(r"\b(?:(?:last|this|next|previous|current)\s+(?:month|quarter|year|week)|q[1-4](?:\s*\d{4})?|"
-                     r"fy\s*\d{2,4}|ytd|mtd|year to date|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)"
-                     r"[a-z]*(?:\s+\d{4})?|\d{4}-\d{2}(?:-\d{2})?|today|yesterday)\b", re.IGNORECASE)
+PERIOD_PHRASE = re.compile(r"\b(?:(?:last|this|next|previous|current)\s+(?:month|quarter|year|week)|"
+                           r"q[1-4](?:\s*\d{4})?|fy\s*\d{2,4}|ytd|mtd|year to date|"
+                           r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|june?|july?|aug(?:ust)?|"
+                           r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)(?:\s+\d{4})?|may\s+\d{4}|"
+                           r"\d{4}-\d{2}(?:-\d{2})?|today|yesterday)\b", re.IGNORECASE)
 _NAME_WORD_BOOST = 0.06
 _GENERIC_NAME_WORDS = {"propose", "open", "list", "my", "of", "to", "and", "query", "lookup", "review"}
 
@@ -35,12 +37,12 @@ def _account_words() -> re.Pattern[str]:
     return re.compile(r"\b(?:" + "|".join(re.escape(n) for n in names) + r")\b", re.IGNORECASE)
 
 
-_ACCOUNT = _account_words()
+ACCOUNT_WORDS = _account_words()
 
 
 def mask(text: str) -> str:
     """Replace period phrases, figures and account names by placeholders: routing sees the intent, not the values."""
-    return _ACCOUNT.sub("account", _FIGURE.sub("amount", _PERIOD.sub("period", text)))
+    return ACCOUNT_WORDS.sub("account", _FIGURE.sub("amount", PERIOD_PHRASE.sub("period", text)))
 
 
 @dataclass(frozen=True, slots=True)

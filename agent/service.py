@@ -148,7 +148,7 @@ class AgentTurns:
         approval_id = pending.get("approval_id")
         if not approval_id:
             return {"status": "unknown"}
-        with self._db.read() as session:
+        with self._db.unit_of_work() as session:  # the primary: a replica may lag behind the decision
             request = get_approval(str(approval_id), actor, session)
             if request.status == ApprovalStatus.PENDING.value:
                 return None

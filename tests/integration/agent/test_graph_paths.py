@@ -82,7 +82,7 @@ def test_direct_answer_uses_no_tool(make_agent: MakeAgent) -> None:
 def test_fixable_error_goes_back_to_the_model(make_agent: MakeAgent) -> None:
     model = ScriptedChat([{"tool": "account_balance", "args": {"account": "unicorn food"}},
                           {"tool": "account_balance", "args": {"account": "6200"}}, "Done."])
-    events = collect(make_agent(model).run(ALICE, "travel balance", "t-retry"))
+    events = collect(make_agent(model).run(ALICE, "What is the unicorn food balance?", "t-retry"))
     results = [e for e in events if isinstance(e, ToolResult)]
     assert [r.ok for r in results] == [False, True]
     assert "unknown_name" in results[0].summary
@@ -182,7 +182,7 @@ def test_rejection_posts_nothing(make_agent: MakeAgent, demo_db: Database) -> No
     big = {**ACCRUAL, "memo": "Big accrual", "lines": [{"account": "rent", "debit": "42000.00"},
                                                       {"account": "accrued liabilities", "credit": "42000.00"}]}
     agent = make_agent(ScriptedChat([{"tool": "propose_journal_entry", "args": big}]))
-    events = collect(agent.run(ALICE, "accrue 42,000 of rent", "t-reject"))
+    events = collect(agent.run(ALICE, "Big accrual: accrue 42,000 of rent", "t-reject"))
     approval = next(e for e in events if isinstance(e, ApprovalRequired))
     assert "controller" in approval.approvers and "alice@acme" in approval.approvers
     with demo_db.unit_of_work() as session:
