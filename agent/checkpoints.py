@@ -29,6 +29,8 @@ async def open_checkpointer(url: str | None, default_path: Path) -> Any:
     path.parent.mkdir(parents=True, exist_ok=True)
     conn = await aiosqlite.connect(str(path))
     await conn.execute("PRAGMA journal_mode=WAL")
+    # WAL + NORMAL: a checkpoint is durable at the next WAL sync, not fsynced per graph step (several per turn).
+    await conn.execute("PRAGMA synchronous=NORMAL")
     saver = AsyncSqliteSaver(conn)
     await saver.setup()
     return saver
