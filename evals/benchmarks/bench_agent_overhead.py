@@ -66,7 +66,7 @@ def main() -> None:
     parser.add_argument("--turns", type=int, default=50)
     args = parser.parse_args()
     data = Path(tempfile.mkdtemp(prefix="nexus-overhead-"))
-    settings = Settings(data_dir=data, _env_file=None)
+    settings = Settings(data_dir=data, rate_limit_enabled=False, _env_file=None)  # measure the turn, not the throttle
     agent_model = ScriptedChat([DECISION, ANSWER], cycle=True)
     container = build_container(settings, chat_model=agent_model)
     container.extras["router"]()  # embed the tool catalogue before timing
