@@ -61,14 +61,20 @@ SLOTS: dict[str, Callable[[str], str | None]] = {
 }
 
 
+def _free_text(prop: dict[str, Any]) -> bool:
+    """A string the user could have said; choices (enums, constants, referenced enum types) are the model's to pick."""
+    text = str(prop)
+    return "enum" not in text and "const" not in text and "$ref" not in text
+
+
 def ground_arguments(spec: ToolSpec, args: dict[str, Any], request: str) -> dict[str, Any]:
-    """``args`` with invented string values removed and empty slots filled from ``request``."""
+    """``args`` with invented free-text values removed and empty slots filled from ``request``."""
     schema = spec.json_schema()
     props: dict[str, Any] = schema.get("properties", {})
     required = set(schema.get("required", []))
     grounded: dict[str, Any] = {}
     for name, value in args.items():
-        if isinstance(value, str) and name in props and not _said(value, request):
+        if isinstance(value, str) and name in props and _free_text(props[name]) and not _said(value, request):
             slot = SLOTS.get(name)
             filled = slot(request) if slot else None
             if filled is not None:
@@ -78,7 +84,7 @@ def ground_arguments(spec: ToolSpec, args: dict[str, Any], request: str) -> dict
             continue
         grounded[name] = value
     for name, slot in SLOTS.items():
-        if name in props and name not in grounded:
+        if name in props and name not in grounded and _free_text(props[name]):
             filled = slot(request)
             if filled is not None:
                 grounded[name] = filled

@@ -40,3 +40,9 @@ def test_period_phrases_do_not_swallow_ordinary_words() -> None:
         assert PERIOD_PHRASE.search(text) is None, text
     for text in ("in March", "Q3 2025", "last quarter", "FY2025", "May 2026", "2026-10"):
         assert PERIOD_PHRASE.search(text) is not None, text
+
+
+def test_choices_are_left_to_the_model() -> None:
+    spec = REGISTRY.get("graph_query")
+    args = ground_arguments(spec, {"query": "find_employee"}, "What is Carol Jensen's job title?")
+    assert args["query"] == "find_employee"
