@@ -66,7 +66,9 @@ def build_container(settings: Settings, *, chat_model: BaseChatModel | None = No
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     db = Database(settings.resolved_database_url(), read_url=settings.database_read_url)
     if migrate:
-        _migrate(db)
+        from erp_core import migrations
+
+        migrations.upgrade(db.url)
     authenticator, dev = build_authenticator(settings)
     models = ModelProvider(settings, chat_model)
     embedder: Lazy[Any] = Lazy(lambda: build_embedder(settings))
@@ -91,12 +93,3 @@ def _anomaly_scorer() -> Any:
 
     return LedgerAnomalyScorer()
 
-
-def _migrate(db: Database) -> None:
-    """Bring the schema to head with Alembic when the migrations package exists (the ledger issue ships it)."""
-    try:
-        from erp_core import migrations
-    except ImportError:
-        db.create_all()
-        return
-    migrations.upgrade(db.url)

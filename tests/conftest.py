@@ -157,3 +157,21 @@ def embedder() -> object:
     from retrieval.embedding import SentenceTransformerEmbedder
 
     return SentenceTransformerEmbedder(device="cpu")
+
+
+@pytest.fixture(scope="session")
+def kit() -> object:
+    """tests/support/interfaces_kit.py (helpers of the interface tests), loaded once: test folders are not packages."""
+    import importlib.util
+    import sys
+    from pathlib import Path
+
+    name = "nexus_interfaces_kit"
+    if name not in sys.modules:
+        path = Path(__file__).resolve().parent / "support" / "interfaces_kit.py"
+        spec = importlib.util.spec_from_file_location(name, path)
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+    return sys.modules[name]

@@ -1,6 +1,6 @@
 """Shared helpers for the interface tests (auth, widget, Slack, notifications, load).
 
-Loaded by those folders' conftest.py files with ``load_kit()`` (test modules are not importable from each other
+Loaded by the ``kit`` fixture in tests/conftest.py (test modules are not importable from each other
 under pytest's importlib mode). Everything here is real: a real uvicorn server on 127.0.0.1, a real ERP database with
 a tenant, chart and approval policy, a real recording HTTP server standing in for the Slack Web API.
 """

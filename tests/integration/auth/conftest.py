@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import shutil
 import subprocess
-import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import ModuleType
@@ -23,20 +21,6 @@ OIDC_DIR = Path(__file__).resolve().parents[2] / "support" / "oidc"
 REALM = json.loads((OIDC_DIR / "realm.json").read_text())
 
 
-def load_kit() -> ModuleType:
-    name = "nexus_interfaces_kit"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, OIDC_DIR.parent / "interfaces_kit.py")
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
-@pytest.fixture(scope="session")
-def kit() -> ModuleType:
-    return load_kit()
 
 
 @pytest.fixture(scope="session")

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
@@ -16,24 +13,6 @@ from agent.backends.scripted import ScriptedChat
 from server.app import create_app
 from server.bootstrap import Container, build_container
 from server.settings import Settings
-
-
-def load_kit() -> ModuleType:
-    name = "nexus_interfaces_kit"
-    if name not in sys.modules:
-        path = Path(__file__).resolve().parents[2] / "support" / "interfaces_kit.py"
-        spec = importlib.util.spec_from_file_location(name, path)
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
-@pytest.fixture(scope="session")
-def kit() -> ModuleType:
-    return load_kit()
-
 
 MakeApp = Callable[..., tuple[TestClient, Container]]
 
