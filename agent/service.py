@@ -16,13 +16,14 @@ from typing import Any
 
 from langchain_core.language_models import BaseChatModel
 from langgraph.types import Command
+from sqlalchemy import select
 
 from agent.events import Done, Error, Event
 from agent.graph import build_graph
 from agent.routing import ToolRouter
 from agent.state import AgentContext, new_turn
 from erp_core.approvals.engine import get_approval
-from erp_core.approvals.models import ApprovalStatus
+from erp_core.approvals.models import ApprovalDecision, ApprovalStatus
 from erp_core.db import Database
 from erp_core.errors import ErrorCode, NexusError
 from erp_core.identity import Actor
@@ -152,8 +153,10 @@ class AgentTurns:
             request = get_approval(str(approval_id), actor, session)
             if request.status == ApprovalStatus.PENDING.value:
                 return None
-            decided_by = request.decided_by if hasattr(request, "decided_by") else None
-            return {"status": request.status, "by": decided_by or "the approver", "reason": request.reason,
+            last = session.scalars(select(ApprovalDecision.approver_id)
+                                   .where(ApprovalDecision.request_id == request.id)
+                                   .order_by(ApprovalDecision.id.desc())).first()
+            return {"status": request.status, "by": last or "the approver", "reason": request.reason,
                     "detail": "posted" if request.status == ApprovalStatus.APPROVED.value else request.status}
 
     @staticmethod

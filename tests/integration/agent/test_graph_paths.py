@@ -171,7 +171,7 @@ def test_proposal_interrupts_and_approval_posts_exactly_once(make_agent: MakeAge
         approve(approval.approval_id, approval.payload_hash, ALICE, session)
 
     resumed = collect(agent.resume(ALICE, "t-approve"))
-    assert "Approved by" in text_of(resumed)
+    assert "Approved by alice@acme" in text_of(resumed)
     assert _statuses(demo_db, "November rent accrual") == ["posted"]  # exactly one entry, posted once
     with pytest.raises(NexusError) as again:
         collect(agent.resume(ALICE, "t-approve"))
@@ -188,7 +188,7 @@ def test_rejection_posts_nothing(make_agent: MakeAgent, demo_db: Database) -> No
     with demo_db.unit_of_work() as session:
         reject(approval.approval_id, "wrong amount", CAROL, session)
     resumed = collect(agent.resume(ALICE, "t-reject"))
-    assert "Rejected" in text_of(resumed) and "wrong amount" in text_of(resumed)
+    assert "Rejected by carol@acme" in text_of(resumed) and "wrong amount" in text_of(resumed)
     assert _statuses(demo_db, "Big accrual") == ["rejected"]
 
 
