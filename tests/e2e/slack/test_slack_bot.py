@@ -83,7 +83,13 @@ def test_slash_command_acks_then_answers_in_a_thread(slack_server: Any, slack_ap
     posts = slack_api.wait_for("chat.postMessage", 2)
     assert "asked: rent in October?" in posts[0].params["text"]
     assert posts[1].params["thread_ts"]  # the answer is threaded under the question
-    assert slack_server.container.turns.inner.calls[0][0].user_id == "frank@acme"
+    # The "thinking…" placeholder is posted before the turn starts, so wait for the turn itself.
+    calls = slack_server.container.turns.inner.calls
+    deadline = time.monotonic() + 10
+    while not calls:
+        assert time.monotonic() < deadline, "the slash command never started a turn"
+        time.sleep(0.05)
+    assert calls[0][0].user_id == "frank@acme"
 
 
 def test_unlinked_slack_user_is_told_and_nothing_runs(slack_server: Any, slack_api: Any, kit: Any) -> None:
