@@ -1,24 +1,34 @@
 """Argument grounding: the model may only pass values the user actually said.
 
-A small model copies the request's words well when told to, and invents values (dates, names) when it does not.
-So after decoding, every string argument must be found in the request (case-insensitive, all of its words); an
-invented optional value is dropped, and the usual slots — period, as-of date, account, free-text query, memo — are
-filled from the request itself by the same patterns routing uses. Required values the user never gave stay as the
-model wrote them, and the domain's validation turns them into a model-fixable error.
+A small model copies the request's words well when told to, and invents values (dates, names, counts) when it does
+not. So after decoding:
+
+- a free-text argument must be found in the request (case-insensitive, all of its words); an invented value is
+  replaced by what the slot's pattern finds in the request (agent/slots.py), or dropped when optional;
+- a slot the model left empty is filled when its pattern is specific (periods, accounts, KPIs, departments, ids),
+  and a name slot when the tool has only one place a name can go;
+- a choice (enum) the request names outright wins over the model's pick, and an optional choice or count the user
+  never expressed is dropped so the tool's default applies.
+
+Required values the user never gave stay as the model wrote them, and the domain's validation turns them into a
+model-fixable error.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from typing import Any
 
-from agent.routing import ACCOUNT_WORDS, PERIOD_PHRASE
+from agent import slots
 from tools.registry import ToolSpec
 
 _WORD = re.compile(r"[a-z0-9]+")
-_ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
-_END_OF = re.compile(r"\b(?:end of|as of|at)\s+(" + PERIOD_PHRASE.pattern + r")", re.IGNORECASE)
+_NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
+# Everyday words for enum choices the tools use ("won" means the closed_won stage).
+_CHOICE_SYNONYMS = {"won": "closed_won", "lost": "closed_lost", "vacation": "annual", "holiday": "annual",
+                    "pto": "annual", "time off": "annual", "in progress": "in_progress", "ill": "sick",
+                    "sick day": "sick", "unpaid": "unpaid", "critical": "urgent", "rep": "owner", "reps": "owner",
+                    "salesperson": "owner"}
 
 
 def _said(value: str, request: str) -> bool:
@@ -29,63 +39,110 @@ def _said(value: str, request: str) -> bool:
     return value.lower().strip() in request.lower() or all(w in spoken for w in words)
 
 
-def _period(request: str) -> str | None:
-    match = PERIOD_PHRASE.search(request)
-    return match.group(0) if match else None
+def _choices(prop: dict[str, Any], defs: dict[str, Any]) -> list[Any] | None:
+    if "enum" in prop:
+        return list(prop["enum"])
+    if "const" in prop:
+        return [prop["const"]]
+    ref = prop.get("$ref")
+    if isinstance(ref, str) and ref.startswith("#/$defs/"):
+        return _choices(defs.get(ref.removeprefix("#/$defs/"), {}), defs)
+    for key in ("anyOf", "oneOf", "allOf"):
+        for sub in prop.get(key, []):
+            if (found := _choices(sub, defs)) is not None:
+                return found
+    return None
 
 
-def _as_of(request: str) -> str | None:
-    if match := _ISO_DATE.search(request):
-        return match.group(0)
-    if match := _END_OF.search(request):
-        return f"end of {match.group(1)}"
-    return _period(request)
+def _types(prop: dict[str, Any]) -> set[str]:
+    kinds = {prop["type"]} if isinstance(prop.get("type"), str) else set()
+    for sub in prop.get("anyOf", []):
+        kinds |= _types(sub)
+    return kinds
 
 
-def _account(request: str) -> str | None:
-    match = ACCOUNT_WORDS.search(request)
-    return match.group(0) if match else None
+def _named_choice(options: list[Any], request: str) -> Any | None:
+    """The option the request names: its own words ("closed won", "by owner") or an everyday synonym."""
+    lowered = f" {' '.join(_WORD.findall(request.lower()))} "
+    for option in options:
+        if isinstance(option, str) and f" {option.replace('_', ' ').lower()} " in lowered:
+            return option
+    for word, option in _CHOICE_SYNONYMS.items():
+        if option in options and f" {word} " in lowered:
+            return option
+    return None
 
 
-def _whole(request: str) -> str | None:
-    return request.strip()[:200] or None
+def _figures(request: str) -> set[float]:
+    return {float(n.replace(",", "")) for n in _NUMBER.findall(request)}
 
 
-SLOTS: dict[str, Callable[[str], str | None]] = {
-    "period": _period,
-    "as_of": _as_of,
-    "date": _as_of,
-    "account": _account,
-    "query": _whole,
-    "memo": _whole,
-}
+def _ground_choice(name: str, value: Any, options: list[Any], required: bool, request: str) -> tuple[bool, Any]:
+    named = _named_choice(options, request)
+    if named is not None:
+        return True, named
+    if value is None or required or _said(str(value), request):
+        return value is not None, value
+    return False, None  # a choice the user never expressed: the tool's default applies
 
 
-def _free_text(prop: dict[str, Any]) -> bool:
-    """A string the user could have said; choices (enums, constants, referenced enum types) are the model's to pick."""
-    text = str(prop)
-    return "enum" not in text and "const" not in text and "$ref" not in text
+def _as_figure(value: Any) -> float | None:
+    if isinstance(value, bool):
+        return None
+    try:
+        return float(str(value).replace(",", ""))
+    except ValueError:
+        return None
+
+
+def _ground_number(name: str, value: Any, required: bool, request: str) -> tuple[bool, Any]:
+    """Counts and amounts: the figure the user said, never one the model made up."""
+    if value is not None and _as_figure(value) in _figures(request):
+        return True, value
+    slot = slots.COUNTS.get(name)
+    # An amount is any figure in the request, so it only replaces an invented value; a count ("6 months") is specific.
+    may_fill = value is not None or required or name != "amount"
+    said = slot(request) if slot and may_fill else None
+    if said is not None:
+        return True, said
+    if value is None or required:
+        return value is not None, value
+    return False, None
+
+
+def _ground_text(name: str, value: Any, present: bool, required: bool, request: str,
+                 fill_names: bool) -> tuple[bool, Any]:
+    if present and (not isinstance(value, str) or _said(value, request)):
+        return True, value
+    slot = slots.LEXICAL.get(name) or slots.NAMES.get(name)
+    may_fill = name in slots.LEXICAL or present or required or fill_names
+    filled = slot(request) if slot is not None and may_fill else None
+    if filled is not None:
+        return True, filled
+    if present and required:
+        return True, value  # the domain says what is wrong with it, as a fixable error
+    return False, None
 
 
 def ground_arguments(spec: ToolSpec, args: dict[str, Any], request: str) -> dict[str, Any]:
-    """``args`` with invented free-text values removed and empty slots filled from ``request``."""
+    """``args`` with invented values replaced or removed and empty slots filled from ``request``."""
     schema = spec.json_schema()
     props: dict[str, Any] = schema.get("properties", {})
+    defs: dict[str, Any] = schema.get("$defs", {})
     required = set(schema.get("required", []))
-    grounded: dict[str, Any] = {}
-    for name, value in args.items():
-        if isinstance(value, str) and name in props and _free_text(props[name]) and not _said(value, request):
-            slot = SLOTS.get(name)
-            filled = slot(request) if slot else None
-            if filled is not None:
-                grounded[name] = filled
-            elif name in required:
-                grounded[name] = value  # the domain says what is wrong with it, as a fixable error
-            continue
-        grounded[name] = value
-    for name, slot in SLOTS.items():
-        if name in props and name not in grounded and _free_text(props[name]):
-            filled = slot(request)
-            if filled is not None:
-                grounded[name] = filled
+    fill_names = sum(1 for name in props if name in slots.NAMES) == 1
+    grounded = {name: value for name, value in args.items() if name not in props}  # validation reports these
+    for name, prop in props.items():
+        present, value = name in args, args.get(name)
+        options = _choices(prop, defs)
+        if options is not None:
+            keep, value = _ground_choice(name, value, options, name in required, request)
+        elif _types(prop) & {"integer", "number"} or name in slots.COUNTS:
+            keep, value = _ground_number(name, value, name in required, request)
+        elif _types(prop) & {"string"} or not present:
+            keep, value = _ground_text(name, value, present, name in required, request, fill_names)
+        else:
+            keep = present  # structured values (journal lines) are checked by the domain
+        if keep:
+            grounded[name] = value
     return grounded

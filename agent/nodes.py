@@ -18,6 +18,7 @@ from agent.arguments import ground_arguments
 from agent.decision import ANSWER, decision_schema, describe_candidates, parse_decision
 from agent.events import ApprovalRequired, Citation, Token, ToolCall, ToolResult
 from agent.guards import check_grounding
+from agent.routing import narrow
 from agent.state import AgentContext, AgentState
 from tools.errors import classify
 
@@ -47,7 +48,7 @@ async def route(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, 
     routed = await asyncio.to_thread(ctx.router.route, ctx.tools.actor, state["request"], ctx.route_k)
     # A request that clearly matches a tool is not small talk: a small model too often "answers" it from thin air.
     direct = not routed or routed[0].score < ctx.answer_threshold
-    return {"candidates": [r.name for r in routed], "allow_answer": direct}
+    return {"candidates": [r.name for r in narrow(routed, ctx.route_margin)], "allow_answer": direct}
 
 
 async def decide(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, Any]:

@@ -28,6 +28,9 @@ PERIOD_PHRASE = re.compile(r"\b(?:(?:last|this|next|previous|current)\s+(?:month
                            r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|june?|july?|aug(?:ust)?|"
                            r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)(?:\s+\d{4})?|may\s+\d{4}|"
                            r"\d{4}-\d{2}(?:-\d{2})?|today|yesterday)\b", re.IGNORECASE)
+# Proper names (a customer, a vendor, a colleague) are entities too: a capitalised word run that does not start the
+# sentence. Acronyms (AR, DSO, JE-42) stay: they carry intent.
+PROPER_NAME = re.compile(r"(?<![.?!:]\s)(?<!^)\b[A-Z][a-z]+(?:[ -][A-Z][a-z]+)*\b")
 _NAME_WORD_BOOST = 0.06
 _GENERIC_NAME_WORDS = {"propose", "open", "list", "my", "of", "to", "and", "query", "lookup", "review"}
 
@@ -41,14 +44,27 @@ ACCOUNT_WORDS = _account_words()
 
 
 def mask(text: str) -> str:
-    """Replace period phrases, figures and account names by placeholders: routing sees the intent, not the values."""
-    return ACCOUNT_WORDS.sub("account", _FIGURE.sub("amount", PERIOD_PHRASE.sub("period", text)))
+    """Replace period phrases, figures, account and proper names by placeholders: routing sees the intent, not the
+    values."""
+    unnamed = PROPER_NAME.sub("someone", PERIOD_PHRASE.sub("period", text))
+    return ACCOUNT_WORDS.sub("account", _FIGURE.sub("amount", unnamed))
 
 
 @dataclass(frozen=True, slots=True)
 class RoutedTool:
     name: str
     score: float
+
+
+def narrow(routed: Sequence[RoutedTool], margin: float) -> list[RoutedTool]:
+    """Keep only the best tool when it clearly leads the runner-up; otherwise keep all of them.
+
+    Measured on the evaluation set, the router's first choice is right far more often than a 135M model choosing
+    among three, so when the router is sure the model's job is only the arguments. Close calls stay with the model.
+    """
+    if len(routed) > 1 and routed[0].score - routed[1].score >= margin:
+        return list(routed[:1])
+    return list(routed)
 
 
 class ToolRouter:

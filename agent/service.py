@@ -38,6 +38,7 @@ class AgentSettings:
     max_steps: int = 6
     max_retries: int = 2
     route_k: int = 3
+    route_margin: float = 0.04
     answer_threshold: float = 0.5
     answer_max_tokens: int = 200
     today: dt.date | None = None  # pinned business date (evals, demos); None: the real date
@@ -93,7 +94,8 @@ class AgentTurns:
                             today=s.today or dt.date.today())
         return AgentContext(model=self._model(), registry=self._registry, router=router, tools=tools,
                             max_steps=s.max_steps, max_retries=s.max_retries, route_k=s.route_k,
-                            answer_threshold=s.answer_threshold, answer_max_tokens=s.answer_max_tokens)
+                            route_margin=s.route_margin, answer_threshold=s.answer_threshold,
+                            answer_max_tokens=s.answer_max_tokens)
 
     @staticmethod
     def _config(actor: Actor, thread_id: str) -> dict[str, Any]:

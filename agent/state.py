@@ -51,5 +51,6 @@ class AgentContext:
     max_steps: int = 6
     max_retries: int = 2
     route_k: int = 3
+    route_margin: float = 0.04
     answer_threshold: float = 0.5
     answer_max_tokens: int = 200

@@ -26,8 +26,15 @@ def minor_units(currency: str) -> int:
         raise MoneyError(f"unknown currency {currency!r}") from None
 
 
+_QUANTA = {currency: Decimal(1).scaleb(-units) for currency, units in MINOR_UNITS.items()}
+
+
 def quantum(currency: str) -> Decimal:
-    return Decimal(1).scaleb(-minor_units(currency))
+    """The currency's smallest step (0.01 for USD)."""
+    try:
+        return _QUANTA[currency]
+    except KeyError:
+        raise MoneyError(f"unknown currency {currency!r}") from None
 
 
 def parse_amount(value: object, currency: str) -> Decimal:
@@ -61,4 +68,5 @@ def from_minor(units: int, currency: str) -> Decimal:
 
 def fmt(amount: Decimal) -> str:
     """The wire form: a plain decimal string (no exponent)."""
-    return f"{amount:f}"
+    text = str(amount)  # already plain for quantized amounts, and much cheaper than format()
+    return text if "E" not in text else f"{amount:f}"

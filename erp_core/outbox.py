@@ -42,11 +42,11 @@ class OutboxEvent(Base):
 
 
 def event_row(tenant: str, event_type: str, aggregate_type: str, aggregate_id: str,
-              payload: dict[str, Any] | str) -> dict[str, Any]:
+              payload: dict[str, Any] | str, created_at: datetime | None = None) -> dict[str, Any]:
     """Column values of one event (for bulk inserts); ``payload`` may already be JSON text."""
     text = payload if isinstance(payload, str) else json.dumps(payload, sort_keys=True, default=str)
     return {"tenant": tenant, "event_type": event_type, "aggregate_type": aggregate_type,
-            "aggregate_id": aggregate_id, "payload": text, "created_at": utcnow(), "published_at": None}
+            "aggregate_id": aggregate_id, "payload": text, "created_at": created_at or utcnow(), "published_at": None}
 
 
 def add_event(session: Session, tenant: str, event_type: str, aggregate_type: str, aggregate_id: str,

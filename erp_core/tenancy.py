@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-import uuid
+import os
+import time
 from datetime import UTC, date, datetime
+from operator import itemgetter
 from typing import Any, cast
 
 from sqlalchemy import Date, DateTime, String, Table, event, insert, select
@@ -27,8 +29,16 @@ def as_utc(moment: datetime) -> datetime:
 
 
 def new_id() -> str:
-    """Opaque public id: random, so ids reveal nothing about other tenants' volumes."""
-    return uuid.uuid4().hex
+    """Opaque public id in the UUIDv7 layout (RFC 9562): a millisecond timestamp, then 74 random bits.
+
+    The random part means an id reveals nothing about other tenants' volumes; the time prefix makes new rows land at
+    the right edge of the primary-key and foreign-key indexes instead of at random pages, which is what keeps bulk
+    posting fast as the ledger grows.
+    """
+    millis = time.time_ns() // 1_000_000
+    rand = int.from_bytes(os.urandom(10), "big")
+    value = (millis << 80) | (0x7 << 76) | (((rand >> 62) & 0xFFF) << 64) | (0b10 << 62) | (rand & ((1 << 62) - 1))
+    return f"{value:032x}"
 
 
 class Tenant(Base):
@@ -109,13 +119,19 @@ def _sqlite_executemany(session: Session, table: Table, columns: list[str], rows
     insert itself at import volumes."""
     names = ", ".join(f'"{name}"' for name in columns)
     marks = ", ".join("?" for _ in columns)
-    temporal = {name for name in columns if isinstance(rows[0][name], date)
-                or isinstance(table.c[name].type, Date | DateTime)}
+    temporal = [i for i, name in enumerate(columns) if isinstance(rows[0][name], date)
+                or isinstance(table.c[name].type, Date | DateTime)]
+    pick = itemgetter(*columns)
+    params: list[Any] = [pick(row) for row in rows] if len(columns) > 1 else [(pick(row),) for row in rows]
     if temporal:
-        params = [tuple(_sqlite_value(row[name]) if name in temporal else row[name] for name in columns)
-                  for row in rows]
-    else:
-        params = [tuple(row[name] for name in columns) for row in rows]
+        converted: dict[Any, Any] = {}  # a batch repeats few dates and moments: convert each once
+        for n, values in enumerate(params):
+            values = params[n] = list(values)
+            for i in temporal:
+                value = values[i]
+                if value not in converted:
+                    converted[value] = _sqlite_value(value)
+                values[i] = converted[value]
     cursor = session.connection().connection.driver_connection.cursor()  # type: ignore[union-attr]
     try:
         cursor.executemany(f'INSERT INTO "{table.name}" ({names}) VALUES ({marks})', params)

@@ -81,5 +81,6 @@ def build_agent(settings: Settings, db: Database, models: ModelProvider, embedde
         model=models.get, db=db, registry=registry, router=router, documents=lambda: vectors().search(),
         graph=lambda: graphs().graph, anomaly_scorer=scorer,
         checkpointer=lambda: open_checkpointer(settings.checkpoint_url, settings.data_dir / "checkpoints.db"),
-        settings=AgentSettings(max_steps=settings.agent_max_steps, today=settings.business_date))
+        settings=AgentSettings(max_steps=settings.agent_max_steps, route_k=settings.agent_route_k,
+                               route_margin=settings.agent_route_margin, today=settings.business_date))
     return turns, router

@@ -88,6 +88,10 @@ class Settings(BaseSettings):
     checkpoint_url: str | None = Field(
         None, description="LangGraph checkpointer DB; default: SQLite file in data_dir (postgresql://… for PG).")
     agent_max_steps: int = Field(6, description="Most model/tool steps in one turn.")
+    agent_route_k: int = Field(3, ge=1, le=10, description="Most tools the router shows the model per request.")
+    agent_route_margin: float = Field(
+        0.04, ge=0, description="When the best-matching tool leads the next by at least this much similarity, the "
+                                "model is shown that tool alone and only fills its arguments; 1 disables this.")
     business_date: date | None = Field(
         None, description="Pin the assistant's 'today' (YYYY-MM-DD) for demos and evals; default: the real date.")
 

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
 from typing import Any, TypeVar
 
+import yaml
 from pydantic import BaseModel
 
 from erp_core.identity import Actor
@@ -14,6 +17,14 @@ from tools.output import ToolOutput
 
 A = TypeVar("A", bound=BaseModel)
 ToolFn = Callable[[ToolContext, Any], ToolOutput]
+UTTERANCES = Path(__file__).with_name("utterances.yaml")
+
+
+@cache
+def extra_utterances() -> dict[str, tuple[str, ...]]:
+    """Paraphrases per tool kept as data (utterances.yaml), added to the decorator's examples for routing."""
+    raw = yaml.safe_load(UTTERANCES.read_text(encoding="utf-8")) or {}
+    return {str(name): tuple(str(text) for text in texts or ()) for name, texts in raw.items()}
 
 
 @dataclass(frozen=True)
@@ -50,8 +61,9 @@ class ToolRegistry:
 
         def wrap(fn: Callable[[ToolContext, A], ToolOutput]) -> Callable[..., ToolOutput]:
             doc = (fn.__doc__ or "").strip().split("\n\n")[0].replace("\n", " ")
+            said = (*examples, *extra_utterances().get(name, ()))
             self.add(ToolSpec(name=name, description=doc, args=args, run=fn, roles=frozenset(roles),
-                              examples=tuple(examples), proposes=proposes))
+                              examples=said, proposes=proposes))
             return fn
 
         return wrap

@@ -23,9 +23,13 @@ def _default(value: Any) -> Any:
     raise TypeError(f"not canonical-JSON serialisable: {type(value).__name__}")
 
 
+# One encoder for the process: json.dumps with options builds a new encoder on every call.
+_ENCODER = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=_default)
+
+
 def canonical_json(document: Any) -> str:
     """The one serialisation every hash in the product is computed over."""
-    return json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=_default)
+    return _ENCODER.encode(document)
 
 
 def sha256_hex(text: str) -> str:

@@ -85,7 +85,7 @@ def post_imported_entries(commands: Sequence[PostJournalEntry], actor: Actor, se
         entries.append(row)
         lines.extend(line_rows(actor.tenant, entry_id, cmd.date, valid))
         events.append(event_row(actor.tenant, ENTRY_POSTED, "journal_entry", entry_id,
-                                posted_event(entry_id, digest, None, text)))
+                                posted_event(entry_id, digest, None, text), moment))
         audits.append(AuditEvent(actor.user_id, "journal_entry.posted", "journal_entry", entry_id,
                                  {"payload_hash": digest, "approval_id": None, "status": "posted",
                                   "source": source}))

@@ -90,3 +90,13 @@ def test_name_matching_exact_fuzzy_ambiguous_unknown() -> None:
     with pytest.raises(NexusError) as unknown:
         match_name("unicorn food", records, what="account")
     assert unknown.value.code is ErrorCode.UNKNOWN_NAME and len(unknown.value.candidates) == 4
+
+
+def test_a_clear_leader_is_shown_alone_and_close_calls_stay_with_the_model() -> None:
+    from agent.routing import RoutedTool, narrow
+
+    clear = [RoutedTool("kpi", 0.80), RoutedTool("forecast", 0.70), RoutedTool("pipeline", 0.60)]
+    close = [RoutedTool("kpi", 0.80), RoutedTool("forecast", 0.79)]
+    assert [r.name for r in narrow(clear, 0.04)] == ["kpi"]
+    assert [r.name for r in narrow(close, 0.04)] == ["kpi", "forecast"]
+    assert narrow(clear, 1.0) == clear  # a margin of 1 turns narrowing off

@@ -42,7 +42,51 @@ def test_period_phrases_do_not_swallow_ordinary_words() -> None:
         assert PERIOD_PHRASE.search(text) is not None, text
 
 
-def test_choices_are_left_to_the_model() -> None:
+def test_a_choice_the_request_does_not_name_is_left_to_the_model() -> None:
     spec = REGISTRY.get("graph_query")
     args = ground_arguments(spec, {"query": "find_employee"}, "What is Carol Jensen's job title?")
     assert args["query"] == "find_employee"
+
+
+def test_a_choice_the_request_names_wins_and_an_unspoken_optional_one_is_dropped() -> None:
+    assert ground_arguments(REGISTRY.get("pipeline"), {"by": "stage"}, "Break my pipeline down by quarter") == \
+        {"by": "quarter"}
+    update = ground_arguments(REGISTRY.get("propose_opportunity_update"), {"deal": "587", "stage": "negotiation"},
+                              "Mark the Stark Assembly Systems expansion deal as closed won")
+    assert update == {"deal": "Stark Assembly Systems expansion", "stage": "closed_won"}
+    tickets = ground_arguments(REGISTRY.get("ticket_lookup"), {"status": "closed"},
+                               "What's the status of ticket TCK-000095?")
+    assert tickets == {"ticket": "TCK-000095"}
+
+
+def test_ids_kpis_departments_and_names_are_read_from_the_request() -> None:
+    entry = ground_arguments(REGISTRY.get("journal_entry"), {"entry_id": "1234567890"}, "Show journal entry JE-42")
+    assert entry == {"entry_id": "JE-42"}
+    assert ground_arguments(REGISTRY.get("kpi"), {"period": "last month"}, "What was our gross margin last month?") \
+        == {"kpi": "gross margin", "period": "last month"}
+    assert ground_arguments(REGISTRY.get("headcount"), {}, "How many people work in engineering?") == \
+        {"department": "engineering"}
+    assert ground_arguments(REGISTRY.get("reporting_chain"), {}, "Who does Alice Morgan report to?") == \
+        {"person": "Alice Morgan"}
+    assert ground_arguments(REGISTRY.get("account_360"), {"customer": "Northwind"},
+                            "Everything we know about Umbrella Pharma") == {"customer": "Umbrella Pharma"}
+
+
+def test_counts_and_amounts_are_the_ones_the_user_said() -> None:
+    forecast = ground_arguments(REGISTRY.get("forecast"), {"subject": "ROBINCOBINES", "months": 12},
+                                "Project our cash for the next 6 months")
+    assert forecast == {"subject": "cash", "months": 6}
+    search = ground_arguments(REGISTRY.get("search_documents"), {"query": "hotels", "k": 2026},
+                              "What does the travel policy say about hotels?")
+    assert search == {"query": "hotels"}  # the made-up k is dropped: the tool's default applies
+    approver = ground_arguments(REGISTRY.get("graph_query"), {"query": "approver_for", "amount": "99"},
+                                "Who approves a purchase order of 25,000?")
+    assert approver["amount"] == "25000" and approver["document_type"] == "purchase_order"
+    update = ground_arguments(REGISTRY.get("propose_opportunity_update"), {"deal": "587"}, "Mark deal 587 as won")
+    assert "amount" not in update  # a figure that names the deal is not an amount
+
+
+def test_leave_dates_come_from_the_range_the_user_gave() -> None:
+    spec = REGISTRY.get("propose_leave_request")
+    args = ground_arguments(spec, {"start_date": "tomorrow"}, "Book me off from December 21 to January 2")
+    assert args == {"start_date": "December 21", "end_date": "January 2"}

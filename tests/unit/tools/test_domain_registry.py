@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from erp_core.identity import Actor
-from tools.registry import REGISTRY, load_all
+from tools.registry import REGISTRY, extra_utterances, load_all
 
 DOMAIN_TOOLS = {
     "budget_vs_actual", "kpi", "forecast", "anomaly_review", "pipeline", "deals_at_risk", "account_360",
@@ -29,7 +29,7 @@ def test_registry_holds_at_least_25_tools_including_every_domain_tool() -> None:
 def test_each_tool_is_described_for_the_model(name: str) -> None:
     spec = load_all().get(name)
     assert 20 <= len(spec.description) <= 300
-    assert len(spec.examples) == 4 and len(set(spec.examples)) == 4
+    assert len(spec.examples) >= 8 and len(set(spec.examples)) == len(spec.examples)
     schema = spec.json_schema()
     assert schema["type"] == "object" and schema.get("additionalProperties") is False
     for field, body in schema.get("properties", {}).items():
@@ -81,3 +81,9 @@ def test_sales_sees_crm_and_the_desk_but_not_finance() -> None:
 def test_hr_sees_headcount_but_not_crm() -> None:
     hana = visible("hana", "hr")
     assert "headcount" in hana and not hana & {"pipeline", "kpi"}
+
+
+def test_every_extra_utterance_belongs_to_a_registered_tool() -> None:
+    names = {spec.name for spec in load_all().all()}
+    assert set(extra_utterances()) <= names  # a typo in utterances.yaml would silently route nothing
+    assert all(len(texts) >= 5 for texts in extra_utterances().values())
