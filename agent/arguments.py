@@ -24,6 +24,7 @@ from tools.registry import ToolSpec
 
 _WORD = re.compile(r"[a-z0-9]+")
 _NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
+_AMOUNT_WORDS = re.compile(r"\b(?:amount|value|price|worth)\b", re.IGNORECASE)
 # Everyday words for enum choices the tools use ("won" means the closed_won stage).
 _CHOICE_SYNONYMS = {"won": "closed_won", "lost": "closed_lost", "vacation": "annual", "holiday": "annual",
                     "pto": "annual", "time off": "annual", "in progress": "in_progress", "ill": "sick",
@@ -101,7 +102,7 @@ def _ground_number(name: str, value: Any, required: bool, request: str) -> tuple
         return True, value
     slot = slots.COUNTS.get(name)
     # An amount is any figure in the request, so it only replaces an invented value; a count ("6 months") is specific.
-    may_fill = value is not None or required or name != "amount"
+    may_fill = value is not None or required or name != "amount" or _AMOUNT_WORDS.search(request) is not None
     said = slot(request) if slot and may_fill else None
     if said is not None:
         return True, said

@@ -48,6 +48,8 @@ async def route(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, 
     routed = await asyncio.to_thread(ctx.router.route, ctx.tools.actor, state["request"], ctx.route_k)
     # A request that clearly matches a tool is not small talk: a small model too often "answers" it from thin air.
     direct = not routed or routed[0].score < ctx.answer_threshold
+    if routed and routed[0].score < ctx.small_talk_threshold:
+        routed = []  # nothing is even close ("hello", "thanks"): offering tools only invites a wrong call
     return {"candidates": [r.name for r in narrow(routed, ctx.route_margin)], "allow_answer": direct}
 
 

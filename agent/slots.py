@@ -67,8 +67,12 @@ def as_of(request: str) -> str | None:
     return period(request)
 
 
+_ACCOUNT_CODE = re.compile(r"(?<=\baccount )\d{4}\b|(?<=\bGL )\d{4}\b|(?<=\bcode )\d{4}\b", re.IGNORECASE)
+
+
 def account(request: str) -> str | None:
-    return _first(ACCOUNT_WORDS, request)
+    """An account name or alias the resolver knows, else a four-digit account code."""
+    return _first(ACCOUNT_WORDS, request) or _first(_ACCOUNT_CODE, request)
 
 
 def kpi(request: str) -> str | None:

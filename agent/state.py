@@ -53,4 +53,5 @@ class AgentContext:
     route_k: int = 3
     route_margin: float = 0.04
     answer_threshold: float = 0.5
+    small_talk_threshold: float = 0.3
     answer_max_tokens: int = 200

@@ -24,6 +24,20 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "Product Revenue": ("product sales",),
     "Services Revenue": ("services", "consulting revenue"),
     "Subscription Revenue": ("subscription sales", "recurring revenue"),
+    "Deferred Revenue": ("unearned revenue", "deferred income", "contract liabilities"),
+    "Prepaid Expenses": ("prepayments", "prepaids"),
+    "Inventory": ("stock on hand",),
+    "Accumulated Depreciation": ("depreciation reserve",),
+    "Depreciation Expense": ("depreciation",),
+    "Payroll Liabilities": ("payroll taxes payable", "withholdings"),
+    "Sales Tax Payable": ("sales tax", "vat payable"),
+    "Retained Earnings": ("retained profits",),
+    "Cost of Goods Sold": ("cogs", "cost of sales"),
+    "Employee Benefits": ("benefits",),
+    "Office Supplies": ("supplies", "stationery"),
+    "Utilities": ("electricity", "power and water"),
+    "Insurance": ("insurance premiums",),
+    "Bank Fees": ("bank charges",),
 }
 
 

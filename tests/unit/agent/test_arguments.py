@@ -90,3 +90,11 @@ def test_leave_dates_come_from_the_range_the_user_gave() -> None:
     spec = REGISTRY.get("propose_leave_request")
     args = ground_arguments(spec, {"start_date": "tomorrow"}, "Book me off from December 21 to January 2")
     assert args == {"start_date": "December 21", "end_date": "January 2"}
+
+
+def test_account_slot_knows_chart_names_and_codes_but_not_years() -> None:
+    from agent.slots import account
+
+    assert account("How much deferred revenue is on the books?") == "deferred revenue"
+    assert account("what is in GL 2100?") == "2100"
+    assert account("How much did we spend in October 2026?") is None
