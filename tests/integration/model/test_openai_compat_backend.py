@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import json
-import sys
-from collections.abc import Callable
 
 import jsonschema
 import pytest
 from langchain_core.messages import HumanMessage, SystemMessage
 
-from agent.backends.llama_engine import default_model_path
 from agent.backends.openai_compat import OpenAICompatChat
 from erp_core.errors import ErrorCode, NexusError
 
@@ -19,19 +16,6 @@ pytestmark = pytest.mark.model
 SCHEMA = {"type": "object", "properties": {"tool": {"type": "string", "enum": ["trial_balance", "answer"]},
                                            "period": {"type": "string"}},
           "required": ["tool", "period"], "additionalProperties": False}
-
-
-@pytest.fixture(scope="module")
-def llama_server(spawn_server: Callable[..., object]) -> str:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    spawn_server([sys.executable, "-m", "llama_cpp.server", "--model", str(default_model_path()),
-                  "--host", "127.0.0.1", "--port", str(port), "--n_ctx", "2048", "--n_threads", "2",
-                  "--model_alias", "smollm2"], f"http://127.0.0.1:{port}/v1/models", timeout_s=90)
-    return f"http://127.0.0.1:{port}/v1"
 
 
 def test_streams_tokens_from_a_real_server(llama_server: str) -> None:
