@@ -112,12 +112,14 @@ def _ground_number(name: str, value: Any, required: bool, request: str) -> tuple
 
 
 def _ground_text(name: str, value: Any, present: bool, required: bool, request: str,
-                 fill_names: bool) -> tuple[bool, Any]:
+                 fill_names: bool, refused: tuple[str, ...]) -> tuple[bool, Any]:
     if present and (not isinstance(value, str) or _said(value, request)):
         return True, value
     slot = slots.LEXICAL.get(name) or slots.NAMES.get(name)
     may_fill = name in slots.LEXICAL or present or required or fill_names
     filled = slot(request) if slot is not None and may_fill else None
+    if filled is not None and any(f"'{filled}'" in reason for reason in refused):
+        filled = None  # this very value already failed in this turn: let the model's correction stand
     if filled is not None:
         return True, filled
     if present and required:
@@ -125,8 +127,12 @@ def _ground_text(name: str, value: Any, present: bool, required: bool, request: 
     return False, None
 
 
-def ground_arguments(spec: ToolSpec, args: dict[str, Any], request: str) -> dict[str, Any]:
-    """``args`` with invented values replaced or removed and empty slots filled from ``request``."""
+def ground_arguments(spec: ToolSpec, args: dict[str, Any], request: str,
+                     refused: tuple[str, ...] = ()) -> dict[str, Any]:
+    """``args`` with invented values replaced or removed and empty slots filled from ``request``.
+
+    ``refused`` holds this turn's earlier error messages: a slot value quoted in one is not filled in again.
+    """
     schema = spec.json_schema()
     props: dict[str, Any] = schema.get("properties", {})
     defs: dict[str, Any] = schema.get("$defs", {})
@@ -141,7 +147,7 @@ def ground_arguments(spec: ToolSpec, args: dict[str, Any], request: str) -> dict
         elif _types(prop) & {"integer", "number"} or name in slots.COUNTS:
             keep, value = _ground_number(name, value, name in required, request)
         elif _types(prop) & {"string"} or not present:
-            keep, value = _ground_text(name, value, present, name in required, request, fill_names)
+            keep, value = _ground_text(name, value, present, name in required, request, fill_names, refused)
         else:
             keep = present  # structured values (journal lines) are checked by the domain
         if keep:

@@ -81,7 +81,7 @@ async def act(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, An
     decision = state["decision"] or {}
     spec = ctx.registry.get(decision["tool"])
     call_id = f"call_{uuid.uuid4().hex[:12]}"
-    raw_args = ground_arguments(spec, decision.get("args", {}), state["request"])
+    raw_args = ground_arguments(spec, decision.get("args", {}), state["request"], tuple(state.get("failures", [])))
     write(ToolCall(id=call_id, tool=spec.name, args=raw_args))
     call_message = AIMessage("", tool_calls=[{"id": call_id, "name": spec.name, "args": raw_args}])
     try:

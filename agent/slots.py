@@ -55,8 +55,12 @@ def _first(pattern: re.Pattern[str], request: str) -> str | None:
     return match.group(0) if match else None
 
 
+_SINGLE_DAY = {"today", "yesterday"}
+
+
 def period(request: str) -> str | None:
-    return _first(PERIOD_PHRASE, request)
+    """A period phrase; "today" names a day, which is an as-of date and not a period."""
+    return next((m.group(0) for m in PERIOD_PHRASE.finditer(request) if m.group(0).lower() not in _SINGLE_DAY), None)
 
 
 def as_of(request: str) -> str | None:
@@ -64,7 +68,7 @@ def as_of(request: str) -> str | None:
         return match.group(0)
     if match := _END_OF.search(request):
         return f"end of {match.group(1)}"
-    return period(request)
+    return _first(PERIOD_PHRASE, request)
 
 
 _ACCOUNT_CODE = re.compile(r"(?<=\baccount )\d{4}\b|(?<=\bGL )\d{4}\b|(?<=\bcode )\d{4}\b", re.IGNORECASE)

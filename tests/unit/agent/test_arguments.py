@@ -98,3 +98,13 @@ def test_account_slot_knows_chart_names_and_codes_but_not_years() -> None:
     assert account("How much deferred revenue is on the books?") == "deferred revenue"
     assert account("what is in GL 2100?") == "2100"
     assert account("How much did we spend in October 2026?") is None
+
+
+def test_a_day_is_not_a_period_and_a_refused_value_is_not_filled_again() -> None:
+    spec = REGISTRY.get("headcount")
+    assert ground_arguments(spec, {}, "How many employees do we have today?") == {}
+    account = REGISTRY.get("account_activity")
+    refused = ("ERROR unknown_name: no account matches 'rent'",)
+    assert ground_arguments(account, {"account": "6100"}, "rent postings in Q3", refused) == \
+        {"account": "6100", "period": "Q3"}
+    assert ground_arguments(account, {"account": "zzz"}, "rent postings in Q3", refused)["account"] == "zzz"
