@@ -75,7 +75,9 @@ def _named_choice(options: list[Any], request: str) -> Any | None:
 
 
 def _figures(request: str) -> set[float]:
-    return {float(n.replace(",", "")) for n in _NUMBER.findall(request)}
+    """Figures the user stated; the parts of a date ("2026-12-07") are not figures."""
+    undated = slots.ISO_DATE.sub(" ", request)
+    return {float(n.replace(",", "")) for n in _NUMBER.findall(undated)}
 
 
 def _ground_choice(name: str, value: Any, options: list[Any], required: bool, request: str) -> tuple[bool, Any]:

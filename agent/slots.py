@@ -16,7 +16,7 @@ from erp_core.resolve.epm import KPI_ALIASES
 
 Slot = Callable[[str], str | None]
 
-_ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
+ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 _END_OF = re.compile(r"\b(?:end of|as of|at)\s+(" + PERIOD_PHRASE.pattern + r")", re.IGNORECASE)
 _ENTRY = re.compile(r"\bJE-\d+\b|(?<=\bentry )#?[0-9a-f]{2,32}\b|(?<=\bentry no\. )\d+\b", re.IGNORECASE)
 _TICKET = re.compile(r"\bTCK-\d+\b|(?<=\bticket )#?\d+\b", re.IGNORECASE)
@@ -25,7 +25,7 @@ _DEAL = re.compile(r"\b(?:deal|opportunity) #?(\d+)\b|"
 _DAY_RANGE = re.compile(r"\bfrom (.+?) (?:to|until|through|till|-) (.+?)(?=[.?!,;]|$| for\b| because\b)",
                         re.IGNORECASE)
 _DAY_PHRASE = re.compile(r"\b(?:today|tomorrow|(?:next )?(?:mon|tues|wednes|thurs|fri|satur|sun)day)\b|"
-                         + _ISO_DATE.pattern, re.IGNORECASE)
+                         + ISO_DATE.pattern, re.IGNORECASE)
 _NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
                  "ten": 10, "eleven": 11, "twelve": 12, "eighteen": 18, "twenty-four": 24}
 _MONTHS_AHEAD = re.compile(r"\b(\d{1,2}|" + "|".join(_NUMBER_WORDS) + r")\s+months?\b", re.IGNORECASE)
@@ -64,7 +64,7 @@ def period(request: str) -> str | None:
 
 
 def as_of(request: str) -> str | None:
-    if match := _ISO_DATE.search(request):
+    if match := ISO_DATE.search(request):
         return match.group(0)
     if match := _END_OF.search(request):
         return f"end of {match.group(1)}"
@@ -128,7 +128,7 @@ def start_date(request: str) -> str | None:
 def end_date(request: str) -> str | None:
     if match := _DAY_RANGE.search(request):
         return match.group(2).strip()
-    days = _ISO_DATE.findall(request)
+    days = ISO_DATE.findall(request)
     return days[1] if len(days) > 1 else None
 
 

@@ -108,3 +108,9 @@ def test_a_day_is_not_a_period_and_a_refused_value_is_not_filled_again() -> None
     assert ground_arguments(account, {"account": "6100"}, "rent postings in Q3", refused) == \
         {"account": "6100", "period": "Q3"}
     assert ground_arguments(account, {"account": "zzz"}, "rent postings in Q3", refused)["account"] == "zzz"
+
+
+def test_the_parts_of_a_date_are_not_figures_the_user_said() -> None:
+    args = ground_arguments(REGISTRY.get("search_documents"), {"query": "leave", "k": 2026},
+                            "leave policy for 2026-12-07")
+    assert "k" not in args
