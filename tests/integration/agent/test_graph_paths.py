@@ -53,9 +53,16 @@ def test_read_tool_answer_is_grounded(make_agent: MakeAgent, demo_db: Database) 
     assert done.extra["grounding"] == {"ok": True, "checked": 1, "ungrounded": []}
     assert done.extra["tools"] == ["account_balance"]
     # the decision was decoded under a schema that offers only the routed candidates; a request that clearly
-    # matches a tool is not offered "answer directly"
+    # matches a tool is not offered "answer directly", and a clear leader is offered alone
     schema = model.calls[0]["kwargs"]["json_schema"]
     offered = [opt["properties"]["tool"]["const"] for opt in schema["anyOf"]]
+    assert offered == ["account_balance"]
+
+
+def test_close_calls_stay_with_the_model(make_agent: MakeAgent) -> None:
+    model = ScriptedChat([{"tool": "account_balance", "args": {"account": "rent"}}, "Done."])
+    collect(make_agent(model, route_margin=1.0).run(ALICE, "What is the rent balance?", "t-close"))
+    offered = [o["properties"]["tool"]["const"] for o in model.calls[0]["kwargs"]["json_schema"]["anyOf"]]
     assert offered[0] == "account_balance" and "answer" not in offered and len(offered) == 3
 
 
