@@ -163,7 +163,9 @@ class AgentTurns:
 
     @staticmethod
     async def _stream(graph: Any, payload: Any, config: dict[str, Any], context: AgentContext) -> AsyncIterator[Event]:
-        async for chunk in graph.astream(payload, config, context=context, stream_mode="custom"):
+        # A turn lasts seconds: it is checkpointed when it ends or pauses at an approval, not after every node.
+        # A crash mid-turn loses only that turn (the user asks again); a pending approval is always saved.
+        async for chunk in graph.astream(payload, config, context=context, stream_mode="custom", durability="exit"):
             if isinstance(chunk, Event):
                 yield chunk
 
