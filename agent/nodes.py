@@ -161,6 +161,10 @@ async def _model_answer(state: AgentState, runtime: Runtime[AgentContext]) -> di
     else:
         user = prompts.render("answer_direct", history=_history(state), request=state["request"])
     messages = [SystemMessage(prompts.load("system")), HumanMessage(user)]
+    # The figures lead, verbatim from the tools: a small model's prose may garble them, the summaries cannot.
+    headline = "".join(f"{r['summary']}\n" for r in results) + ("\n" if results else "")
+    if headline:
+        runtime.stream_writer(Token(text=headline))
     parts: list[str] = []
     usage = dict(state.get("usage") or {})
     async for chunk in ctx.model.astream(messages, max_tokens=ctx.answer_max_tokens):
@@ -181,6 +185,7 @@ async def _model_answer(state: AgentState, runtime: Runtime[AgentContext]) -> di
                 "; ".join(r["summary"] for r in results)
             runtime.stream_writer(Token(text=correction))
             answer += correction
+    answer = headline + answer
     update["answer"] = answer
     update["messages"] = [AIMessage(answer)]
     return update
