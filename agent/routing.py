@@ -43,6 +43,16 @@ def _account_words() -> re.Pattern[str]:
 ACCOUNT_WORDS = _account_words()
 
 
+def _stem(word: str) -> str:
+    """A crude stem so a tool's name words match their inflections ("reverse" ~ "reversal", "approve" ~ "approvals")."""
+    for _ in range(2):
+        for suffix in ("ing", "al", "ed", "es", "s", "e"):
+            if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+                word = word[: -len(suffix)]
+                break
+    return word
+
+
 def mask(text: str) -> str:
     """Replace period phrases, figures, account and proper names by placeholders: routing sees the intent, not the
     values."""
@@ -92,9 +102,9 @@ class ToolRouter:
         for owner, sim in zip(self._owners.tolist(), sims.tolist(), strict=True):
             if owner in allowed and sim > best.get(owner, -1.0):
                 best[owner] = sim
-        words = {w.rstrip("s") for w in re.findall(r"[a-z]+", request.lower())}
+        words = {_stem(w) for w in re.findall(r"[a-z]+", request.lower())}
         for owner in best:
-            hits = sum(1 for w in self._name_words[owner] if w.rstrip("s") in words)
+            hits = sum(1 for w in self._name_words[owner] if _stem(w) in words)
             best[owner] += _NAME_WORD_BOOST * hits
         ranked = sorted(best.items(), key=lambda item: item[1], reverse=True)[:k]
         return [RoutedTool(name, round(score, 4)) for name, score in ranked]

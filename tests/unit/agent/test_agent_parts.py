@@ -100,3 +100,11 @@ def test_a_clear_leader_is_shown_alone_and_close_calls_stay_with_the_model() -> 
     assert [r.name for r in narrow(clear, 0.04)] == ["kpi"]
     assert [r.name for r in narrow(close, 0.04)] == ["kpi", "forecast"]
     assert narrow(clear, 1.0) == clear  # a margin of 1 turns narrowing off
+
+
+def test_name_words_match_their_inflections() -> None:
+    from agent.routing import _stem
+
+    assert _stem("reverse") == _stem("reversal")
+    assert _stem("approve") == _stem("approvals")
+    assert _stem("budget") == "budget" and _stem("kpi") == "kpi"
