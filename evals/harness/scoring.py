@@ -87,7 +87,9 @@ def answer_checks(expected: Decimal, expect: dict[str, Any], turn: Turn) -> dict
     it, and whether the tool result itself carried the figure (tie-out)."""
     rel = float(expect.get("rel_tol", 0.005))
     results = "\n".join(r["summary"] for r in turn.tool_results)
-    own_words = turn.answer.split(GUARD_CORRECTION, 1)[0]
+    # The answer opens with the tools' summaries verbatim (agent/nodes.py); the model's own words follow them.
+    headline = "".join(f"{r['summary']}\n" for r in turn.tool_results if r.get("ok", True))
+    own_words = turn.answer.split(GUARD_CORRECTION, 1)[0].removeprefix(f"{headline}\n" if headline else "")
     checks = {"answer_correct": figure_matches(expected, own_words, rel_tol=rel),
               "tool_result_ties_out": figure_matches(expected, results, rel_tol=rel)}
     grounding = turn.done.get("grounding")
