@@ -8,6 +8,8 @@ from collections.abc import Iterator
 
 import pytest
 
+from retrieval.servers.supervisor import free_port
+
 # Nothing in the test suite may reach a model hub or phone home.
 for _var, _value in {
     "HF_HUB_OFFLINE": "1",
@@ -53,14 +55,6 @@ def pg_database_factory() -> Iterator[object]:
 def pg_url(pg_database_factory: object) -> str:
     """A fresh, empty PostgreSQL database URL (SQLAlchemy form) for one test."""
     return pg_database_factory()  # type: ignore[operator,no-any-return]
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def wait_for_http(url: str, timeout_s: float, proc: object | None = None) -> None:

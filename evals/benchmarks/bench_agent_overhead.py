@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import itertools
-import socket
 import statistics
 import tempfile
 import threading
@@ -25,6 +24,7 @@ from fastapi import FastAPI
 
 from agent.backends.scripted import ScriptedChat
 from agent.direct import DirectTurns
+from retrieval.servers.supervisor import free_port
 from server.app import create_app
 from server.bootstrap import build_container
 from server.settings import Settings
@@ -34,9 +34,7 @@ ANSWER = "Nothing waits for your approval."
 
 
 def _serve(app: FastAPI) -> tuple[uvicorn.Server, str]:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     threading.Thread(target=server.run, daemon=True).start()
     while not server.started:

@@ -14,7 +14,6 @@ import argparse
 import json
 import os
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -28,6 +27,7 @@ import httpx
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from agent.backends.llama_engine import default_model_path
+from retrieval.servers.supervisor import free_port
 
 POLICY = ("Expense policy: economy class below six hours of flight; hotels capped at 250 USD per night; per-diem meals "
           "75 USD; receipts above 25 USD; submit within 30 days. Journal entries below 10,000 USD post directly, "
@@ -82,9 +82,7 @@ def raw_side(runs: int, max_tokens: int) -> dict[str, list[float]]:
 
 def server_side(runs: int, max_tokens: int) -> dict[str, list[float]]:
     data = Path(tempfile.mkdtemp(prefix="nexus-bench-"))
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     env = {**os.environ, "NEXUS_DATA_DIR": str(data), "NEXUS_N_CTX": "4096", "NEXUS_MAX_TOKENS": str(max_tokens),
            "NEXUS_LOG_LEVEL": "warning"}
     nexus = shutil.which("nexus") or str(Path(sys.executable).with_name("nexus"))

@@ -12,6 +12,7 @@ from typing import Any
 import httpx
 import pytest
 
+from retrieval.servers.supervisor import free_port
 from server.auth import DevIssuer
 
 
@@ -28,13 +29,10 @@ class Api:
 
 @pytest.fixture(scope="module")
 def server(spawn_server: Callable[..., object], tmp_path_factory: pytest.TempPathFactory) -> tuple[str, DevIssuer]:
-    import socket
 
     data = tmp_path_factory.mktemp("nexus-gl-e2e")
     issuer = DevIssuer(data / "keys" / "dev-issuer.pem", issuer="nexus-dev", audience="nexus")
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
+    port = free_port()
     nexus = shutil.which("nexus") or str(Path(sys.executable).with_name("nexus"))
     base = f"http://127.0.0.1:{port}"
     spawn_server([nexus, "serve", "--host", "127.0.0.1", "--port", str(port)], f"{base}/healthz",

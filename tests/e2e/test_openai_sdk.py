@@ -11,6 +11,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from retrieval.servers.supervisor import free_port
 from server.auth import DevIssuer
 
 pytestmark = pytest.mark.model
@@ -18,12 +19,9 @@ pytestmark = pytest.mark.model
 
 @pytest.fixture(scope="module")
 def server(spawn_server: Callable[..., object], tmp_path_factory: pytest.TempPathFactory) -> tuple[str, str]:
-    import socket
 
     data = tmp_path_factory.mktemp("nexus-e2e")
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
+    port = free_port()
     nexus = shutil.which("nexus") or str(Path(sys.executable).with_name("nexus"))
     env = {"NEXUS_DATA_DIR": str(data), "NEXUS_N_CTX": "2048", "NEXUS_MAX_TOKENS": "24", "NEXUS_LOG_JSON": "true"}
     base = f"http://127.0.0.1:{port}"

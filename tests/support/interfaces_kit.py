@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import json
-import socket
 import threading
 import time
 import uuid
@@ -28,18 +27,13 @@ from erp_core.directory import DirectoryUser
 from erp_core.identity import Actor
 from erp_core.ledger import CreateAccount, JournalLineIn, PeriodRef, PostJournalEntry
 from erp_core.tenancy import ensure_tenant
+from retrieval.servers.supervisor import free_port
 
 CHART = [("1000", "Assets", "asset", None, False), ("1010", "Cash - Operating", "asset", "1000", True),
          ("6000", "Operating expenses", "expense", None, False), ("6100", "Rent Expense", "expense", "6000", True)]
 PEOPLE = {"alice": "accountant,employee", "carol": "controller,employee", "frank": "cfo,employee",
           "eve": "employee"}
 ENTRY_DAY = dt.date(2026, 10, 5)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def setup_company(db: Database, tenant: str) -> None:

