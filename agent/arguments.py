@@ -23,7 +23,6 @@ from agent import slots
 from tools.registry import ToolSpec
 
 _WORD = re.compile(r"[a-z0-9]+")
-_NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
 _AMOUNT_WORDS = re.compile(r"\b(?:amount|value|price|worth)\b", re.IGNORECASE)
 # Everyday words for enum choices the tools use ("won" means the closed_won stage).
 _CHOICE_SYNONYMS = {"won": "closed_won", "lost": "closed_lost", "vacation": "annual", "holiday": "annual",
@@ -77,10 +76,10 @@ def _named_choice(options: list[Any], request: str) -> Any | None:
 def _figures(request: str) -> set[float]:
     """Figures the user stated; the parts of a date ("2026-12-07") are not figures."""
     undated = slots.ISO_DATE.sub(" ", request)
-    return {float(n.replace(",", "")) for n in _NUMBER.findall(undated)}
+    return {float(n.replace(",", "")) for n in slots.NUMBER.findall(undated)}
 
 
-def _ground_choice(name: str, value: Any, options: list[Any], required: bool, request: str) -> tuple[bool, Any]:
+def _ground_choice(value: Any, options: list[Any], required: bool, request: str) -> tuple[bool, Any]:
     named = _named_choice(options, request)
     if named is not None:
         return True, named
@@ -145,7 +144,7 @@ def ground_arguments(spec: ToolSpec, args: dict[str, Any], request: str,
         present, value = name in args, args.get(name)
         options = _choices(prop, defs)
         if options is not None:
-            keep, value = _ground_choice(name, value, options, name in required, request)
+            keep, value = _ground_choice(value, options, name in required, request)
         elif _types(prop) & {"integer", "number"} or name in slots.COUNTS:
             keep, value = _ground_number(name, value, name in required, request)
         elif _types(prop) & {"string"} or not present:

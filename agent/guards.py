@@ -20,6 +20,16 @@ _ID = re.compile(r"\b[A-Za-z]+[-_]?\d[\w-]*\b|\b\d+(?!(?:k|m|bn|b)\b)[A-Za-z][\w
 _SCALES = {"k": 1_000, "thousand": 1_000, "m": 1_000_000, "million": 1_000_000, "b": 1_000_000_000,
            "bn": 1_000_000_000, "billion": 1_000_000_000}
 _MAX_PAIRS = 40_000
+# What the guard appends after an answer quoting a figure it cannot ground (the verified figures follow it).
+GUARD_CORRECTION = "\n\nCheck: some figures above are not in the ledger data."
+
+
+def lead_summaries(summaries: list[str]) -> str:
+    """What a read answer opens with: each tool's one-line summary, then a blank line (empty without results).
+
+    The figures lead verbatim from the tools, so a small model's prose cannot garble the ones the user reads first.
+    """
+    return "".join(f"{summary}\n" for summary in summaries) + ("\n" if summaries else "")
 
 
 @dataclass(frozen=True)

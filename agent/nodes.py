@@ -17,7 +17,7 @@ import prompts
 from agent.arguments import ground_arguments
 from agent.decision import ANSWER, decision_schema, describe_candidates, parse_decision
 from agent.events import ApprovalRequired, Citation, Token, ToolCall, ToolResult
-from agent.guards import check_grounding
+from agent.guards import GUARD_CORRECTION, check_grounding, lead_summaries
 from agent.routing import narrow
 from agent.state import AgentContext, AgentState
 from tools.errors import classify
@@ -161,8 +161,7 @@ async def _model_answer(state: AgentState, runtime: Runtime[AgentContext]) -> di
     else:
         user = prompts.render("answer_direct", history=_history(state), request=state["request"])
     messages = [SystemMessage(prompts.load("system")), HumanMessage(user)]
-    # The figures lead, verbatim from the tools: a small model's prose may garble them, the summaries cannot.
-    headline = "".join(f"{r['summary']}\n" for r in results) + ("\n" if results else "")
+    headline = lead_summaries([r["summary"] for r in results])
     if headline:
         runtime.stream_writer(Token(text=headline))
     parts: list[str] = []
@@ -181,7 +180,7 @@ async def _model_answer(state: AgentState, runtime: Runtime[AgentContext]) -> di
         update["grounding"] = report.as_dict()
         if not report.ok:
             # Tokens already streamed cannot be taken back: say plainly which figures are verified.
-            correction = "\n\nCheck: some figures above are not in the ledger data. Verified: " + \
+            correction = f"{GUARD_CORRECTION} Verified: " + \
                 "; ".join(r["summary"] for r in results)
             runtime.stream_writer(Token(text=correction))
             answer += correction

@@ -15,6 +15,7 @@ from erp_core.epm.kpis import KPIS
 from erp_core.resolve.epm import KPI_ALIASES
 
 Slot = Callable[[str], str | None]
+NUMBER = re.compile(r"\b\d[\d,]*(?:\.\d+)?\b")
 
 ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 _END_OF = re.compile(r"\b(?:end of|as of|at)\s+(" + PERIOD_PHRASE.pattern + r")", re.IGNORECASE)
@@ -142,7 +143,7 @@ def months_ahead(request: str) -> int | None:
 
 def amount(request: str) -> str | None:
     """The first figure the request states, without thousands separators ("25,000" → "25000")."""
-    match = re.search(r"\b\d[\d,]*(?:\.\d+)?\b", request)
+    match = NUMBER.search(request)
     return match.group(0).replace(",", "") if match else None
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from agent.guards import GUARD_CORRECTION, lead_summaries
 from erp_core.identity import Actor
 from evals.harness.cases import Case, Step
 from evals.harness.transcript import Turn
@@ -77,9 +78,6 @@ def tool_checks(expect: dict[str, Any], turn: Turn) -> dict[str, bool]:
     return checks
 
 
-# The agent's grounding guard appends this correction (with the verified tool figures) after an answer whose figures
-# it could not find in the tool results; the model's own answer is the text before it.
-GUARD_CORRECTION = "\n\nCheck: some figures above are not in the ledger data."
 
 
 def answer_checks(expected: Decimal, expect: dict[str, Any], turn: Turn) -> dict[str, bool]:
@@ -87,9 +85,10 @@ def answer_checks(expected: Decimal, expect: dict[str, Any], turn: Turn) -> dict
     it, and whether the tool result itself carried the figure (tie-out)."""
     rel = float(expect.get("rel_tol", 0.005))
     results = "\n".join(r["summary"] for r in turn.tool_results)
-    # The answer opens with the tools' summaries verbatim (agent/nodes.py); the model's own words follow them.
-    headline = "".join(f"{r['summary']}\n" for r in turn.tool_results if r.get("ok", True))
-    own_words = turn.answer.split(GUARD_CORRECTION, 1)[0].removeprefix(f"{headline}\n" if headline else "")
+    # The answer opens with the tools' summaries verbatim and may end with the guard's correction; the model's own
+    # words are between them.
+    headline = lead_summaries([r["summary"] for r in turn.tool_results if r.get("ok", True)])
+    own_words = turn.answer.split(GUARD_CORRECTION, 1)[0].removeprefix(headline)
     checks = {"answer_correct": figure_matches(expected, own_words, rel_tol=rel),
               "tool_result_ties_out": figure_matches(expected, results, rel_tol=rel)}
     grounding = turn.done.get("grounding")
