@@ -67,9 +67,9 @@ def decision_schema(candidates: Sequence[ToolSpec], *, allow_answer: bool = True
     for spec in candidates:
         schema = spec.json_schema()
         prefix = f"{spec.name}__"
-        for name, sub in schema.pop("$defs", {}).items():
+        for name, sub in schema.get("$defs", {}).items():
             defs[prefix + name] = _rewrite_refs(sub, prefix)
-        args = _rewrite_refs(schema, prefix)
+        args = _rewrite_refs({key: value for key, value in schema.items() if key != "$defs"}, prefix)
         args.setdefault("type", "object")
         options.append({"type": "object", "properties": {"tool": {"const": spec.name}, ARGS_KEY: args},
                         "required": ["tool", ARGS_KEY], "additionalProperties": False})

@@ -41,7 +41,13 @@ class ToolSpec:
         return not self.roles or actor.has_role(*self.roles) or actor.has_role("admin")
 
     def json_schema(self) -> dict[str, Any]:
-        return self.args.model_json_schema()
+        """The argument schema (built once per model class: every turn reads it several times). Do not mutate."""
+        return _schema_of(self.args)
+
+
+@cache
+def _schema_of(args: type[BaseModel]) -> dict[str, Any]:
+    return args.model_json_schema()
 
 
 class ToolRegistry:
