@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
@@ -20,17 +21,32 @@ log = logging.getLogger("nexus.agent")
 
 
 class Lazy(Generic[T]):
-    """Build a value once, on first use or on ``warm()`` from a background thread."""
+    """Build a value once, on first use or on ``warm()`` from a background thread.
 
-    def __init__(self, build: Callable[[], T]) -> None:
+    A build that fails is not retried for ``retry_after_s``: callers get the same error at once instead of every
+    chat turn paying for another attempt to start a store that is down (and logging it).
+    """
+
+    def __init__(self, build: Callable[[], T], retry_after_s: float = 30.0,
+                 clock: Callable[[], float] = time.monotonic) -> None:
         self._build = build
         self._value: T | None = None
         self._lock = threading.Lock()
+        self._retry_after_s = retry_after_s
+        self._clock = clock
+        self._failed: tuple[Exception, float] | None = None
 
     def __call__(self) -> T:
         with self._lock:
             if self._value is None:
-                self._value = self._build()
+                if self._failed is not None and self._clock() - self._failed[1] < self._retry_after_s:
+                    raise self._failed[0].with_traceback(None)
+                try:
+                    self._value = self._build()
+                except Exception as exc:
+                    self._failed = (exc, self._clock())
+                    raise
+                self._failed = None
             return self._value
 
     @property
