@@ -18,7 +18,7 @@ from agent.arguments import ground_arguments
 from agent.decision import ANSWER, decision_schema, describe_candidates, parse_decision
 from agent.events import ApprovalRequired, Citation, Token, ToolCall, ToolResult
 from agent.guards import GUARD_CORRECTION, check_grounding, lead_summaries
-from agent.routing import narrow
+from agent.routing import narrow, split_direct
 from agent.state import AgentContext, AgentState
 from tools.errors import classify
 
@@ -45,11 +45,14 @@ def _add_usage(state: AgentState, message: BaseMessage) -> dict[str, int]:
 
 async def route(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, Any]:
     ctx = runtime.context
-    routed = await asyncio.to_thread(ctx.router.route, ctx.tools.actor, state["request"], ctx.route_k)
+    ranked = await asyncio.to_thread(ctx.router.route, ctx.tools.actor, state["request"], ctx.route_k)
+    routed, direct_score = split_direct(ranked, ctx.route_k)
     # A request that clearly matches a tool is not small talk: a small model too often "answers" it from thin air.
     direct = not routed or routed[0].score < ctx.answer_threshold
     if routed and routed[0].score < ctx.small_talk_threshold:
-        routed = []  # nothing is even close ("hello", "thanks"): offering tools only invites a wrong call
+        routed = []  # nothing is even close: offering tools only invites a wrong call
+    elif routed and direct_score is not None and direct_score - routed[0].score >= ctx.route_margin:
+        routed, direct = [], True  # clearly small talk or a question about the assistant ("who are you?")
     return {"candidates": [r.name for r in narrow(routed, ctx.route_margin)], "allow_answer": direct}
 
 

@@ -14,7 +14,7 @@ from agent.service import AgentSettings, AgentTurns
 from erp_core.db import Database
 from server.model_provider import ModelProvider
 from server.settings import Settings
-from tools.registry import load_all
+from tools.registry import direct_utterances, load_all
 
 T = TypeVar("T")
 log = logging.getLogger("nexus.agent")
@@ -97,7 +97,7 @@ def build_graph_stores(settings: Settings) -> Any:
 def build_agent(settings: Settings, db: Database, models: ModelProvider, embedder: Lazy[Any],
                 vectors: Lazy[Any], graphs: Lazy[Any], scorer: Any = None) -> tuple[AgentTurns, Lazy[ToolRouter]]:
     registry = load_all()
-    router: Lazy[ToolRouter] = Lazy(lambda: ToolRouter(embedder(), registry.all()))
+    router: Lazy[ToolRouter] = Lazy(lambda: ToolRouter(embedder(), registry.all(), direct_utterances()))
     turns = AgentTurns(
         model=models.get, db=db, registry=registry, router=router, documents=lambda: vectors().search(),
         graph=lambda: graphs().graph, anomaly_scorer=scorer,

@@ -18,6 +18,7 @@ from tools.output import ToolOutput
 A = TypeVar("A", bound=BaseModel)
 ToolFn = Callable[[ToolContext, Any], ToolOutput]
 UTTERANCES = Path(__file__).with_name("utterances.yaml")
+DIRECT_ANSWER = "answer"  # the utterances.yaml key for requests that need no tool (greetings, questions about us)
 
 
 @cache
@@ -25,6 +26,11 @@ def extra_utterances() -> dict[str, tuple[str, ...]]:
     """Paraphrases per tool kept as data (utterances.yaml), added to the decorator's examples for routing."""
     raw = yaml.safe_load(UTTERANCES.read_text(encoding="utf-8")) or {}
     return {str(name): tuple(str(text) for text in texts or ()) for name, texts in raw.items()}
+
+
+def direct_utterances() -> tuple[str, ...]:
+    """Requests the assistant answers without a tool; the router weighs them like one more tool."""
+    return extra_utterances().get(DIRECT_ANSWER, ())
 
 
 @dataclass(frozen=True)

@@ -105,14 +105,15 @@ class EvalWorld:
         from retrieval.indexing.manifest import load_documents
         from retrieval.indexing.pipeline import index_corpus
         from retrieval.milvus_store import MilvusVectorStore
+        from retrieval.onnx_query import query_embedder
         from retrieval.search import DocumentSearch
-        from tools.registry import load_all
+        from tools.registry import direct_utterances, load_all
 
         workdir.mkdir(parents=True, exist_ok=True)
         if db is None:
             progress("seeding the demo company")
             db = seed_database(workdir / "demo.db")
-        embedder = embedder or SentenceTransformerEmbedder(device="cpu")
+        embedder = embedder or query_embedder(SentenceTransformerEmbedder(device="cpu"), workdir / "models")
         store = MilvusVectorStore(str(workdir / "vectors.db"), embedder.dimension)
         doc_acl: dict[str, tuple[str, frozenset[str]]] = {}
         for corpus in corpora:
@@ -121,7 +122,7 @@ class EvalWorld:
             for doc in load_documents(corpus):
                 doc_acl[doc.doc_id] = (doc.tenant, frozenset(doc.acl_groups))
         registry = load_all()
-        router = ToolRouter(embedder, registry.all())
+        router = ToolRouter(embedder, registry.all(), direct_utterances())
         return cls(workdir=workdir, db=db, embedder=embedder, registry=registry, router=router,
                    documents=DocumentSearch(store, embedder), doc_acl=doc_acl,
                    answer_max_tokens=answer_max_tokens, _store=store)

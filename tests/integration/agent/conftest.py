@@ -17,7 +17,7 @@ from agent.routing import ToolRouter
 from agent.service import AgentSettings, AgentTurns
 from erp_core.db import Database
 from erp_core.identity import Actor
-from tools.registry import ToolRegistry, load_all
+from tools.registry import ToolRegistry, direct_utterances, load_all
 
 TODAY = dt.date(2026, 11, 16)
 ALICE = Actor.of("alice@acme", "acme", "accountant,employee")
@@ -27,7 +27,7 @@ EVE = Actor.of("eve@acme", "acme", "employee")
 
 @pytest.fixture(scope="session")
 def router(embedder: Any) -> ToolRouter:
-    return ToolRouter(embedder, load_all().all())
+    return ToolRouter(embedder, load_all().all(), direct_utterances())
 
 
 _LOOP = asyncio.new_event_loop()  # one loop for the whole module, like a server process

@@ -86,6 +86,14 @@ def test_direct_answer_uses_no_tool(make_agent: MakeAgent) -> None:
     assert text_of(events) == "Hello! How can I help?"
 
 
+def test_a_question_about_the_assistant_offers_no_tools(make_agent: MakeAgent) -> None:
+    model = ScriptedChat([{"tool": "answer"}, "I answer questions about your ledger, budgets, people and policies."])
+    events = collect(make_agent(model).run(EVE, "Who are you, and what kinds of things do you do?", "t-about"))
+    offered = [o["properties"]["tool"]["const"] for o in model.calls[0]["kwargs"]["json_schema"]["anyOf"]]
+    assert offered == ["answer"]  # "answer directly" out-scored every tool by the margin
+    assert not any(isinstance(e, ToolCall) for e in events)
+
+
 def test_fixable_error_goes_back_to_the_model(make_agent: MakeAgent) -> None:
     model = ScriptedChat([{"tool": "account_balance", "args": {"account": "unicorn food"}},
                           {"tool": "account_balance", "args": {"account": "6200"}}, "Done."])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 import pytest
 
@@ -108,3 +109,52 @@ def test_name_words_match_their_inflections() -> None:
     assert _stem("reverse") == _stem("reversal")
     assert _stem("approve") == _stem("approvals")
     assert _stem("budget") == "budget" and _stem("kpi") == "kpi"
+
+
+class SameVector:
+    """Every text embeds alike, so only the router's lexical cues and name words can separate the tools."""
+
+    dimension = 3
+
+    def embed_documents(self, texts: Sequence[str]) -> list[list[float]]:
+        return [[1.0, 0.0, 0.0] for _ in texts]
+
+    def embed_query(self, text: str) -> list[float]:
+        return [1.0, 0.0, 0.0]
+
+
+@pytest.mark.parametrize(("request_text", "tool"), [
+    ("What does Initech still owe us?", "open_invoices"),
+    ("How much do we still owe the landlord?", "open_bills"),
+    ("AR aging for the top customers", "open_invoices"),
+    ("A/P aging please", "open_bills"),
+    ("Anything suspicious in the ledger?", "anomaly_review"),
+    ("Travel against budget in Q3", "budget_vs_actual"),
+    ("What will hosting cost over the coming months?", "forecast"),
+])
+def test_cues_embeddings_miss_pick_the_side_of_the_ledger_and_the_tense(request_text: str, tool: str) -> None:
+    from agent.routing import ToolRouter
+    from erp_core.identity import Actor
+
+    router = ToolRouter(SameVector(), load_all().all())
+    ranked = router.route(Actor.of("ada@acme", "acme", "admin"), request_text, k=3)
+    assert ranked[0].name == tool and ranked[0].score > ranked[1].score
+
+
+def test_answering_directly_is_ranked_like_a_tool_only_when_it_has_examples() -> None:
+    from agent.routing import ToolRouter, split_direct
+    from erp_core.identity import Actor
+
+    class GreetingVector(SameVector):
+        def embed_documents(self, texts: Sequence[str]) -> list[list[float]]:
+            return [self.embed_query(text) for text in texts]
+
+        def embed_query(self, text: str) -> list[float]:
+            return [0.0, 1.0, 0.0] if "hello" in text else [1.0, 0.0, 0.0]
+
+    ada = Actor.of("ada@acme", "acme", "admin")
+    with_direct = ToolRouter(GreetingVector(), load_all().all(), ["hello there"]).route(ada, "hello", k=2)
+    tools, direct = split_direct(with_direct, 2)
+    assert with_direct[0].name == ANSWER and len(tools) == 2 and direct == pytest.approx(1.0)
+    plain = ToolRouter(SameVector(), load_all().all()).route(ada, "hello", k=2)
+    assert split_direct(plain, 2) == (plain, None)
