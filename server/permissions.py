@@ -6,14 +6,14 @@ What a role may *do* inside the ERP (post, approve) is decided by erp_core's own
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Annotated
 
 from fastapi import Depends, Request
 
 from erp_core.errors import ErrorCode, NexusError
 from erp_core.identity import Actor
-from server.deps import current_actor, get_container
+from server.deps import actor_of, container_of
 
 ALL = "*"
 
@@ -42,7 +42,7 @@ class PermissionMap:
 
 
 def permission_map(request: Request) -> PermissionMap:
-    container = get_container(request)
+    container = container_of(request)
     cached = container.extras.get("permissions")
     if not isinstance(cached, PermissionMap):
         cached = PermissionMap(container.settings.role_permissions)
@@ -50,11 +50,11 @@ def permission_map(request: Request) -> PermissionMap:
     return cached
 
 
-def require(permission: str) -> Callable[[Request], Actor]:
+def require(permission: str) -> Callable[[Request], Awaitable[Actor]]:
     """A dependency returning the authenticated Actor when it holds ``permission`` (401, then 403 otherwise)."""
 
-    def dependency(request: Request) -> Actor:
-        actor = current_actor(request)
+    async def dependency(request: Request) -> Actor:
+        actor = actor_of(request)
         permission_map(request).check(actor, permission)
         return actor
 

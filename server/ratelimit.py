@@ -7,6 +7,7 @@ Requests without a valid token pass through untouched so the route itself answer
 
 from __future__ import annotations
 
+import inspect
 import logging
 import math
 import time
@@ -16,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from limits import RateLimitItem, parse
 from limits.aio.strategies import MovingWindowRateLimiter
 from limits.storage import storage_from_string
+from limits.strategies import MovingWindowRateLimiter as SyncMovingWindowRateLimiter
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from erp_core.errors import ErrorCode, NexusError
@@ -39,26 +41,40 @@ class Verdict:
 
 
 class RateLimits:
-    """Two moving windows per request: ``tenant:user`` and ``tenant``."""
+    """Two moving windows per request: ``tenant:user`` and ``tenant``.
+
+    Redis is reached through the library's asyncio storage. The in-process default uses its synchronous storage:
+    a hit is a few dictionary operations, while the asyncio memory storage sends every key of every expiry sweep
+    through a worker thread — hundreds of thread hops per sweep with a few hundred active users.
+    """
 
     def __init__(self, user_limit: str, tenant_limit: str, storage_url: str | None = None) -> None:
         self.user_item: RateLimitItem = parse(user_limit)
         self.tenant_item: RateLimitItem = parse(tenant_limit)
-        uri = f"async+{storage_url}" if storage_url else "async+memory://"
-        options: dict[str, Any] = {"implementation": "redispy"} if storage_url else {}
-        self.storage = storage_from_string(uri, **options)
-        self.limiter = MovingWindowRateLimiter(self.storage)
+        self._async = storage_url is not None
+        if storage_url:
+            self.storage = storage_from_string(f"async+{storage_url}", implementation="redispy")
+            self.limiter: Any = MovingWindowRateLimiter(self.storage)
+        else:
+            self.storage = storage_from_string("memory://")
+            self.limiter = SyncMovingWindowRateLimiter(self.storage)
+
+    async def _call(self, method: str, *args: Any) -> Any:
+        result = getattr(self.limiter, method)(*args)
+        return await result if self._async else result
 
     async def hit(self, actor: Actor) -> Verdict:
         for item, keys, scope in ((self.user_item, ("user", actor.tenant, actor.user_id), "user"),
                                   (self.tenant_item, ("tenant", actor.tenant), "tenant")):
-            if not await self.limiter.hit(item, *keys):
-                stats = await self.limiter.get_window_stats(item, *keys)
+            if not await self._call("hit", item, *keys):
+                stats = await self._call("get_window_stats", item, *keys)
                 return Verdict(False, max(1, math.ceil(stats.reset_time - time.time())), scope)
         return Verdict(True)
 
     async def reset(self) -> None:
-        await self.storage.reset()  # type: ignore[misc]
+        result = self.storage.reset()
+        if inspect.isawaitable(result):
+            await result
 
 
 class RateLimitMiddleware:
