@@ -134,3 +134,46 @@ def test_oidc_validation() -> None:
     assert _refused(auth, f"Bearer {_kc_token(stranger, 'k1')}") == "token signature invalid"
     assert _refused(auth, f"Bearer {_kc_token(stranger, 'k9')}") == "token signed with an unknown key"
     assert fake.cert_calls >= 1
+
+
+class CountingIssuer:
+    """Wraps a real issuer and counts the signature checks that reach it."""
+
+    def __init__(self, inner: DevIssuer) -> None:
+        self.inner, self.checks = inner, 0
+
+    @property
+    def issuer(self) -> str:
+        return self.inner.issuer
+
+    def verify(self, token: str) -> dict[str, Any]:
+        self.checks += 1
+        return self.inner.verify(token)
+
+
+def test_a_verified_token_is_checked_once_until_it_expires(issuer: DevIssuer) -> None:
+    now = [time.time()]
+    counting = CountingIssuer(issuer)
+    auth = Authenticator([counting], cache_size=2, clock=lambda: now[0])  # type: ignore[list-item]
+    token = issuer.issue("alice@acme", "acme", ["accountant"], ttl_s=60, now=now[0])
+    for _ in range(3):
+        assert auth.authenticate(f"Bearer {token}").user_id == "alice@acme"
+    assert counting.checks == 1
+    others = [issuer.issue(f"u{i}@acme", "acme", [], ttl_s=60, now=now[0]) for i in range(2)]
+    for other in others:  # two newer tokens push the first out of a cache of two
+        auth.authenticate(f"Bearer {other}")
+    auth.authenticate(f"Bearer {token}")
+    assert counting.checks == 4
+    now[0] += 61  # past exp by the cache's clock: it no longer answers, the issuer checks again
+    auth.authenticate(f"Bearer {token}")
+    assert counting.checks == 5
+
+
+def test_a_refused_token_is_not_remembered(issuer: DevIssuer, tmp_path: Path) -> None:
+    impostor = DevIssuer(tmp_path / "other.pem", issuer="nexus-dev", audience="nexus")
+    counting = CountingIssuer(issuer)
+    auth = Authenticator([counting])  # type: ignore[list-item]
+    forged = impostor.issue("mallory@acme", "acme", ["admin"])
+    for _ in range(2):
+        assert _refused(auth, f"Bearer {forged}") == "token signature invalid"
+    assert counting.checks == 2
