@@ -157,6 +157,7 @@ class RecordingSlackAPI:
     calls: list[SlackCall] = field(default_factory=list)
     down: bool = False
     port: int = field(default_factory=free_port)
+    socket_url: str | None = None  # what apps.connections.open hands a Socket Mode client
 
     @property
     def base_url(self) -> str:
@@ -200,6 +201,8 @@ class RecordingSlackAPI:
                     reply |= {"channel": params.get("channel"), "ts": f"{time.time():.6f}"}
                 elif method == "chat.update":
                     reply |= {"channel": params.get("channel"), "ts": params.get("ts")}
+                elif method == "apps.connections.open":
+                    reply |= {"url": recorder.socket_url}
                 elif method == "conversations.open":
                     reply |= {"channel": {"id": "D" + str(params.get("users", "X"))[:10]}}
                 data = json.dumps(reply).encode()
