@@ -87,6 +87,11 @@ class AgentTurns:
             if asyncio.iscoroutine(result):
                 await result
 
+    async def _ready_router(self) -> ToolRouter:
+        if getattr(self._router, "ready", False):
+            return self._router()  # built: no thread hop on every turn
+        return await asyncio.to_thread(self._router)  # the first turn embeds the tool catalogue (seconds)
+
     def _context(self, actor: Actor, thread_id: str, router: ToolRouter) -> AgentContext:
         s = self._settings
         tools = ToolContext(actor=actor, db=self._db, documents=_optional(self._documents),
@@ -109,7 +114,7 @@ class AgentTurns:
         values = snapshot.values or {}
         if values and values.get("owner") != actor.user_id:
             raise NexusError(ErrorCode.NOT_FOUND, f"thread {thread_id} not found")
-        router = await asyncio.to_thread(self._router)
+        router = await self._ready_router()
         context = self._context(actor, thread_id, router)
         if snapshot.next:  # paused at an approval
             outcome = self._decided(actor, values.get("pending") or {})
@@ -140,7 +145,7 @@ class AgentTurns:
         outcome = self._decided(actor, values.get("pending") or {})
         if outcome is None:
             raise NexusError(ErrorCode.INVALID_STATE, "the approval is still pending")
-        router = await asyncio.to_thread(self._router)
+        router = await self._ready_router()
         async for event in self._stream(graph, Command(resume=outcome), config,
                                         self._context(actor, thread_id, router)):
             yield event
