@@ -5,11 +5,12 @@ One code path for SQLite (embedded default) and PostgreSQL (CI and production).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Engine, MetaData, create_engine, event
+from sqlalchemy import Engine, MetaData, Table, create_engine, event, insert
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 # Stable constraint names so Alembic migrations are identical on SQLite and PostgreSQL.
@@ -50,6 +51,57 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         return engine
     kwargs.setdefault("pool_pre_ping", True)
     return create_engine(url, **kwargs)
+
+
+def sqlite_text(value: date | datetime) -> str:
+    """The text SQLAlchemy's SQLite DATE and DATETIME types write and parse back (UTC moments are stored naive)."""
+    if isinstance(value, datetime):
+        if value.tzinfo is not None:
+            value = value.astimezone(UTC).replace(tzinfo=None)
+        return value.strftime("%Y-%m-%d %H:%M:%S.%f")
+    return value.isoformat()
+
+
+def stored_temporal(session: Session, value: date | datetime) -> Any:
+    """``value`` in the form ``insert_tuples`` hands it to the database.
+
+    SQLite: SQLAlchemy's own text for the type. PostgreSQL: ISO 8601 text, which COPY parses into the same date or
+    timestamptz (an aware moment keeps its offset) and which costs nothing per row once a batch has converted each
+    distinct value. Elsewhere: the value itself.
+    """
+    dialect = session.get_bind().dialect.name
+    if dialect == "sqlite":
+        return sqlite_text(value)
+    if dialect == "postgresql":
+        return value.isoformat()
+    return value
+
+
+def insert_tuples(session: Session, table: Table, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+    """Insert rows given as value tuples in ``columns`` order, in the session's transaction, in one round trip.
+
+    The bulk writers' path: no per-row dict and no per-row SQLAlchemy parameter processing. PostgreSQL gets
+    ``COPY … FROM STDIN``; SQLite the driver's ``executemany``. Dates and moments as ``stored_temporal`` gives them.
+    Column names come from the caller's code, never from input.
+    """
+    if not rows:
+        return
+    dialect = session.get_bind().dialect.name
+    if dialect not in ("sqlite", "postgresql"):
+        session.execute(insert(table), [dict(zip(columns, row, strict=True)) for row in rows])
+        return
+    names = ", ".join(f'"{table.c[name].name}"' for name in columns)
+    cursor = session.connection().connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        if dialect == "postgresql":
+            with cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            marks = ", ".join("?" * len(columns))
+            cursor.executemany(f'INSERT INTO "{table.name}" ({names}) VALUES ({marks})', rows)
+    finally:
+        cursor.close()
 
 
 class Database:

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from json.encoder import encode_basestring
+from typing import Any, cast
 
-from sqlalchemy import select
+from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
 from erp_core.audit.hashing import canonical_json, sha256_hex
 from erp_core.audit.models import GENESIS_HASH, AuditChainHead, AuditRecord
+from erp_core.db import insert_tuples
 from erp_core.errors import Issue
-from erp_core.tenancy import insert_rows, tx_cache, utcnow
+from erp_core.tenancy import tx_cache, utcnow
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,11 +28,26 @@ class AuditEvent:
     data: dict[str, Any]
 
 
+def record_body(tenant: str, seq: int, occurred_at: str, actor_id: str, action: str, entity_type: str,
+                entity_id: str, data: str) -> str:
+    """What a record's hash covers: the canonical JSON of its fields (sorted keys, compact, non-ASCII kept).
+
+    Spelled out rather than built as a dict and serialised: it runs for every record appended or verified. It is the
+    exact text ``canonical_json`` makes of the same dict (the tests compare the two).
+    """
+    e = encode_basestring  # the string encoder canonical_json's encoder uses (ensure_ascii=False)
+    return (f'{{"action":{e(action)},"actor_id":{e(actor_id)},"data":{e(data)},"entity_id":{e(entity_id)},'
+            f'"entity_type":{e(entity_type)},"occurred_at":{e(occurred_at)},"seq":{int(seq)!r},"tenant":{e(tenant)}}}')
+
+
 def record_hash(prev_hash: str, tenant: str, seq: int, occurred_at: str, actor_id: str, action: str,
                 entity_type: str, entity_id: str, data: str) -> str:
-    body = canonical_json({"tenant": tenant, "seq": seq, "occurred_at": occurred_at, "actor_id": actor_id,
-                           "action": action, "entity_type": entity_type, "entity_id": entity_id, "data": data})
-    return sha256_hex(prev_hash + body)
+    return sha256_hex(prev_hash + record_body(tenant, seq, occurred_at, actor_id, action, entity_type, entity_id,
+                                              data))
+
+
+_RECORD_COLUMNS = ("tenant", "seq", "occurred_at", "actor_id", "action", "entity_type", "entity_id", "data",
+                   "prev_hash", "hash")
 
 
 def _locked_head(session: Session, tenant: str) -> AuditChainHead:
@@ -65,21 +82,22 @@ def append_many(session: Session, tenant: str, events: Iterable[AuditEvent]) -> 
     head = _locked_head(session, tenant)
     seq, prev = head.last_seq, head.last_hash
     occurred_at = utcnow().isoformat()
-    rows: list[dict[str, Any]] = []
+    rows: list[tuple[Any, ...]] = []
+    hashes: list[str] = []
     for event in events:
         seq += 1
         data = canonical_json(event.data)
         digest = record_hash(prev, tenant, seq, occurred_at, event.actor_id, event.action, event.entity_type,
                              event.entity_id, data)
-        rows.append({"tenant": tenant, "seq": seq, "occurred_at": occurred_at, "actor_id": event.actor_id,
-                     "action": event.action, "entity_type": event.entity_type, "entity_id": event.entity_id,
-                     "data": data, "prev_hash": prev, "hash": digest})
+        rows.append((tenant, seq, occurred_at, event.actor_id, event.action, event.entity_type, event.entity_id,
+                     data, prev, digest))
+        hashes.append(digest)
         prev = digest
     if rows:
-        insert_rows(session, AuditRecord, rows)
+        insert_tuples(session, cast(Table, AuditRecord.__table__), _RECORD_COLUMNS, rows)
         head.last_seq, head.last_hash = seq, prev
         session.flush()
-    return [row["hash"] for row in rows]
+    return hashes
 
 
 def append(session: Session, tenant: str, event: AuditEvent) -> str:

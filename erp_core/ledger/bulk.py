@@ -5,26 +5,54 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select
+from sqlalchemy import Table, select, text
 from sqlalchemy.orm import Session
 
-from erp_core.audit import AuditEvent, append_many, canonical_json
+from erp_core.audit import AuditEvent, append_many
 from erp_core.audit.hashing import sha256_hex
+from erp_core.db import insert_tuples, stored_temporal
 from erp_core.errors import Issue, validation_error
 from erp_core.identity import Actor
 from erp_core.ledger.commands import PostJournalEntry
 from erp_core.ledger.context import load_context
 from erp_core.ledger.models import EntryStatus, JournalEntry, JournalLine
-from erp_core.ledger.posting import ENTRY_POSTED, line_rows, posted_event
+from erp_core.ledger.posting import ENTRY_POSTED, LINE_COLUMNS, line_values, posted_event
 from erp_core.ledger.roles import IMPORTERS
-from erp_core.ledger.validation import ValidEntry, valid_payload, validate_entry
+from erp_core.ledger.validation import ValidEntry, valid_payload_text, validate_entry
 from erp_core.money import to_minor
-from erp_core.outbox import OutboxEvent, event_row
-from erp_core.tenancy import insert_rows, new_id, require_role, utcnow
+from erp_core.outbox import OutboxEvent
+from erp_core.tenancy import new_id, require_role, utcnow
 
 _KEY_CHUNK = 500
+# Columns a bulk posting writes; the others (reverses_id, anomaly_score, approval_id, rejected_reason,
+# published_at) are NULL for an imported, posted entry and its event.
+_ENTRY_COLUMNS = ("id", "tenant", "idempotency_key", "entry_date", "memo", "status", "payload", "payload_hash",
+                  "functional_amount_minor", "source", "anomaly_reasons", "created_by", "created_at", "posted_by",
+                  "posted_at")
+_EVENT_COLUMNS = ("tenant", "event_type", "aggregate_type", "aggregate_id", "payload", "created_at")
+# PostgreSQL: one probe of the (tenant, idempotency_key) unique index per key, whatever the statistics say. With an
+# IN list the planner may instead read every entry of the tenant and compare each with the whole list (stale
+# statistics right after a large import make the tenant look small; a prepared generic plan does not hash the list):
+# that cost grew with the ledger and was most of a bulk import's time.
+_USED_KEYS_PG = text(
+    "SELECT e.idempotency_key FROM unnest(CAST(:keys AS varchar[])) AS k(key) CROSS JOIN LATERAL "
+    "(SELECT idempotency_key FROM gl_journal_entries WHERE tenant = :tenant AND idempotency_key = k.key LIMIT 1) AS e")
+
+
+def _used_keys(session: Session, tenant: str, keys: list[str]) -> list[str]:
+    """Which of ``keys`` (distinct) the tenant has already used, sorted."""
+    if not keys:
+        return []
+    if session.get_bind().dialect.name == "postgresql":
+        return sorted(session.scalars(_USED_KEYS_PG, {"keys": keys, "tenant": tenant}))
+    used: list[str] = []
+    for start in range(0, len(keys), _KEY_CHUNK):
+        chunk = keys[start:start + _KEY_CHUNK]
+        used.extend(session.scalars(select(JournalEntry.idempotency_key).where(
+            JournalEntry.tenant == tenant, JournalEntry.idempotency_key.in_(chunk))))
+    return sorted(used)
 
 
 def validate_entries(commands: Sequence[PostJournalEntry], actor: Actor,
@@ -37,13 +65,8 @@ def validate_entries(commands: Sequence[PostJournalEntry], actor: Actor,
         if count > 1:
             issues.append(Issue("duplicate_idempotency_key", f"idempotency key {key!r} appears {count} times in the "
                                 "batch", "entries"))
-    unique_keys = sorted(set(keys))
-    for start in range(0, len(unique_keys), _KEY_CHUNK):
-        chunk = unique_keys[start:start + _KEY_CHUNK]
-        used = session.scalars(select(JournalEntry.idempotency_key).where(
-            JournalEntry.tenant == actor.tenant, JournalEntry.idempotency_key.in_(chunk)))
-        issues.extend(Issue("duplicate_idempotency_key", f"idempotency key {key!r} is already used", "entries")
-                      for key in used)
+    issues.extend(Issue("duplicate_idempotency_key", f"idempotency key {key!r} is already used", "entries")
+                  for key in _used_keys(session, actor.tenant, sorted(set(keys))))
     ctx = load_context(session, actor.tenant, (line.account_code for cmd in commands for line in cmd.lines),
                        (cmd.date for cmd in commands))
     results: list[ValidEntry | None] = []
@@ -65,33 +88,41 @@ def post_imported_entries(commands: Sequence[PostJournalEntry], actor: Actor, se
     results, issues, currency = validate_entries(commands, actor, session)
     if issues:
         raise validation_error(issues, f"{len(issues)} issues in a batch of {len(commands)} entries")
+    if not commands:
+        return []
     moment = posted_at or utcnow()
-    entries: list[dict[str, Any]] = []
-    lines: list[dict[str, Any]] = []
-    events: list[dict[str, Any]] = []
+    tenant, user, posted = actor.tenant, actor.user_id, EntryStatus.POSTED.value
+    # Rows are value tuples in the columns' order; dates and moments are converted once per batch, not per row.
+    stored_moment = stored_temporal(session, moment)
+    stored_days: dict[dt.date, Any] = {}
+    ids: list[str] = []
+    entries: list[tuple[Any, ...]] = []
+    lines: list[tuple[Any, ...]] = []
+    events: list[tuple[Any, ...]] = []
     audits: list[AuditEvent] = []
     for cmd, valid in zip(commands, results, strict=True):
         assert valid is not None  # no issues means every entry validated
-        text = canonical_json(valid_payload(cmd, valid))
-        digest = sha256_hex(text)
+        payload = valid_payload_text(cmd, valid)
+        digest = sha256_hex(payload)
         entry_id = new_id()
-        row: dict[str, Any] = {"id": entry_id, "tenant": actor.tenant, "idempotency_key": cmd.idempotency_key,
-               "entry_date": cmd.date, "memo": cmd.memo, "status": EntryStatus.POSTED.value,
-               "payload": text, "payload_hash": digest,
-               "functional_amount_minor": to_minor(valid.functional_amount, currency), "source": source,
-               "reverses_id": None, "anomaly_score": None, "anomaly_reasons": "[]", "approval_id": None,
-               "created_by": actor.user_id, "created_at": moment, "posted_by": actor.user_id, "posted_at": moment,
-               "rejected_reason": None}
-        entries.append(row)
-        lines.extend(line_rows(actor.tenant, entry_id, cmd.date, valid))
-        events.append(event_row(actor.tenant, ENTRY_POSTED, "journal_entry", entry_id,
-                                posted_event(entry_id, digest, None, text), moment))
-        audits.append(AuditEvent(actor.user_id, "journal_entry.posted", "journal_entry", entry_id,
-                                 {"payload_hash": digest, "approval_id": None, "status": "posted",
-                                  "source": source}))
-    if entries:
-        insert_rows(session, JournalEntry, entries)
-        insert_rows(session, JournalLine, lines)
-        insert_rows(session, OutboxEvent, events)
-        append_many(session, actor.tenant, audits)
-    return [row["id"] for row in entries]
+        day = stored_days.get(cmd.date)
+        if day is None:
+            day = stored_days[cmd.date] = stored_temporal(session, cmd.date)
+        ids.append(entry_id)
+        entries.append((entry_id, tenant, cmd.idempotency_key, day, cmd.memo, posted, payload, digest,
+                        to_minor(valid.functional_amount, currency), source, "[]", user, stored_moment, user,
+                        stored_moment))
+        lines.extend(line_values(tenant, entry_id, day, valid))
+        events.append((tenant, ENTRY_POSTED, "journal_entry", entry_id, posted_event(entry_id, digest, None, payload),
+                       stored_moment))
+        audits.append(AuditEvent(user, "journal_entry.posted", "journal_entry", entry_id,
+                                 {"payload_hash": digest, "approval_id": None, "status": posted, "source": source}))
+    insert_tuples(session, _table(JournalEntry), _ENTRY_COLUMNS, entries)
+    insert_tuples(session, _table(JournalLine), LINE_COLUMNS, lines)
+    insert_tuples(session, _table(OutboxEvent), _EVENT_COLUMNS, events)
+    append_many(session, tenant, audits)
+    return ids
+
+
+def _table(model: Any) -> Table:
+    return cast(Table, model.__table__)

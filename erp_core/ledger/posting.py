@@ -8,7 +8,7 @@ caller's transaction. Exactly-once is enforced three times: the status check und
 from __future__ import annotations
 
 import datetime as dt
-import json
+from json.encoder import encode_basestring_ascii
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -17,7 +17,6 @@ from erp_core.audit import AuditEvent, append_many
 from erp_core.errors import ErrorCode, Issue, NexusError, validation_error
 from erp_core.ledger.models import EntryStatus, JournalEntry, JournalLine
 from erp_core.ledger.validation import ValidEntry
-from erp_core.money import to_minor
 from erp_core.outbox import OutboxEvent, event_row
 from erp_core.tenancy import insert_rows
 
@@ -46,12 +45,23 @@ def entry_error(issues: list[Issue]) -> NexusError:
     return validation_error(issues)
 
 
+LINE_COLUMNS = ("tenant", "entry_id", "line_no", "account_id", "currency", "debit_minor", "credit_minor", "entry_date",
+                "department", "cost_center", "project")
+
+
+def line_values(tenant: str, entry_id: str, entry_date: Any, valid: ValidEntry) -> list[tuple[Any, ...]]:
+    """The posted lines of an entry as value tuples in ``LINE_COLUMNS`` order (``entry_date`` as stored)."""
+    rows = []
+    for line in valid.lines:
+        dims = line.dimensions
+        rows.append((tenant, entry_id, line.line_no, line.account.id, line.currency, line.debit_minor,
+                     line.credit_minor, entry_date, dims.get("department"), dims.get("cost_center"),
+                     dims.get("project")))
+    return rows
+
+
 def line_rows(tenant: str, entry_id: str, entry_date: dt.date, valid: ValidEntry) -> list[dict[str, Any]]:
-    return [{"tenant": tenant, "entry_id": entry_id, "line_no": line.line_no, "account_id": line.account.id,
-             "currency": line.currency, "debit_minor": to_minor(line.debit, line.currency),
-             "credit_minor": to_minor(line.credit, line.currency), "entry_date": entry_date,
-             "department": line.dimensions.get("department"), "cost_center": line.dimensions.get("cost_center"),
-             "project": line.dimensions.get("project")} for line in valid.lines]
+    return [dict(zip(LINE_COLUMNS, values, strict=True)) for values in line_values(tenant, entry_id, entry_date, valid)]
 
 
 def posted_event(entry_id: str, payload_hash: str, reverses_id: str | None, payload_text: str) -> str:
@@ -59,8 +69,10 @@ def posted_event(entry_id: str, payload_hash: str, reverses_id: str | None, payl
 
     Composed around the already serialised payload: the posting path serialises each document once.
     """
-    head = json.dumps({"entry_id": entry_id, "payload_hash": payload_hash, "reverses_id": reverses_id})
-    return f'{head[:-1]}, "entry": {payload_text}}}'
+    e = encode_basestring_ascii  # json.dumps's defaults: ASCII, ", " and ": " separators, keys in this order
+    reverses = "null" if reverses_id is None else e(reverses_id)
+    return (f'{{"entry_id": {e(entry_id)}, "payload_hash": {e(payload_hash)}, "reverses_id": {reverses}, '
+            f'"entry": {payload_text}}}')
 
 
 def post_entry(session: Session, entry: JournalEntry, valid: ValidEntry, actor_id: str,

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import random
 import statistics
 import sys
@@ -245,6 +246,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip-pg", action="store_true", help="SQLite only")
     args = parser.parse_args(argv)
 
+    print(f"Load average at start: {_load()} ({os.cpu_count()} CPUs): wall rates on a busy machine are low, the "
+          "per-CPU-second ones repeat better")
     print("Posting rate (targets: >= 5,000 entries/s SQLite, >= 2,000 entries/s PostgreSQL)")
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite:///{Path(tmp) / 'bench.db'}"
@@ -265,7 +268,12 @@ def main(argv: list[str] | None = None) -> int:
     else:
         print("Baseline (same run)")
         bench_beancount(args.bulk)
+    print(f"Load average at end: {_load()}")
     return 0
+
+
+def _load() -> str:
+    return ", ".join(f"{value:.2f}" for value in os.getloadavg())
 
 
 if __name__ == "__main__":
