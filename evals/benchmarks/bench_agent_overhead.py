@@ -3,8 +3,9 @@
     .venv/bin/python -P evals/benchmarks/bench_agent_overhead.py [--turns 50]
 
 Each turn: POST /v1/chat → route (embedding the request) → decide (scripted) → the `pending_approvals` tool on the
-database → answer (scripted) → grounding → SSE done. Printed beside two same-run baselines over the same HTTP
-stack: `/healthz` and a direct (no agent) streamed turn of the same scripted answer.
+database → answer (scripted) → grounding → SSE done. Printed beside same-run baselines over the same HTTP
+stack: `/healthz`, a direct (no agent) streamed turn of the same scripted answer, and the agent turn with its query
+embedding on torch instead of ONNX Runtime.
 """
 
 from __future__ import annotations
@@ -65,10 +66,14 @@ def main() -> None:
     args = parser.parse_args()
     data = Path(tempfile.mkdtemp(prefix="nexus-overhead-"))
     settings = Settings(data_dir=data, rate_limit_enabled=False, _env_file=None)  # measure the turn, not the throttle
-    agent_model = ScriptedChat([DECISION, ANSWER], cycle=True)
-    container = build_container(settings, chat_model=agent_model)
+    container = build_container(settings, chat_model=ScriptedChat([DECISION, ANSWER], cycle=True))
     container.extras["router"]()  # embed the tool catalogue before timing
     server, base = _serve(create_app(container, load_model=False))
+    # The same agent with query embeddings on torch instead of ONNX Runtime (the product's default before).
+    torch_settings = settings.model_copy(update={"embedding_query_runtime": "torch"})
+    on_torch = build_container(torch_settings, chat_model=ScriptedChat([DECISION, ANSWER], cycle=True))
+    on_torch.extras["router"]()
+    torch_server, torch_base = _serve(create_app(on_torch, load_model=False))
     direct = build_container(settings, chat_model=ScriptedChat([ANSWER], cycle=True))
     direct.turns = DirectTurns(direct.models.get)
     direct_server, direct_base = _serve(create_app(direct, load_model=False))
@@ -77,15 +82,18 @@ def main() -> None:
     headers = {"Authorization": f"Bearer {token}"}
     body = {"message": "What do I need to approve?"}
     with httpx.Client(base_url=base, headers=headers, timeout=30) as client, \
-            httpx.Client(base_url=direct_base, headers=headers, timeout=30) as dclient:
-        _time(client, "POST", "/v1/chat", body, 3)  # warm up the graph, checkpointer and connections
-        _time(dclient, "POST", "/v1/chat", body, 3)
+            httpx.Client(base_url=direct_base, headers=headers, timeout=30) as dclient, \
+            httpx.Client(base_url=torch_base, headers=headers, timeout=30) as tclient:
+        for warm in (client, dclient, tclient):  # the graph, checkpointer and connections
+            _time(warm, "POST", "/v1/chat", body, 3)
         health = _time(client, "GET", "/healthz", None, args.turns)
         plain = _time(dclient, "POST", "/v1/chat", body, args.turns)
         agent = _time(client, "POST", "/v1/chat", body, args.turns)
-    server.should_exit = direct_server.should_exit = True
+        agent_torch = _time(tclient, "POST", "/v1/chat", body, args.turns)
+    server.should_exit = direct_server.should_exit = torch_server.should_exit = True
     print(f"turns: {args.turns}; scripted backend; 2 CPU cores")
-    rows = (("GET /healthz", health), ("direct streamed turn", plain), ("agent turn (route+tool)", agent))
+    rows = (("GET /healthz", health), ("direct streamed turn", plain), ("agent turn (route+tool)", agent),
+            ("agent turn, torch queries", agent_torch))
     for label, values in rows:
         q = statistics.quantiles(values, n=20)
         print(f"{label:28} p50 {statistics.median(values):7.1f} ms   p95 {q[18]:7.1f} ms")
