@@ -8,6 +8,9 @@ Two things keep entities from drowning intent: figures and period phrases are ma
 rent for October" and "rent balance for October" share the entity "rent", not the intent), and a tool whose name
 words appear in the request ("balance", "pipeline", "headcount") gets a small boost, as does the side of the ledger
 a request names ("owes us" is receivables, "we owe" payables) and the future tense (forecasts).
+
+"Answer directly" can be ranked too, from its own example utterances (greetings, thanks, questions about the
+assistant): when it clearly leads, the graph offers the model no tool at all.
 """
 
 from __future__ import annotations
