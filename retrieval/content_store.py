@@ -67,6 +67,16 @@ class MongoContentStore:
         with self._errors("store a document"):
             self._db[_DOCUMENTS].replace_one({"tenant": tenant, "doc_id": doc_id}, body, upsert=True)
 
+    def put_documents(self, tenant: str, records: Mapping[str, Mapping[str, Any]]) -> None:
+        from pymongo import ReplaceOne
+
+        check_name("tenant", tenant)
+        writes = [ReplaceOne({"tenant": tenant, "doc_id": doc_id}, {**record, "tenant": tenant, "doc_id": doc_id},
+                             upsert=True) for doc_id, record in records.items()]
+        if writes:
+            with self._errors("store documents"):
+                self._db[_DOCUMENTS].bulk_write(writes, ordered=False)
+
     def get_document(self, tenant: str, doc_id: str) -> dict[str, Any] | None:
         with self._errors("read a document"):
             return _clean(self._db[_DOCUMENTS].find_one({"tenant": tenant, "doc_id": doc_id}))
@@ -131,6 +141,10 @@ class InMemoryContentStore:
         with self._lock:
             body = {**copy.deepcopy(dict(record)), "tenant": check_name("tenant", tenant), "doc_id": doc_id}
             self._documents[(tenant, doc_id)] = body
+
+    def put_documents(self, tenant: str, records: Mapping[str, Mapping[str, Any]]) -> None:
+        for doc_id, record in records.items():
+            self.put_document(tenant, doc_id, record)
 
     def get_document(self, tenant: str, doc_id: str) -> dict[str, Any] | None:
         found = self._documents.get((tenant, doc_id))

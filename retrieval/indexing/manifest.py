@@ -87,7 +87,9 @@ def _read_manifest(manifest: Path, issues: list[Issue]) -> list[SourceDocument]:
 
     where = str(manifest)
     try:
-        data = yaml.safe_load(manifest.read_text(encoding="utf-8")) or {}
+        # libyaml's safe loader when PyYAML has it: ~7x faster than the pure-Python one on every (even no-op) run
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        data = yaml.load(manifest.read_text(encoding="utf-8"), Loader=loader) or {}
     except (OSError, yaml.YAMLError) as exc:
         issues.append(Issue("unreadable_manifest", f"{manifest}: {exc}", where))
         return []

@@ -65,3 +65,12 @@ def test_feedback(store: ContentStore) -> None:
     only_t1 = store.list_feedback("acme", "t1")
     assert len(only_t1) == 1 and only_t1[0]["comment"] == "good" and only_t1[0]["tenant"] == "acme"
     assert store.list_feedback("initech") == []
+
+
+def test_documents_put_in_bulk(store: ContentStore) -> None:
+    store.put_document("acme", "d1", {"title": "Old", "text": "old"})
+    store.put_documents("acme", {"d1": {"title": "New", "text": "new"}, "d2": {"title": "Two", "text": "two"}})
+    store.put_documents("acme", {})
+    assert [(d["doc_id"], d["title"]) for d in store.list_documents("acme")] == [("d1", "New"), ("d2", "Two")]
+    assert store.get_document("acme", "d1")["text"] == "new"  # type: ignore[index]
+    assert store.list_documents("globex") == []

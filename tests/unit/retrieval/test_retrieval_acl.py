@@ -7,7 +7,7 @@ import pytest
 from erp_core.errors import ErrorCode, NexusError
 from erp_core.identity import Actor
 from retrieval.acl import check_acl_groups, groups_for_roles, scope_for
-from retrieval.milvus_store import scope_filter
+from retrieval.milvus_store import acl_key_of, keyword_query, scope_filter
 from retrieval.ports import AccessScope
 
 
@@ -36,7 +36,17 @@ def test_no_role_but_hr_reads_hr_and_only_cfo_admin_read_board_memos() -> None:
 def test_scope_filter_is_tenant_and_group_bound() -> None:
     scope = scope_for(Actor.of("alice@acme", "acme", "accountant"))
     assert scope == AccessScope("acme", frozenset({"all", "finance"}))
-    assert scope_filter(scope) == 'tenant == "acme" and ARRAY_CONTAINS_ANY(acl_groups, ["all", "finance"])'
+    assert scope_filter(scope) == 'tenant == "acme" and (acl_key like "%|all|%" or acl_key like "%|finance|%")'
+
+
+def test_acl_key_patterns_match_one_group_exactly() -> None:
+    # "_" is a LIKE wildcard; names cannot contain ".", so "sales_ops" and "sales-ops" stay apart
+    assert acl_key_of(["finance", "all", "finance"]) == "|all|finance|"
+    assert acl_key_of(["sales_ops"]) == "|sales.ops|"
+    only_ops = AccessScope("acme", frozenset({"sales_ops"}))
+    assert scope_filter(only_ops) == 'tenant == "acme" and (acl_key like "%|sales.ops|%")'
+    with pytest.raises(NexusError):
+        acl_key_of(["a%b"])
 
 
 @pytest.mark.parametrize("tenant", ['acme" or tenant != "', "ACME", "", "a b", "x" * 80])
@@ -53,3 +63,9 @@ def test_document_acl_lists_are_checked() -> None:
     assert len(err.value.issues) == 2
     with pytest.raises(NexusError):
         check_acl_groups([])
+
+
+def test_keyword_query_drops_stop_words_but_never_everything() -> None:
+    assert keyword_query("What is the maximum hotel rate per night?") == "maximum hotel rate night?"
+    assert keyword_query("401(k) plan, The match") == "401(k) plan, match"
+    assert keyword_query("what is it") == "what is it"

@@ -9,7 +9,7 @@ from haystack import Document
 
 from erp_core.errors import ErrorCode, NexusError
 from retrieval.corpus.build_binary_docs import parse_source, render_pdf
-from retrieval.indexing.components import mark_headings, to_chunks
+from retrieval.indexing.components import ChunkText, mark_headings, to_chunks
 from retrieval.indexing.manifest import load_documents
 
 CORPUS = Path(__file__).resolve().parents[3] / "retrieval" / "corpus"
@@ -34,6 +34,16 @@ def test_to_chunks_numbers_splits_per_document_and_strips_markup() -> None:
     assert (first.chunk_id, first.section, first.page) == ("acme/d#0", "Hotels", 2)
     assert first.text == "Hotels\n\nThe cap is 250 USD."
     assert (second.chunk_id, second.section, second.page) == ("acme/d#1", "T", 1)
+
+
+def test_chunk_text_embeds_what_is_stored_and_drops_empty_splits() -> None:
+    meta = {"tenant": "acme", "doc_id": "d", "title": "T", "acl_groups": ["all"], "doc_hash": "h", "source": "s"}
+    splits = [Document(content="\f\n  \n", meta=dict(meta)),
+              Document(content="## Hotels\n\nThe cap is 250 USD.\f", meta={**meta, "header": "Hotels"})]
+    out = ChunkText().run(documents=splits)["documents"]
+    assert [d.content for d in out] == ["Hotels\n\nThe cap is 250 USD."]
+    chunks = to_chunks([Document(content=d.content, meta=d.meta, embedding=[0.1]) for d in out])
+    assert [c.chunk_id for c in chunks] == ["acme/d#0"], "numbering starts at the first split that has text"
 
 
 def test_demo_corpus_manifests() -> None:
