@@ -45,10 +45,7 @@ def _add_usage(state: AgentState, message: BaseMessage) -> dict[str, int]:
 
 async def route(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, Any]:
     ctx = runtime.context
-    if ctx.early_route is not None:
-        ranked = await ctx.early_route
-    else:
-        ranked = await asyncio.to_thread(ctx.router.route, ctx.tools.actor, state["request"], ctx.route_k)
+    ranked = await asyncio.to_thread(ctx.router.route, ctx.tools.actor, state["request"], ctx.route_k)
     routed, direct_score = split_direct(ranked, ctx.route_k)
     # A request that clearly matches a tool is not small talk: a small model too often "answers" it from thin air.
     direct = not routed or routed[0].score < ctx.answer_threshold

@@ -7,7 +7,6 @@ Thread ids are scoped by tenant, and only the user who started a thread may cont
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import datetime as dt
 import logging
 import time
@@ -109,16 +108,13 @@ class AgentTurns:
 
     async def run(self, actor: Actor, message: str, thread_id: str) -> AsyncIterator[Event]:
         started = time.perf_counter()
-        router = await self._ready_router()
-        # Embedding the request (a worker thread, outside the GIL) overlaps reading the thread's checkpoint.
-        early_route = asyncio.ensure_future(asyncio.to_thread(router.route, actor, message, self._settings.route_k))
-        early_route.add_done_callback(_retrieved)
         graph = await self.graph()
         config = self._config(actor, thread_id)
         snapshot = await graph.aget_state(config)
         values = snapshot.values or {}
         if values and values.get("owner") != actor.user_id:
             raise NexusError(ErrorCode.NOT_FOUND, f"thread {thread_id} not found")
+        router = await self._ready_router()
         context = self._context(actor, thread_id, router)
         if snapshot.next:  # paused at an approval
             outcome = self._decided(actor, values.get("pending") or {})
@@ -131,7 +127,6 @@ class AgentTurns:
                 return
             async for event in self._stream(graph, Command(resume=outcome), config, context):
                 yield event
-        context = dataclasses.replace(context, early_route=early_route)
         async for event in self._stream(graph, new_turn(actor.user_id, message), config, context):
             yield event
         yield await self._done(graph, config, thread_id, started)
@@ -188,12 +183,6 @@ class AgentTurns:
         if snapshot.next:
             extra["pending_approval"] = (values.get("pending") or {}).get("approval_id")
         return Done(thread_id=thread_id, usage=values.get("usage") or {}, latency_ms=_ms(started), extra=extra)
-
-
-def _retrieved(future: asyncio.Future[Any]) -> None:
-    """Mark an early routing's failure as seen when no node awaited it (the turn ended before routing)."""
-    if not future.cancelled():
-        future.exception()
 
 
 def _optional(provider: Callable[[], Any] | None) -> Any:

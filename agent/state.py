@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable
 from dataclasses import dataclass
 from typing import Annotated, Any, TypedDict
 
@@ -10,7 +9,7 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AnyMessage
 from langgraph.graph.message import add_messages
 
-from agent.routing import RoutedTool, ToolRouter
+from agent.routing import ToolRouter
 from tools.context import ToolContext
 from tools.registry import ToolRegistry
 
@@ -56,5 +55,3 @@ class AgentContext:
     answer_threshold: float = 0.5
     small_talk_threshold: float = 0.3
     answer_max_tokens: int = 200
-    # The request's routing, when the service started it before the graph ran (it overlaps the checkpoint read).
-    early_route: Awaitable[list[RoutedTool]] | None = None
