@@ -28,7 +28,7 @@ def actor_of(request: Request) -> Actor:
 
 
 # The dependencies are coroutines on purpose: FastAPI runs a plain ``def`` dependency in its thread pool, and a thread
-# hop per dependency per request is most of a streamed turn's server cost under many concurrent users. Both do only
+# hop per dependency per request adds up (and contends for the GIL) under many concurrent streams. Both do only
 # in-memory work (the token check is the one the middleware already does inline).
 async def get_container(request: Request) -> Container:
     return container_of(request)
