@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from agent.backends.loops import repeats_itself
 from erp_core.errors import ErrorCode, NexusError
 
 DEFAULT_GGUF_NAME = "SmolLM2-135M-Instruct.Q4_1.gguf"
@@ -164,6 +165,7 @@ class LlamaEngine:
             cached = self._restore_prefix(self._static_prefix(messages, tokens))
             completion = 0
             finish: str | None = None
+            written = ""
             chunks = self.llm.create_completion(prompt=tokens, max_tokens=budget, temperature=temperature,
                                                 stream=True, grammar=grammar, stop=stops or None)
             try:
@@ -177,6 +179,11 @@ class LlamaEngine:
                     if cancelled():
                         finish = "cancelled"
                         break
+                    if grammar is None and text:
+                        written += text
+                        if repeats_itself(written):  # a greedy small model looping: stop, don't burn the budget
+                            finish = "stop"
+                            break
             finally:
                 close = getattr(chunks, "close", None)
                 if close:
