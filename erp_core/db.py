@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Engine, MetaData, Table, create_engine, event, insert
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
@@ -77,15 +77,18 @@ def stored_temporal(session: Session, value: date | datetime) -> Any:
     return value
 
 
-def insert_tuples(session: Session, table: Table, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+def insert_tuples(session: Session, model: type[Base], columns: Sequence[str],
+                  rows: Sequence[Sequence[Any]]) -> None:
     """Insert rows given as value tuples in ``columns`` order, in the session's transaction, in one round trip.
 
     The bulk writers' path: no per-row dict and no per-row SQLAlchemy parameter processing. PostgreSQL gets
-    ``COPY … FROM STDIN``; SQLite the driver's ``executemany``. Dates and moments as ``stored_temporal`` gives them.
-    Column names come from the caller's code, never from input.
+    ``COPY … FROM STDIN`` (psycopg's executemany sends a statement per row, and multi-row VALUES statements are
+    expensive to compile); SQLite the driver's ``executemany``, already a tight in-process loop. Dates and moments as
+    ``stored_temporal`` gives them. Column names come from the caller's code, never from input.
     """
     if not rows:
         return
+    table = cast(Table, model.__table__)
     dialect = session.get_bind().dialect.name
     if dialect not in ("sqlite", "postgresql"):
         session.execute(insert(table), [dict(zip(columns, row, strict=True)) for row in rows])

@@ -8,10 +8,10 @@ from datetime import UTC, date, datetime
 from operator import itemgetter
 from typing import Any, cast
 
-from sqlalchemy import Date, DateTime, String, Table, event, insert, select
+from sqlalchemy import Date, DateTime, String, Table, event, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from erp_core.db import Base
+from erp_core.db import Base, insert_tuples, sqlite_text
 from erp_core.errors import ErrorCode, NexusError
 from erp_core.identity import Actor
 from erp_core.money import minor_units
@@ -80,63 +80,32 @@ def require_role(actor: Actor, roles: frozenset[str] | set[str], action: str) ->
 
 
 def insert_rows(session: Session, model: type[Base], rows: list[dict[str, Any]]) -> None:
-    """Insert many rows in the session's transaction, in as few round trips as the database allows.
+    """Insert many rows (dicts keyed by column) in the session's transaction, in as few round trips as the database
+    allows: ``insert_tuples`` with each row's values in its columns' order.
 
-    PostgreSQL gets ``COPY … FROM STDIN`` (psycopg's executemany sends a statement per row, and multi-row VALUES
-    statements are expensive to compile); SQLite's executemany is already a tight in-process loop.
+    On SQLite, dates and moments become the text SQLAlchemy's types write (``sqlite_text``), each distinct value
+    converted once: a batch repeats few of them, and SQLAlchemy's own per-row parameter processing costs more than
+    the insert itself at import volumes.
     """
     if not rows:
         return
-    table = cast(Table, model.__table__)
     columns = list(rows[0])
-    dialect = session.get_bind().dialect.name
-    if dialect == "sqlite":
-        _sqlite_executemany(session, table, columns, rows)
-        return
-    if dialect != "postgresql":
-        session.execute(insert(table), rows)
-        return
-    cursor = session.connection().connection.driver_connection.cursor()  # type: ignore[union-attr]
-    names = ", ".join(f'"{name}"' for name in columns)
-    with cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
-        for row in rows:
-            copy.write_row([row[name] for name in columns])
-
-
-def _sqlite_value(value: Any) -> Any:
-    # The exact text SQLAlchemy's SQLite DATE/DATETIME types write and parse back (UTC moments stored naive).
-    if isinstance(value, datetime):
-        if value.tzinfo is not None:
-            value = value.astimezone(UTC).replace(tzinfo=None)
-        return value.strftime("%Y-%m-%d %H:%M:%S.%f")
-    if isinstance(value, date):
-        return value.isoformat()
-    return value
-
-
-def _sqlite_executemany(session: Session, table: Table, columns: list[str], rows: list[dict[str, Any]]) -> None:
-    """The driver's executemany with plain tuples: SQLAlchemy's per-row parameter processing costs more than the
-    insert itself at import volumes."""
-    names = ", ".join(f'"{name}"' for name in columns)
-    marks = ", ".join("?" for _ in columns)
-    temporal = [i for i, name in enumerate(columns) if isinstance(rows[0][name], date)
-                or isinstance(table.c[name].type, Date | DateTime)]
     pick = itemgetter(*columns)
-    params: list[Any] = [pick(row) for row in rows] if len(columns) > 1 else [(pick(row),) for row in rows]
-    if temporal:
-        converted: dict[Any, Any] = {}  # a batch repeats few dates and moments: convert each once
-        for n, values in enumerate(params):
-            values = params[n] = list(values)
-            for i in temporal:
-                value = values[i]
-                if value not in converted:
-                    converted[value] = _sqlite_value(value)
-                values[i] = converted[value]
-    cursor = session.connection().connection.driver_connection.cursor()  # type: ignore[union-attr]
-    try:
-        cursor.executemany(f'INSERT INTO "{table.name}" ({names}) VALUES ({marks})', params)
-    finally:
-        cursor.close()
+    values: list[Any] = [pick(row) for row in rows] if len(columns) > 1 else [(pick(row),) for row in rows]
+    if session.get_bind().dialect.name == "sqlite":
+        table = cast(Table, model.__table__)
+        temporal = [i for i, name in enumerate(columns) if isinstance(rows[0][name], date)
+                    or isinstance(table.c[name].type, Date | DateTime)]
+        if temporal:
+            converted: dict[Any, Any] = {}
+            for n, row_values in enumerate(values):
+                row_values = values[n] = list(row_values)
+                for i in temporal:
+                    value = row_values[i]
+                    if value not in converted:
+                        converted[value] = sqlite_text(value) if isinstance(value, date) else value
+                    row_values[i] = converted[value]
+    insert_tuples(session, model, columns, values)
 
 
 def tx_cache(session: Session) -> dict[str, Any]:

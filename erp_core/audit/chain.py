@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from json.encoder import encode_basestring
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Table, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from erp_core.audit.hashing import canonical_json, sha256_hex
@@ -94,7 +94,7 @@ def append_many(session: Session, tenant: str, events: Iterable[AuditEvent]) -> 
         hashes.append(digest)
         prev = digest
     if rows:
-        insert_tuples(session, cast(Table, AuditRecord.__table__), _RECORD_COLUMNS, rows)
+        insert_tuples(session, AuditRecord, _RECORD_COLUMNS, rows)
         head.last_seq, head.last_hash = seq, prev
         session.flush()
     return hashes

@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Sequence
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Table, select, text
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from erp_core.audit import AuditEvent, append_many
@@ -117,12 +117,8 @@ def post_imported_entries(commands: Sequence[PostJournalEntry], actor: Actor, se
                        stored_moment))
         audits.append(AuditEvent(user, "journal_entry.posted", "journal_entry", entry_id,
                                  {"payload_hash": digest, "approval_id": None, "status": posted, "source": source}))
-    insert_tuples(session, _table(JournalEntry), _ENTRY_COLUMNS, entries)
-    insert_tuples(session, _table(JournalLine), LINE_COLUMNS, lines)
-    insert_tuples(session, _table(OutboxEvent), _EVENT_COLUMNS, events)
+    insert_tuples(session, JournalEntry, _ENTRY_COLUMNS, entries)
+    insert_tuples(session, JournalLine, LINE_COLUMNS, lines)
+    insert_tuples(session, OutboxEvent, _EVENT_COLUMNS, events)
     append_many(session, tenant, audits)
     return ids
-
-
-def _table(model: Any) -> Table:
-    return cast(Table, model.__table__)
