@@ -22,7 +22,6 @@ from erp_core.ledger.validation import (
     AccountInfo,
     LedgerContext,
     canonical_payload,
-    valid_payload,
     valid_payload_text,
     validate_entry,
 )
@@ -63,10 +62,8 @@ def entries(draw: st.DrawFn) -> PostJournalEntry:
 def test_payload_text_is_the_canonical_json_of_the_payload(cmd: PostJournalEntry, reverses_id: str | None) -> None:
     valid, issues = validate_entry(cmd, CTX)
     assert issues == [] and valid is not None
-    expected = canonical_json(valid_payload(cmd, valid, reverses_id))
-    assert valid_payload_text(cmd, valid, reverses_id) == expected
-    # ... which is also what an approval of the same command is bound to.
-    assert expected == canonical_json(canonical_payload(cmd, reverses_id))
+    # ... the text an approval of the same command is bound to.
+    assert valid_payload_text(cmd, valid, reverses_id) == canonical_json(canonical_payload(cmd, reverses_id))
 
 
 @settings(deadline=None)
