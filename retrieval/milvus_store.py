@@ -206,13 +206,10 @@ class MilvusVectorStore:
             result = self._client.delete(self.collection, filter=expr)
         return _deleted_count(result)
 
-    def delete_stale_chunks(self, tenant: str, doc_id: str, keep_hash: str) -> int:
-        """Removes a document's chunks from older versions (after the new version was upserted)."""
-        return self.delete_stale_versions(tenant, {doc_id: keep_hash})
-
     def delete_stale_versions(self, tenant: str, current: Mapping[str, str]) -> int:
-        """Removes the older versions' chunks of every document in ``current`` (doc id -> hash just written) with
-        one delete: Milvus Lite spends ~10 ms per delete call, whatever it matches."""
+        """Removes the older versions' chunks of every document in ``current`` (doc id -> hash just written, after
+        the new versions were upserted) with one delete: Milvus Lite spends ~10 ms per delete call, whatever it
+        matches."""
         if not current:
             return 0
         stale = " or ".join(f"(doc_id == {_quote(doc_id)} and doc_hash != {_quote(doc_hash)})"

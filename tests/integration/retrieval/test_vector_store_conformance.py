@@ -70,7 +70,7 @@ def test_hybrid_fuses_both_rankings(store: VectorStore) -> None:
 
 def test_upsert_replaces_and_stale_chunks_go(store: VectorStore) -> None:
     store.upsert([_chunk("acme", "travel", 0, "New travel rules: the hotel cap is 300 USD.", ("all",), 1, "h2")])
-    assert store.delete_stale_chunks("acme", "travel", "h2") == 1
+    assert store.delete_stale_versions("acme", {"travel": "h2"}) == 1
     docs = {(d.tenant, d.doc_id): d.doc_hash for d in store.indexed_documents()}
     assert docs[("acme", "travel")] == "h2"
     hits = store.search(EVERYONE, mode="keyword", k=5, query="hotel cap")
