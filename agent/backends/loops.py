@@ -23,9 +23,9 @@ def repeats_itself(text: str) -> bool:
     longest = min(MAX_SPAN, len(text) // 2)
     for span in range(MIN_SPAN, longest + 1):
         unit = text[-span:]
-        if len(_WORD.findall(unit)) < 2:
-            continue
         repeats = 2 if span >= LONG_SPAN else REPEATS
-        if span * repeats <= len(text) and all(text[-(i + 1) * span: -i * span] == unit for i in range(1, repeats)):
+        # Runs after every generated token: the string comparisons fail fast, so the word count comes last.
+        if span * repeats <= len(text) and all(text[-(i + 1) * span: -i * span] == unit for i in range(1, repeats)) \
+                and len(_WORD.findall(unit)) >= 2:
             return True
     return False
