@@ -27,6 +27,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sentences", type=int, default=2048)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--gpu-batches", default="64,256,1024",
+                        help="comma-separated GPU batch sizes (the product uses gpu.embedding.GPU_BATCH)")
     args = parser.parse_args()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -43,10 +45,11 @@ def main() -> None:
     if not cuda_available():
         print("cuda  not available on this machine: no GPU figure")
         return
-    gpu = measure(build_embedder(device="cuda"), texts, args.rounds)
     name = torch.cuda.get_device_name(0)
-    print(f"cuda  batch {gpu.batch_size:>4}: {gpu.per_second:9.1f} sentences/s  ({name}; "
-          f"{gpu.per_second / cpu.per_second:.1f}x the CPU)")
+    for batch in (int(b) for b in args.gpu_batches.split(",")):
+        gpu = measure(build_embedder(device="cuda", batch_size=batch), texts, args.rounds)
+        print(f"cuda  batch {gpu.batch_size:>4}: {gpu.per_second:9.1f} sentences/s  ({name}; "
+              f"{gpu.per_second / cpu.per_second:.1f}x the CPU)")
 
 
 if __name__ == "__main__":
