@@ -53,14 +53,18 @@ class Lazy(Generic[T]):
     def ready(self) -> bool:
         return self._value is not None
 
-    def warm(self) -> None:
-        threading.Thread(target=self._warm_quietly, name="warm-up", daemon=True).start()
+    def warm(self, on_ready: Callable[[], object] | None = None) -> None:
+        """Build in a background thread; ``on_ready`` runs there after a successful build."""
+        threading.Thread(target=self._warm_quietly, args=(on_ready,), name="warm-up", daemon=True).start()
 
-    def _warm_quietly(self) -> None:
+    def _warm_quietly(self, on_ready: Callable[[], object] | None) -> None:
         try:
             self()
         except Exception as exc:  # warming is best effort; the first real use reports the error
             log.warning("warm-up failed: %s", exc)
+            return
+        if on_ready is not None:
+            on_ready()
 
     def close(self) -> None:
         value, self._value = self._value, None

@@ -6,10 +6,11 @@ import importlib
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from functools import partial
 
 from fastapi import FastAPI
 
-from server import interfaces
+from server import heap, interfaces
 from server.bootstrap import Container
 from server.errors import install_error_handlers
 from server.limits import MaxBodySizeMiddleware
@@ -36,12 +37,16 @@ def create_app(container: Container, *, load_model: bool = True) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         announce_auth(container)
+        freeze = container.settings.gc_freeze
         if load_model:
-            container.models.start_loading()
+            container.models.start_loading(on_loaded=partial(heap.freeze, "model load") if freeze else None)
             router = container.extras.get("router")
             if router is not None:
-                router.warm()  # embeds the tool catalogue in the background, before the first turn needs it
+                # Embeds the tool catalogue in the background, before the first turn needs it.
+                router.warm(on_ready=partial(heap.freeze, "tool router warm-up") if freeze else None)
         await interfaces.start(container)
+        if freeze:
+            heap.freeze("start-up")
         yield
         await interfaces.stop(container)
         close_turns = getattr(container.turns, "aclose", None)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from erp_core.errors import ErrorCode, NexusError
@@ -55,12 +56,18 @@ class ModelProvider:
             return self._settings.openai_model
         return self._settings.model_name
 
-    def start_loading(self) -> None:
+    def start_loading(self, on_loaded: Callable[[], object] | None = None) -> None:
+        """Load in a background thread; ``on_loaded`` runs there after a successful load."""
         with self._lock:
             if self._model is not None or self._loading:
                 return
             self._loading = True
-        threading.Thread(target=self.load, name="model-loader", daemon=True).start()
+        threading.Thread(target=self._load_then, args=(on_loaded,), name="model-loader", daemon=True).start()
+
+    def _load_then(self, on_loaded: Callable[[], object] | None) -> None:
+        self.load()
+        if on_loaded is not None and self._model is not None:
+            on_loaded()
 
     def load(self) -> None:
         started = time.perf_counter()

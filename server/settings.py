@@ -26,6 +26,8 @@ class Settings(BaseSettings):
     max_message_chars: int = Field(16_000, description="Longest single chat message accepted.")
     log_level: str = Field("info", description="Log level (debug, info, warning, error).")
     log_json: bool = Field(True, description="Emit JSON log lines with a request id.")
+    gc_freeze: bool = Field(True, description="After start-up and warm-ups, freeze the heap so the garbage "
+                                              "collector's full passes skip it (short pauses under load).")
 
     # --- database
     database_url: str | None = Field(

@@ -19,6 +19,8 @@ for _var, _value in {
     "HAYSTACK_TELEMETRY_ENABLED": "False",
     "RAGAS_DO_NOT_TRACK": "true",
     "ANONYMIZED_TELEMETRY": "False",
+    # This process builds hundreds of apps; frozen objects are never collected, so only real servers freeze.
+    "NEXUS_GC_FREEZE": "false",
 }.items():
     os.environ.setdefault(_var, _value)
 

@@ -20,6 +20,7 @@ from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResu
 from pydantic import ConfigDict, PrivateAttr
 
 Reply = str | dict[str, Any] | AIMessage | BaseException
+RECORDED_CALLS = 1000
 _WORDS = re.compile(r"\S+\s*|\s+")
 
 
@@ -39,7 +40,10 @@ class ScriptedChat(BaseChatModel):
 
     @property
     def calls(self) -> list[dict[str, Any]]:
-        """What each call received (messages and keyword arguments), for assertions."""
+        """What each of the first ``RECORDED_CALLS`` calls received (messages and keyword arguments), for assertions.
+
+        Bounded so that a benchmark server cycling through replies does not keep every request's messages alive.
+        """
         return self._calls
 
     @property
@@ -48,7 +52,8 @@ class ScriptedChat(BaseChatModel):
 
     def _next(self, messages: list[BaseMessage], kwargs: dict[str, Any]) -> AIMessage:
         with self._lock:
-            self._calls.append({"messages": messages, "kwargs": kwargs})
+            if len(self._calls) < RECORDED_CALLS:
+                self._calls.append({"messages": messages, "kwargs": kwargs})
             if self._index >= len(self._replies):
                 if not self.cycle or not self._replies:
                     raise RuntimeError("scripted chat model ran out of replies")

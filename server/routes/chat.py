@@ -7,13 +7,12 @@ from collections.abc import AsyncIterator
 
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
-from sse_starlette.sse import EventSourceResponse
 
 from agent.events import Event
 from erp_core.errors import ErrorCode, Issue, NexusError, validation_error
 from server.deps import ContainerDep
 from server.permissions import ChatActor
-from server.sse import guarded, sse_response
+from server.sse import EventStream, guarded, sse_response
 
 router = APIRouter(tags=["chat"])
 
@@ -29,12 +28,12 @@ class ChatRequest(BaseModel):
 @router.post(
     "/v1/chat",
     summary="One conversational turn, streamed (SSE)",
-    response_class=EventSourceResponse,
+    response_class=EventStream,
     responses={200: {"content": {"text/event-stream": {}},
                      "description": "Events: token, tool_call, tool_result, citation, approval_required, error, done"},
                503: {"description": "The model is not loaded yet"}},
 )
-async def chat(body: ChatRequest, actor: ChatActor, container: ContainerDep) -> EventSourceResponse:
+async def chat(body: ChatRequest, actor: ChatActor, container: ContainerDep) -> EventStream:
     if len(body.message) > container.settings.max_message_chars:
         raise validation_error([Issue("too_long", f"message is longer than {container.settings.max_message_chars} "
                                                   "characters", "message")])
@@ -47,11 +46,11 @@ async def chat(body: ChatRequest, actor: ChatActor, container: ContainerDep) -> 
 @router.post(
     "/v1/chat/threads/{thread_id}/resume",
     summary="Continue a thread after its approval was approved or rejected (SSE)",
-    response_class=EventSourceResponse,
+    response_class=EventStream,
     responses={200: {"content": {"text/event-stream": {}}}, 404: {"description": "Unknown thread"},
                409: {"description": "The thread is not waiting for a decided approval"}},
 )
-async def resume(thread_id: str, actor: ChatActor, container: ContainerDep) -> EventSourceResponse:
+async def resume(thread_id: str, actor: ChatActor, container: ContainerDep) -> EventStream:
     container.models.get()
     resume_turn = getattr(container.turns, "resume", None)
     if resume_turn is None:

@@ -54,7 +54,8 @@ def cluster(pg_database_factory: Any, kit: Any, worker_tools: Any,
            "NEXUS_REDIS_URL": "redis://127.0.0.1:6379/0",
            "NEXUS_MILVUS_URI": f"http://127.0.0.1:{milvus_port}", "NEXUS_RATE_LIMIT_USER": "6/minute",
            "NEXUS_NOTIFICATIONS_ENABLED": "false", "NEXUS_BUSINESS_DATE": "2026-10-20",
-           "NEXUS_MAX_TOKENS": "48", "NEXUS_LOG_LEVEL": "warning"}
+           "NEXUS_MAX_TOKENS": "48", "NEXUS_LOG_LEVEL": "warning",
+           "NEXUS_GC_FREEZE": "true"}  # the production default, off in the test process itself
     log = (data / "server.log").open("wb")
     proc = subprocess.Popen([nexus_cli(), "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "2"],
                             env=env, stdout=log, stderr=subprocess.STDOUT)
