@@ -7,7 +7,9 @@ verification, rate limits, metrics, tracing, the SSE framing, and a turn whose m
 overhead of everything but the model). Each stream is a different user (per-user rate limits stay realistic).
 
 Same-run baseline: the same number of concurrent ``GET /healthz`` requests (no auth, no turn), time to first byte.
-Target (issue 7): 0 errors, p99 time to first event ≤ 200 ms.
+Target (issue 7): 0 errors, p99 time to first event ≤ 200 ms. Round 1 is a cold burst: all but the 20 warm-up users
+are new to the server (their tokens are verified, their rate-limit buckets made); later rounds are the same users
+again. ``--workers 2`` runs one server process per core of a 2-core machine.
 """
 
 from __future__ import annotations
@@ -128,8 +130,8 @@ async def run(port: int, tokens: list[str], rounds: int) -> None:
         errors = [err for _, _, err in results if err]
         ttfe = [t for t, _, err in results if not err]
         events = sum(n for _, n, _ in results)
-        print(f"\nround {r}: {len(tokens)} concurrent streams in {wall:.2f} s, {events} events, "
-              f"{len(errors)} errors {sorted(set(errors)) if errors else ''}")
+        print(f"\nround {r} ({'cold: new users' if r == 1 else 'warm: the same users'}): {len(tokens)} concurrent "
+              f"streams in {wall:.2f} s, {events} events, {len(errors)} errors {sorted(set(errors)) if errors else ''}")
         print(summary("baseline GET /healthz (first byte)", base))
         if ttfe:
             print(summary("POST /v1/chat (first SSE event)", ttfe))
