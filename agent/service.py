@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import logging
 import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
@@ -29,8 +28,6 @@ from erp_core.errors import ErrorCode, NexusError
 from erp_core.identity import Actor
 from tools.context import ToolContext
 from tools.registry import ToolRegistry
-
-log = logging.getLogger("nexus.agent")
 
 
 @dataclass
@@ -94,8 +91,8 @@ class AgentTurns:
 
     def _context(self, actor: Actor, thread_id: str, router: ToolRouter) -> AgentContext:
         s = self._settings
-        tools = ToolContext(actor=actor, db=self._db, documents=_optional(self._documents),
-                            graph=_optional(self._graph_store), anomaly_scorer=self._scorer, thread_id=thread_id,
+        tools = ToolContext(actor=actor, db=self._db, documents_provider=self._documents,
+                            graph_provider=self._graph_store, anomaly_scorer=self._scorer, thread_id=thread_id,
                             today=s.today or dt.date.today())
         return AgentContext(model=self._model(), registry=self._registry, router=router, tools=tools,
                             max_steps=s.max_steps, max_retries=s.max_retries, route_k=s.route_k,
@@ -183,17 +180,6 @@ class AgentTurns:
         if snapshot.next:
             extra["pending_approval"] = (values.get("pending") or {}).get("approval_id")
         return Done(thread_id=thread_id, usage=values.get("usage") or {}, latency_ms=_ms(started), extra=extra)
-
-
-def _optional(provider: Callable[[], Any] | None) -> Any:
-    """A store the tools may use, or None when it is down: only the tools that need it fail, and say so."""
-    if provider is None:
-        return None
-    try:
-        return provider()
-    except NexusError as exc:
-        log.warning("store unavailable for this turn: %s", exc)
-        return None
 
 
 def _ms(started: float) -> float:

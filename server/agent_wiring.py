@@ -84,6 +84,14 @@ def build_embedder(settings: Settings) -> Any:
     return query_embedder(embedder, settings.data_dir / "models")
 
 
+def build_routing_embedder(settings: Settings, embedder: Any) -> Any:
+    if settings.agent_route_runtime == "query":
+        return embedder
+    from retrieval.onnx_query import routing_embedder
+
+    return routing_embedder(embedder, settings.data_dir / "models")
+
+
 def build_vector_stores(settings: Settings, embedder: Lazy[Any]) -> Any:
     from retrieval.stores import open_stores
 
@@ -101,7 +109,8 @@ def build_graph_stores(settings: Settings) -> Any:
 def build_agent(settings: Settings, db: Database, models: ModelProvider, embedder: Lazy[Any],
                 vectors: Lazy[Any], graphs: Lazy[Any], scorer: Any = None) -> tuple[AgentTurns, Lazy[ToolRouter]]:
     registry = load_all()
-    router: Lazy[ToolRouter] = Lazy(lambda: ToolRouter(embedder(), registry.all(), direct_utterances()))
+    router: Lazy[ToolRouter] = Lazy(lambda: ToolRouter(build_routing_embedder(settings, embedder()), registry.all(),
+                                                       direct_utterances()))
     turns = AgentTurns(
         model=models.get, db=db, registry=registry, router=router, documents=lambda: vectors().search(),
         graph=lambda: graphs().graph, anomaly_scorer=scorer,

@@ -32,9 +32,10 @@ MAX_ROWS = 20
     "Find the section on month-end close deadlines", "What are the payment terms in our vendor contracts?"))
 def search_documents(ctx: ToolContext, q: DocumentQuery) -> ToolOutput:
     """Search company documents (policies, guides, contracts) and return the best passages with citations."""
-    if ctx.documents is None:
-        raise NexusError(ErrorCode.STORE_UNAVAILABLE, "document search is not configured")
-    hits = ctx.documents.search(ctx.actor, q.query, k=q.k)
+    documents = ctx.document_search()
+    if documents is None:
+        raise NexusError(ErrorCode.STORE_UNAVAILABLE, "document search is not configured or its store is down")
+    hits = documents.search(ctx.actor, q.query, k=q.k)
     passages = [{"n": i, "doc_id": h.doc_id, "title": h.title, "section": h.section, "page": h.page,
                  "text": h.text[:600]} for i, h in enumerate(hits, start=1)]
     titles = "; ".join(f"[{p['n']}] {p['title']}" + (f" § {p['section']}" if p["section"] else "") for p in passages)
@@ -48,11 +49,12 @@ def search_documents(ctx: ToolContext, q: DocumentQuery) -> ToolOutput:
 def graph_query(ctx: ToolContext, q: GraphQuery) -> ToolOutput:
     """Answer a relationship question from the knowledge graph with one named query (org chart, approvers,
     account tree, customer relations, ownership, documents mentioning something)."""
-    if ctx.graph is None:
-        raise NexusError(ErrorCode.STORE_UNAVAILABLE, "the knowledge graph is not configured")
+    graph = ctx.graph_store()
+    if graph is None:
+        raise NexusError(ErrorCode.STORE_UNAVAILABLE, "the knowledge graph is not configured or its server is down")
     with ctx.db.read() as session:
         params = graph_params(session, ctx, q)
-    rows: list[dict[str, Any]] = ctx.graph.run_named(q.query, ctx.actor.tenant, **params)
+    rows: list[dict[str, Any]] = graph.run_named(q.query, ctx.actor.tenant, **params)
     shown = {k: v for k, v in params.items() if k != "groups"}
     brief = "; ".join(", ".join(str(v) for v in row.values() if v not in (None, "")) for row in rows[:5])
     return ToolOutput(f"{q.query} {shown}: {len(rows)} rows" + (f": {brief}" if brief else ""),

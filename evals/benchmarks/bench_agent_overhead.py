@@ -3,44 +3,87 @@
     .venv/bin/python -P evals/benchmarks/bench_agent_overhead.py [--turns 50]
 
 Each turn: POST /v1/chat → route (embedding the request) → decide (scripted) → the `pending_approvals` tool on the
-database → answer (scripted) → grounding → SSE done. Printed beside same-run baselines over the same HTTP
-stack: `/healthz`, a direct (no agent) streamed turn of the same scripted answer, and the agent turn with its query
-embedding on torch instead of ONNX Runtime.
+database → answer (scripted) → grounding → SSE done. Each server is its own uvicorn process, as in production (a
+client never shares the server's interpreter lock); the client sends one turn at a time. Printed beside same-run
+baselines over the same HTTP stack: `/healthz`, a direct (no agent) streamed turn of the same scripted answer, and
+the agent turn with its router on the float ONNX query embedder (the default a session ago) and on torch (before).
 """
 
 from __future__ import annotations
 
 import argparse
 import itertools
+import os
 import statistics
+import subprocess
+import sys
 import tempfile
-import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
+from typing import Any
 
 import httpx
-import uvicorn
-from fastapi import FastAPI
 
-from agent.backends.scripted import ScriptedChat
-from agent.direct import DirectTurns
-from retrieval.servers.supervisor import free_port
-from server.app import create_app
-from server.bootstrap import build_container
-from server.settings import Settings
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
 
 DECISION = {"tool": "pending_approvals", "tool_args": {}}
 ANSWER = "Nothing waits for your approval."
+# variant → settings that differ from the product's defaults
+VARIANTS: dict[str, dict[str, str]] = {
+    "agent": {},
+    "direct": {},
+    "agent-float-routing": {"NEXUS_AGENT_ROUTE_RUNTIME": "query"},
+    "agent-torch-routing": {"NEXUS_AGENT_ROUTE_RUNTIME": "query", "NEXUS_EMBEDDING_QUERY_RUNTIME": "torch"},
+}
 
 
-def _serve(app: FastAPI) -> tuple[uvicorn.Server, str]:
+def make_app() -> Any:
+    """uvicorn factory for one server process; ``NEXUS_BENCH_VARIANT`` picks the turn service."""
+    from agent.backends.scripted import ScriptedChat
+    from agent.direct import DirectTurns
+    from server.app import create_app
+    from server.bootstrap import build_container
+    from server.settings import Settings
+
+    if os.environ["NEXUS_BENCH_VARIANT"] == "direct":
+        container = build_container(Settings(), chat_model=ScriptedChat([ANSWER], cycle=True))
+        container.turns = DirectTurns(container.models.get)
+    else:
+        container = build_container(Settings(), chat_model=ScriptedChat([DECISION, ANSWER], cycle=True))
+        container.extras["router"]()  # embed the tool catalogue before timing
+    return create_app(container, load_model=False)
+
+
+@contextmanager
+def server(variant: str, data: Path) -> Iterator[str]:
+    from retrieval.servers.supervisor import free_port
+
     port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    threading.Thread(target=server.run, daemon=True).start()
-    while not server.started:
-        time.sleep(0.05)
-    return server, f"http://127.0.0.1:{port}"
+    env = {**os.environ, **VARIANTS[variant], "NEXUS_BENCH_VARIANT": variant, "NEXUS_DATA_DIR": str(data),
+           "NEXUS_RATE_LIMIT_ENABLED": "false",  # measure the turn, not the throttle
+           "NEXUS_NOTIFICATIONS_ENABLED": "false", "NEXUS_LOG_LEVEL": "warning", "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "evals.benchmarks.bench_agent_overhead:make_app",
+                             "--factory", "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning",
+                             "--no-access-log"], env=env, cwd=ROOT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 180
+        while True:
+            try:
+                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise SystemExit(f"the {variant} server did not start")
+            time.sleep(0.2)
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(timeout=15)
 
 
 _THREADS = itertools.count()
@@ -64,40 +107,37 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--turns", type=int, default=50)
     args = parser.parse_args()
+    from server.auth import DevIssuer
+
     data = Path(tempfile.mkdtemp(prefix="nexus-overhead-"))
-    settings = Settings(data_dir=data, rate_limit_enabled=False, _env_file=None)  # measure the turn, not the throttle
-    container = build_container(settings, chat_model=ScriptedChat([DECISION, ANSWER], cycle=True))
-    container.extras["router"]()  # embed the tool catalogue before timing
-    server, base = _serve(create_app(container, load_model=False))
-    # The same agent with query embeddings on torch instead of ONNX Runtime (the product's default before).
-    torch_settings = settings.model_copy(update={"embedding_query_runtime": "torch"})
-    on_torch = build_container(torch_settings, chat_model=ScriptedChat([DECISION, ANSWER], cycle=True))
-    on_torch.extras["router"]()
-    torch_server, torch_base = _serve(create_app(on_torch, load_model=False))
-    direct = build_container(settings, chat_model=ScriptedChat([ANSWER], cycle=True))
-    direct.turns = DirectTurns(direct.models.get)
-    direct_server, direct_base = _serve(create_app(direct, load_model=False))
-    assert container.dev_issuer is not None
-    token = container.dev_issuer.issue("carol@acme", "acme", ["controller", "employee"])
-    headers = {"Authorization": f"Bearer {token}"}
     body = {"message": "What do I need to approve?"}
-    with httpx.Client(base_url=base, headers=headers, timeout=30) as client, \
-            httpx.Client(base_url=direct_base, headers=headers, timeout=30) as dclient, \
-            httpx.Client(base_url=torch_base, headers=headers, timeout=30) as tclient:
-        for warm in (client, dclient, tclient):  # the graph, checkpointer and connections
-            _time(warm, "POST", "/v1/chat", body, 3)
-        health = _time(client, "GET", "/healthz", None, args.turns)
-        plain = _time(dclient, "POST", "/v1/chat", body, args.turns)
-        agent = _time(client, "POST", "/v1/chat", body, args.turns)
-        agent_torch = _time(tclient, "POST", "/v1/chat", body, args.turns)
-    server.should_exit = direct_server.should_exit = torch_server.should_exit = True
-    print(f"turns: {args.turns}; scripted backend; 2 CPU cores")
-    rows = (("GET /healthz", health), ("direct streamed turn", plain), ("agent turn (route+tool)", agent),
-            ("agent turn, torch queries", agent_torch))
-    for label, values in rows:
+    timings: dict[str, list[float]] = {}
+    with ExitStack() as stack:
+        bases = {}
+        for variant in VARIANTS:  # one at a time: they share the data folder's migrations and model exports
+            bases[variant] = stack.enter_context(server(variant, data / variant))
+        clients = {}
+        for variant, base in bases.items():
+            key = DevIssuer(data / variant / "keys" / "dev-issuer.pem", issuer="nexus-dev", audience="nexus")
+            token = key.issue("carol@acme", "acme", ["controller", "employee"])
+            clients[variant] = stack.enter_context(
+                httpx.Client(base_url=base, headers={"Authorization": f"Bearer {token}"}, timeout=30))
+            _time(clients[variant], "POST", "/v1/chat", body, 3)  # the graph, checkpointer and connections
+        timings["GET /healthz"] = _time(clients["agent"], "GET", "/healthz", None, args.turns)
+        timings["direct streamed turn"] = _time(clients["direct"], "POST", "/v1/chat", body, args.turns)
+        timings["agent turn (route+tool)"] = _time(clients["agent"], "POST", "/v1/chat", body, args.turns)
+        timings["agent turn, float ONNX routing"] = _time(clients["agent-float-routing"], "POST", "/v1/chat", body,
+                                                          args.turns)
+        timings["agent turn, torch routing"] = _time(clients["agent-torch-routing"], "POST", "/v1/chat", body,
+                                                     args.turns)
+    print(f"turns: {args.turns}; scripted backend; {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f}; "
+          "each server its own process")
+    for label, values in timings.items():
         q = statistics.quantiles(values, n=20)
-        print(f"{label:28} p50 {statistics.median(values):7.1f} ms   p95 {q[18]:7.1f} ms")
-    print(f"agent overhead over a direct turn, p50: {statistics.median(agent) - statistics.median(plain):.1f} ms")
+        print(f"{label:31} p50 {statistics.median(values):7.1f} ms   p95 {q[18]:7.1f} ms")
+    agent, direct = timings["agent turn (route+tool)"], timings["direct streamed turn"]
+    overhead = statistics.median(agent) - statistics.median(direct)
+    print(f"agent overhead over a direct turn, p50: {overhead:.1f} ms")
 
 
 if __name__ == "__main__":

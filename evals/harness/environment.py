@@ -105,7 +105,7 @@ class EvalWorld:
         from retrieval.indexing.manifest import load_documents
         from retrieval.indexing.pipeline import index_corpus
         from retrieval.milvus_store import MilvusVectorStore
-        from retrieval.onnx_query import query_embedder
+        from retrieval.onnx_query import query_embedder, routing_embedder
         from retrieval.search import DocumentSearch
         from tools.registry import direct_utterances, load_all
 
@@ -122,7 +122,7 @@ class EvalWorld:
             for doc in load_documents(corpus):
                 doc_acl[doc.doc_id] = (doc.tenant, frozenset(doc.acl_groups))
         registry = load_all()
-        router = ToolRouter(embedder, registry.all(), direct_utterances())
+        router = ToolRouter(routing_embedder(embedder, workdir / "models"), registry.all(), direct_utterances())
         return cls(workdir=workdir, db=db, embedder=embedder, registry=registry, router=router,
                    documents=DocumentSearch(store, embedder), doc_acl=doc_acl,
                    answer_max_tokens=answer_max_tokens, _store=store)
