@@ -154,8 +154,15 @@ def test_a_thread_started_on_one_worker_continues_on_the_other(cluster: dict[str
     fresh_tokens = fresh[-1][1]["usage"]["input_tokens"]
     assert continued_tokens > fresh_tokens, (second[-1], fresh[-1])
 
-    # Each turn opened the document search: both workers talk to the one milvus-lite server, neither fell back to a
-    # private Milvus Lite file (which only one process could open).
+    # A document question on each worker opens the document search there (stores are opened when a tool first needs
+    # them): both workers talk to the one milvus-lite server, neither fell back to a private Milvus Lite file (which
+    # only one process could open).
+    reader = f"reader{uuid.uuid4().hex[:6]}"  # a fresh user: alice has spent her 6 requests a minute
+    for which in (0, 1):
+        worker = client(cluster, worker_tools, which, reader, "employee")
+        status, searched = worker.chat("What does our travel policy say about hotel costs?")
+        calls = {data.get("name") for event, data in searched if event == "tool_call"}
+        assert status == 200 and "search_documents" in calls, searched
     assert all(worker_tools.connected_to(pid, cluster["milvus_port"]) for pid in cluster["workers"])
     assert not (cluster["data"] / "milvus.db").exists()
 
