@@ -15,7 +15,6 @@ import argparse
 import itertools
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -59,31 +58,14 @@ def make_app() -> Any:
 
 @contextmanager
 def server(variant: str, data: Path) -> Iterator[str]:
+    from evals.benchmarks.uvicorn_process import uvicorn_factory
     from retrieval.servers.supervisor import free_port
 
-    port = free_port()
     env = {**os.environ, **VARIANTS[variant], "NEXUS_BENCH_VARIANT": variant, "NEXUS_DATA_DIR": str(data),
            "NEXUS_RATE_LIMIT_ENABLED": "false",  # measure the turn, not the throttle
-           "NEXUS_NOTIFICATIONS_ENABLED": "false", "NEXUS_LOG_LEVEL": "warning", "PYTHONPATH": str(ROOT)}
-    proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "evals.benchmarks.bench_agent_overhead:make_app",
-                             "--factory", "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning",
-                             "--no-access-log"], env=env, cwd=ROOT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 180
-        while True:
-            try:
-                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise SystemExit(f"the {variant} server did not start")
-            time.sleep(0.2)
+           "NEXUS_NOTIFICATIONS_ENABLED": "false", "NEXUS_LOG_LEVEL": "warning"}
+    with uvicorn_factory("evals.benchmarks.bench_agent_overhead:make_app", env, port=free_port()) as (_, base):
         yield base
-    finally:
-        proc.terminate()
-        proc.wait(timeout=15)
 
 
 _THREADS = itertools.count()

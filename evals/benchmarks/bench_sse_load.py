@@ -18,7 +18,6 @@ import argparse
 import asyncio
 import json
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -165,46 +164,30 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
     args = parser.parse_args()
 
+    from evals.benchmarks.uvicorn_process import uvicorn_factory
+    from retrieval.servers.supervisor import free_port
     from server.auth import DevIssuer
 
-    with tempfile.TemporaryDirectory(prefix="nexus-load-") as data, socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-        sock.close()
+    with tempfile.TemporaryDirectory(prefix="nexus-load-") as data:
+        port = free_port()
         env = {**os.environ, "NEXUS_DATA_DIR": data, "NEXUS_LOG_LEVEL": "warning",
                "NEXUS_NOTIFICATIONS_ENABLED": "false", "PYTHONPATH": str(ROOT)}
         # Migrate once up front: worker processes would otherwise race to create the schema.
         subprocess.run([sys.executable, "-c", "from server.bootstrap import build_container; "
                         "from server.settings import Settings; build_container(Settings()).close()"],
                        env=env, cwd=ROOT, check=True, capture_output=True)
-        server = subprocess.Popen([sys.executable, "-m", "uvicorn", "evals.benchmarks.bench_sse_load:make_app",
-                                   "--factory", "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning",
-                                   "--no-access-log", "--backlog", "2048", "--timeout-keep-alive", "120",
-                                   "--workers", str(args.workers)],
-                                  env=env, cwd=ROOT)
-        try:
-            base_url = f"http://127.0.0.1:{port}"
-            deadline = time.monotonic() + 120
-            while True:
-                try:
-                    if httpx.get(f"{base_url}/healthz", timeout=1).status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    pass
-                if server.poll() is not None or time.monotonic() > deadline:
-                    raise SystemExit("the server did not start")
-                time.sleep(0.2)
+        server = uvicorn_factory("evals.benchmarks.bench_sse_load:make_app", env, port=port, start_timeout_s=120,
+                                 extra=["--backlog", "2048", "--timeout-keep-alive", "120",
+                                        "--workers", str(args.workers)])
+        with server as (process, base_url):
             issuer = DevIssuer(Path(data) / "keys" / "dev-issuer.pem", issuer="nexus-dev", audience="nexus")
             tokens = [issuer.issue(f"load{i}@acme", "acme", ["employee"]) for i in range(args.streams)]
-            print(f"server pid {server.pid} on {base_url}; {args.streams} streams x {args.rounds} rounds; "
+            print(f"server pid {process.pid} on {base_url}; {args.streams} streams x {args.rounds} rounds; "
                   f"scripted backend ({len(ANSWER.split())} token events per answer)")
             print(f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f} at start")
             asyncio.run(run(port, tokens, args.rounds))
             print("\nserver-side time to first token (turn start → first token, from /metrics):")
             print(server_ttft(base_url))
-        finally:
-            server.terminate()
-            server.wait(timeout=15)
 
 
 if __name__ == "__main__":
