@@ -29,7 +29,6 @@ log = logging.getLogger("nexus.embedding")
 
 _INPUTS = ("input_ids", "attention_mask", "token_type_ids")
 _POOLINGS = ("mean", "cls")
-_DOCUMENT_BATCH = 64
 
 
 def _model_fingerprint(model_dir: Path) -> str:
@@ -159,10 +158,9 @@ class OnnxQueryEmbedder:
     def embed_documents(self, texts: Sequence[str]) -> list[list[float]]:
         if not self.int8:
             return list(self._base.embed_documents(texts))
-        rows: list[list[float]] = []
-        for start in range(0, len(texts), _DOCUMENT_BATCH):
-            rows.extend(row.tolist() for row in self.encode(texts[start:start + _DOCUMENT_BATCH]))
-        return rows
+        # One text at a time, as queries are: dynamic quantization scales activations over the whole batch, padding
+        # included, so a text's vector would otherwise depend on its neighbours in the batch.
+        return [self.embed_query(text) for text in texts]
 
     def embed_query(self, text: str) -> list[float]:
         return [float(x) for x in self.encode([text])[0]]

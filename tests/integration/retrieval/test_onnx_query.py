@@ -8,7 +8,7 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-from retrieval.onnx_query import OnnxQueryEmbedder, query_embedder
+from retrieval.onnx_query import OnnxQueryEmbedder, query_embedder, routing_embedder
 
 TEXTS = ["what did we spend on travel in Q3 against budget?", "who approves PO-2031?", "rent",
          "a long policy paragraph about meal allowances and receipts " * 40]  # past the 256-token limit
@@ -40,6 +40,19 @@ def test_documents_stay_on_torch_and_the_export_is_reused(embedder, tmp_path: Pa
     assert [p.stat().st_mtime_ns for p in tmp_path.glob("*.onnx")] == [exported_at]
     assert second.embed_documents(TEXTS[:2]) == embedder.embed_documents(TEXTS[:2])
     assert first.dimension == embedder.dimension and second.model is embedder.model
+
+
+def test_the_routing_embedder_is_int8_on_both_sides_and_close_to_float(onnx_embedder: OnnxQueryEmbedder,
+                                                                         tmp_path: Path) -> None:
+    router = routing_embedder(onnx_embedder, tmp_path)  # reuses the torch model behind the float query path
+    assert isinstance(router, OnnxQueryEmbedder) and router.int8
+    assert len(list(tmp_path.glob("*.int8.onnx"))) == 1
+    queries = np.array([router.embed_query(text) for text in TEXTS])
+    documents = np.array(router.embed_documents(TEXTS))  # the catalogue side: the same int8 model
+    assert np.allclose(queries, documents, atol=1e-5)
+    floats = np.array([onnx_embedder.embed_query(text) for text in TEXTS])
+    assert (queries * floats).sum(axis=1).min() > 0.95  # measured ~0.99; int8 moves vectors a little
+    assert routing_embedder(onnx_embedder, tmp_path).int8  # the quantized graph is reused, not rebuilt
 
 
 class Transformer:  # stand-ins named like sentence-transformers' modules: only the layout is read
