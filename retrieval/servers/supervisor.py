@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -22,11 +23,37 @@ from erp_core.errors import ErrorCode, NexusError
 LOOPBACK = "127.0.0.1"
 
 
+_LOWEST_PICKED_PORT = 20000
+
+
 def free_port(host: str = LOOPBACK) -> int:
-    """A TCP port that was free a moment ago (the OS picks it)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+    """A TCP port that was free a moment ago, below the kernel's ephemeral range.
+
+    A port the OS picks (bind to 0) comes from the ephemeral range, which the kernel also hands out as the local end
+    of outgoing connections: between the pick and a slow server binding it (ArcadeDB's JVM takes seconds) any client
+    connection may take it, as CI once saw ("Unable to listen to a HTTP port"). Below that range ports are only
+    taken by listeners that ask for them.
+    """
+    below = _ephemeral_range_start()
+    for _ in range(64):
+        port = _LOWEST_PICKED_PORT + secrets.randbelow(below - _LOWEST_PICKED_PORT)
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+            try:
+                sock.bind((host, port))
+            except OSError:
+                continue
+            return port
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:  # all tried were taken: let the OS pick
         sock.bind((host, 0))
         return int(sock.getsockname()[1])
+
+
+def _ephemeral_range_start() -> int:
+    try:
+        low = int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        low = 32768  # Linux's default, and near other systems' (49152)
+    return max(low, _LOWEST_PICKED_PORT + 1000)
 
 
 def port_open(host: str, port: int, timeout_s: float = 0.5) -> bool:
