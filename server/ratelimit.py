@@ -51,7 +51,6 @@ class RateLimits:
     def __init__(self, user_limit: str, tenant_limit: str, storage_url: str | None = None) -> None:
         self.user_item: RateLimitItem = parse(user_limit)
         self.tenant_item: RateLimitItem = parse(tenant_limit)
-        self._async = storage_url is not None
         if storage_url:
             self.storage = storage_from_string(f"async+{storage_url}", implementation="redispy")
             self.limiter: Any = MovingWindowRateLimiter(self.storage)
@@ -59,22 +58,21 @@ class RateLimits:
             self.storage = storage_from_string("memory://")
             self.limiter = SyncMovingWindowRateLimiter(self.storage)
 
-    async def _call(self, method: str, *args: Any) -> Any:
-        result = getattr(self.limiter, method)(*args)
-        return await result if self._async else result
-
     async def hit(self, actor: Actor) -> Verdict:
         for item, keys, scope in ((self.user_item, ("user", actor.tenant, actor.user_id), "user"),
                                   (self.tenant_item, ("tenant", actor.tenant), "tenant")):
-            if not await self._call("hit", item, *keys):
-                stats = await self._call("get_window_stats", item, *keys)
+            if not await _settled(self.limiter.hit(item, *keys)):
+                stats = await _settled(self.limiter.get_window_stats(item, *keys))
                 return Verdict(False, max(1, math.ceil(stats.reset_time - time.time())), scope)
         return Verdict(True)
 
     async def reset(self) -> None:
-        result = self.storage.reset()
-        if inspect.isawaitable(result):
-            await result
+        await _settled(self.storage.reset())
+
+
+async def _settled(result: Any) -> Any:
+    """A limiter or storage call's value: awaited from the asyncio (Redis) flavour, as is from the in-process one."""
+    return await result if inspect.isawaitable(result) else result
 
 
 class RateLimitMiddleware:
