@@ -60,6 +60,31 @@ class ApprovalRequired(Event):
 
 
 @dataclass(frozen=True, slots=True)
+class Table(Event):
+    """A table the client renders as structure (and a small chart when ``series`` is set)."""
+
+    name: ClassVar[str] = "table"
+    title: str
+    columns: list[str]
+    rows: list[list[str]]
+    series: dict[str, Any] | None = None
+
+    def payload(self) -> dict[str, Any]:
+        body: dict[str, Any] = {"title": self.title, "columns": self.columns, "rows": self.rows}
+        if self.series is not None:
+            body["series"] = self.series
+        return body
+
+
+@dataclass(frozen=True, slots=True)
+class Suggestions(Event):
+    """Things the assistant can do next, shown as chips (also when nothing fits the request)."""
+
+    name: ClassVar[str] = "suggestions"
+    items: list[str]
+
+
+@dataclass(frozen=True, slots=True)
 class Error(Event):
     name: ClassVar[str] = "error"
     code: str

@@ -30,6 +30,9 @@ class AgentState(TypedDict, total=False):
     answer: str
     grounding: dict[str, Any] | None
     usage: dict[str, int]
+    # The thread's last resolved read query: {"tool": name, "args": resolved arguments}. Kept across turns (new_turn
+    # does not reset it) so a follow-up ("and the quarter before?") is first read as an edit of it.
+    last_query: dict[str, Any] | None
 
 
 def new_turn(owner: str, message: str) -> dict[str, Any]:

@@ -6,18 +6,25 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from tools.presentation import Presentation
+
 
 @dataclass(frozen=True)
 class ToolOutput:
     """``summary`` is what the model reads and the stream shows; ``data`` holds the figures and record ids.
 
     A proposal that waits for approval carries ``approval`` (approval_id, draft, impact, payload_hash, approvers).
+    ``presentation`` is what the user reads (headline, tables); a read tool always sets it. ``query`` is the tool's
+    resolved arguments (period, as-of date, account code, ...) as a follow-up may edit them ("and the quarter
+    before?"): the thread keeps the last one.
     """
 
     summary: str
     data: dict[str, Any] = field(default_factory=dict)
     citations: list[dict[str, Any]] = field(default_factory=list)
     approval: dict[str, Any] | None = None
+    presentation: Presentation | None = None
+    query: dict[str, Any] | None = None
 
     def for_model(self, limit: int = 2400) -> str:
         """Summary plus the data as compact JSON, cut to ``limit`` characters (small context windows)."""
