@@ -7,22 +7,31 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
+from pydantic_core import PydanticCustomError
 
 from erp_core.ledger.models import AccountType
+from erp_core.money import MoneyError, check_amount_text
 
 DIMENSION_KEYS = ("department", "cost_center", "project")
 
 
-def _refuse_float(value: Any) -> Any:
-    # JSON numbers arrive as floats and cannot carry cents exactly; amounts travel as decimal strings.
+def _amount_input(value: Any) -> Any:
+    # JSON numbers arrive as floats and cannot carry cents exactly; amounts travel as decimal strings, and only plain
+    # ASCII ones: pydantic's Decimal would take "1e5", " 100" or full-width digits. The error types are the ledger's
+    # issue codes (invalid_amount, amount_too_large), so an API client sees the same code either way.
     if isinstance(value, float | bool):
-        raise ValueError("amounts must be decimal strings such as \"1250.00\", not numbers")
+        raise PydanticCustomError("invalid_amount", "amounts must be decimal strings such as \"1250.00\", not numbers")
+    if isinstance(value, str):
+        try:
+            check_amount_text(value)
+        except MoneyError as err:
+            raise PydanticCustomError(err.code, "{reason}", {"reason": str(err)}) from None
     return value
 
 
 DecimalAmount = Annotated[
     Decimal,
-    BeforeValidator(_refuse_float),
+    BeforeValidator(_amount_input),
     WithJsonSchema({"type": "string", "pattern": r"^[0-9]+(\.[0-9]+)?$",
                     "description": "Positive decimal string, e.g. \"1250.00\"."}),
 ]

@@ -10,6 +10,7 @@ from typing import TypeVar
 from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session
 
+from erp_core.directory import Department
 from erp_core.ledger.models import Account, AccountType, ExchangeRate, FiscalPeriod
 from erp_core.ledger.validation import AccountInfo, LedgerContext
 from erp_core.tenancy import functional_currency
@@ -51,6 +52,8 @@ def load_context(session: Session, tenant: str, codes: Iterable[str], dates: Ite
         for rate in session.scalars(stmt_rates):
             rates.setdefault(rate.currency, []).append((rate.rate_date, Decimal(rate.rate)))
 
+    departments = frozenset(session.scalars(select(Department.code).where(Department.tenant == tenant)))
+
     def period_status(day: dt.date) -> str | None:
         return statuses.get((day.year, day.month))
 
@@ -58,4 +61,4 @@ def load_context(session: Session, tenant: str, codes: Iterable[str], dates: Ite
         applicable = [value for since, value in rates.get(currency, []) if since <= day]
         return applicable[-1] if applicable else None
 
-    return LedgerContext(fc, accounts, period_status, fx_rate)
+    return LedgerContext(fc, accounts, period_status, fx_rate, departments=departments or None)

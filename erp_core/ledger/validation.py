@@ -9,14 +9,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
+from decimal import ROUND_HALF_EVEN, Decimal
 from json.encoder import encode_basestring
 from typing import Any, NamedTuple
 
 from erp_core.errors import Issue
 from erp_core.ledger.commands import DIMENSION_KEYS, PostJournalEntry
 from erp_core.ledger.models import AccountType, PeriodStatus
-from erp_core.money import MoneyError, fmt, minor_units, parse_amount, quantum, to_minor
+from erp_core.money import MoneyError, exact_amount, fmt, minor_units, parse_amount, quantum, to_minor
 
 MIN_LINES = 2
 MAX_LINES = 500
@@ -60,6 +60,14 @@ class LedgerContext:
     accounts: Mapping[str, AccountInfo]
     period_status: Callable[[dt.date], str | None]
     fx_rate: Callable[[str, dt.date], Decimal | None] = field(default=lambda _currency, _day: None)
+    # The tenant's department codes: a ``department`` dimension must name one. None: the tenant keeps no department
+    # directory (a bare API-created tenant), so any code is taken as given.
+    departments: frozenset[str] | None = None
+
+
+def has_control_chars(text: str) -> bool:
+    """True when ``text`` holds NUL or another control character; tab and newline are ordinary memo text."""
+    return any((ord(ch) < 32 and ch not in "\t\n") or 0x7F <= ord(ch) <= 0x9F for ch in text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,6 +139,8 @@ def _check_header(cmd: PostJournalEntry, ctx: LedgerContext, prefix: str) -> lis
         issues.append(Issue("memo_required", "memo must not be empty", f"{prefix}memo"))
     if len(cmd.memo) > MAX_MEMO_CHARS:
         issues.append(Issue("memo_too_long", f"memo longer than {MAX_MEMO_CHARS} characters", f"{prefix}memo"))
+    elif has_control_chars(cmd.memo):
+        issues.append(Issue("invalid_characters", "memo contains NUL or control characters", f"{prefix}memo"))
     key = cmd.idempotency_key
     if not key.strip() or len(key) > MAX_KEY_CHARS or not key.isprintable():
         issues.append(Issue("invalid_idempotency_key",
@@ -150,15 +160,8 @@ def _check_header(cmd: PostJournalEntry, ctx: LedgerContext, prefix: str) -> lis
 
 def _exact(value: Decimal, currency: str) -> Decimal:
     """``parse_amount`` for values that are already Decimals (the common case: pydantic parsed them)."""
-    if isinstance(value, Decimal) and value.is_finite():
-        step = quantum(currency)
-        try:
-            quantized = value.quantize(step)
-        except InvalidOperation:
-            raise MoneyError(f"not a representable amount: {value}") from None
-        if quantized != value:
-            raise MoneyError(f"{value} has more decimals than {currency} allows ({minor_units(currency)})")
-        return quantized
+    if isinstance(value, Decimal):
+        return exact_amount(value, currency)
     return parse_amount(value, currency)
 
 
@@ -176,7 +179,7 @@ def _check_amount(value: Decimal | None, currency: str, prefix: str, index: int,
     try:
         amount = _exact(value, currency)
     except MoneyError as err:
-        issues.append(Issue("invalid_amount", str(err), f"{prefix}lines[{index}].{side}"))
+        issues.append(Issue(err.code, str(err), f"{prefix}lines[{index}].{side}"))
         return _NO_AMOUNT
     minor = to_minor(amount, currency)
     if minor <= 0:
@@ -217,6 +220,13 @@ def _check_line(index: int, line: Any, ctx: LedgerContext, prefix: str, issues: 
             elif len(value) > MAX_DIMENSION_CHARS:
                 issues.append(Issue("dimension_too_long", f"{key} longer than {MAX_DIMENSION_CHARS} characters",
                                     f"{prefix}lines[{index}].dimensions.{key}"))
+            elif has_control_chars(value) or value != value.strip():
+                issues.append(Issue("invalid_characters", f"{key} contains control characters or surrounding "
+                                    "spaces", f"{prefix}lines[{index}].dimensions.{key}"))
+            elif key == "department" and value and ctx.departments is not None and value not in ctx.departments:
+                issues.append(Issue("unknown_department", f"unknown department {value!r}; use one of "
+                                    f"{', '.join(sorted(ctx.departments))}",
+                                    f"{prefix}lines[{index}].dimensions.{key}"))
     account = ctx.accounts.get(line.account_code)
     if account is None:
         issues.append(Issue("unknown_account", f"account {line.account_code} does not exist",
@@ -242,6 +252,24 @@ def _check_balance(sums: dict[str, list[Decimal]], prefix: str, issues: list[Iss
         if debits != credits:
             issues.append(Issue("unbalanced", f"{currency} debits {fmt(debits)} do not equal credits {fmt(credits)}",
                                 f"{prefix}lines"))
+
+
+def _check_self_cancelling(lines: list[ValidLine | None], prefix: str, issues: list[Issue]) -> None:
+    """Refuse a debit and a credit of the same amount to the same account, currency and dimensions: the pair moves
+    nothing, so it can only pad an entry's total past or below an approval threshold. A transfer between departments
+    of one account differs in its dimensions and stays allowed."""
+    debits: dict[tuple[str, str, int, tuple[tuple[str, str], ...]], int] = {}
+    for line in lines:
+        if line is not None and line.debit_minor:
+            debits.setdefault((line.account.code, line.currency, line.debit_minor,
+                               tuple(line.dimensions.items())), line.line_no)
+    for line in lines:
+        if line is None or not line.credit_minor:
+            continue
+        twin = debits.get((line.account.code, line.currency, line.credit_minor, tuple(line.dimensions.items())))
+        if twin is not None:
+            issues.append(Issue("self_cancelling_lines", f"lines {twin} and {line.line_no} debit and credit "
+                                f"account {line.account.code} with the same amount", f"{prefix}lines"))
 
 
 def _functional_amount(lines: list[ValidLine], sums: dict[str, list[Decimal]], ctx: LedgerContext, day: dt.date,
@@ -272,6 +300,7 @@ def validate_entry(cmd: PostJournalEntry, ctx: LedgerContext, prefix: str = "") 
     sums: dict[str, list[Decimal]] = {}
     lines = [_check_line(i, line, ctx, prefix, issues, sums) for i, line in enumerate(cmd.lines)]
     _check_balance(sums, prefix, issues)
+    _check_self_cancelling(lines, prefix, issues)
     if issues:
         return None, issues
     valid = [line for line in lines if line is not None]
