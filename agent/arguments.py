@@ -5,6 +5,8 @@ not. So after decoding:
 
 - a free-text argument must be found in the request (case-insensitive, all of its words); an invented value is
   replaced by what the slot's pattern finds in the request (agent/slots.py), or dropped when optional;
+- each argument's slot kind is the one its schema's Field declares (``json_schema_extra=slot("period")``, see
+  erp_core.resolve.slots); field names carry no meaning;
 - a slot the model left empty is filled when its pattern is specific (periods, accounts, KPIs, departments, ids),
   and a name slot when the tool has only one place a name can go;
 - a choice (enum) the request names outright wins over the model's pick, and an optional choice or count the user
@@ -97,13 +99,13 @@ def _as_figure(value: Any) -> float | None:
         return None
 
 
-def _ground_number(name: str, value: Any, required: bool, request: str) -> tuple[bool, Any]:
+def _ground_number(kind: str | None, value: Any, required: bool, request: str) -> tuple[bool, Any]:
     """Counts and amounts: the figure the user said, never one the model made up."""
     if value is not None and _as_figure(value) in _figures(request):
         return True, value
-    slot = slots.COUNTS.get(name)
+    slot = slots.COUNTS.get(kind or "")
     # An amount is any figure in the request, so it only replaces an invented value; a count ("6 months") is specific.
-    may_fill = value is not None or required or name != "amount" or _AMOUNT_WORDS.search(request) is not None
+    may_fill = value is not None or required or kind != "amount" or _AMOUNT_WORDS.search(request) is not None
     said = slot(request) if slot and may_fill else None
     if said is not None:
         return True, said
@@ -112,12 +114,12 @@ def _ground_number(name: str, value: Any, required: bool, request: str) -> tuple
     return False, None
 
 
-def _ground_text(name: str, value: Any, present: bool, required: bool, request: str,
+def _ground_text(kind: str | None, value: Any, present: bool, required: bool, request: str,
                  fill_names: bool, refused: tuple[str, ...]) -> tuple[bool, Any]:
     if present and (not isinstance(value, str) or _said(value, request)):
         return True, value
-    slot = slots.LEXICAL.get(name) or slots.NAMES.get(name)
-    may_fill = name in slots.LEXICAL or present or required or fill_names
+    slot = slots.LEXICAL.get(kind or "") or slots.NAMES.get(kind or "")
+    may_fill = kind in slots.LEXICAL or present or required or fill_names
     filled = slot(request) if slot is not None and may_fill else None
     if filled is not None and any(f"'{filled}'" in reason for reason in refused):
         filled = None  # this very value already failed in this turn: let the model's correction stand
@@ -138,17 +140,18 @@ def ground_arguments(spec: ToolSpec, args: dict[str, Any], request: str,
     props: dict[str, Any] = schema.get("properties", {})
     defs: dict[str, Any] = schema.get("$defs", {})
     required = set(schema.get("required", []))
-    fill_names = sum(1 for name in props if name in slots.NAMES) == 1
+    kinds = slots.slot_kinds(schema)  # the slot kind each argument declares on its Field
+    fill_names = sum(1 for kind in kinds.values() if kind in slots.NAMES) == 1
     grounded = {name: value for name, value in args.items() if name not in props}  # validation reports these
     for name, prop in props.items():
-        present, value = name in args, args.get(name)
+        present, value, kind = name in args, args.get(name), kinds.get(name)
         options = _choices(prop, defs)
         if options is not None:
             keep, value = _ground_choice(value, options, name in required, request)
-        elif _types(prop) & {"integer", "number"} or name in slots.COUNTS:
-            keep, value = _ground_number(name, value, name in required, request)
+        elif _types(prop) & {"integer", "number"} or kind in slots.COUNTS:
+            keep, value = _ground_number(kind, value, name in required, request)
         elif _types(prop) & {"string"} or not present:
-            keep, value = _ground_text(name, value, present, name in required, request, fill_names, refused)
+            keep, value = _ground_text(kind, value, present, name in required, request, fill_names, refused)
         else:
             keep = present  # structured values (journal lines) are checked by the domain
         if keep:

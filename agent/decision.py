@@ -34,7 +34,8 @@ class Decision:
 # overflow llama.cpp's grammar stack (a 500-character maxLength is 500 nested optionals), so strings in a decision are
 # capped at a short length instead: that also keeps a small model from rambling inside a string. Pydantic checks the
 # real bounds after decoding, and a violation goes back to the model as a fixable error.
-_DROPPED = {"title", "description", "examples", "minLength", "pattern", "maxItems", "minItems", "format"}
+_DROPPED = {"title", "description", "examples", "minLength", "pattern", "maxItems", "minItems", "format",
+            "slot"}  # slot kinds are for grounding and follow-ups, not for the grammar
 DECISION_STRING_MAX = 48
 
 

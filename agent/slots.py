@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
+from typing import Any
 
 from agent.routing import ACCOUNT_WORDS, PERIOD_PHRASE, PROPER_NAME
 from erp_core.epm.kpis import KPIS
@@ -151,13 +152,25 @@ def whole(request: str) -> str | None:
     return request.strip()[:200] or None
 
 
-# Slots whose patterns are specific enough to fill an argument the model left out.
+# Extractors by slot kind: the kind is declared on the argument schema's Field (erp_core.resolve.slots), so grounding,
+# follow-ups and clarifying questions read one description of each tool's arguments.
+# Kinds whose patterns are specific enough to fill an argument the model left out.
 LEXICAL: dict[str, Slot] = {
-    "period": period, "as_of": as_of, "date": as_of, "account": account, "kpi": kpi, "subject": subject,
-    "department": department, "entry_id": entry_id, "ticket": ticket, "deal": deal, "start_date": start_date,
-    "end_date": end_date, "query": whole, "memo": whole,
+    "period": period, "as_of": as_of, "account": account, "kpi": kpi, "subject": subject, "department": department,
+    "entry": entry_id, "ticket": ticket, "deal": deal, "first_day": start_date, "last_day": end_date, "text": whole,
 }
 # Names: any capitalised run could be one, so they only replace a value the model invented or fill a required one.
-NAMES: dict[str, Slot] = {"person": person, "customer": proper_name, "vendor": proper_name, "name": proper_name}
+NAMES: dict[str, Slot] = {"person": person, "party": proper_name}
 # Counts the model must not make up.
 COUNTS: dict[str, Callable[[str], int | str | None]] = {"months": months_ahead, "amount": amount}
+
+
+def kind_of(prop: dict[str, Any]) -> str | None:
+    """The slot kind an argument's JSON schema declares (``"slot"``), or None for an argument that is no slot."""
+    kind = prop.get("slot")
+    return kind if isinstance(kind, str) else None
+
+
+def slot_kinds(schema: dict[str, Any]) -> dict[str, str]:
+    """Field name → slot kind for every argument of a tool's JSON schema that declares one."""
+    return {name: kind for name, prop in schema.get("properties", {}).items() if (kind := kind_of(prop)) is not None}

@@ -97,6 +97,9 @@ def _descendants(session: Session, tenant: str, root: Account) -> list[int]:
     return found
 
 
+descendant_ids = _descendants  # public: breakdowns and rankings cover a header account's subtree the same way
+
+
 def account_balance(code: str, actor: Actor, session: Session, flt: ReportFilter) -> dict[str, Any]:
     """Balance of one account on its normal side, in its currency; a header account sums its subtree."""
     require_role(actor, REPORT_READERS, "reading balances")

@@ -10,6 +10,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from erp_core.resolve.slots import slot
+
 _PERIOD = "Period as said: \"last month\", \"Q3\", \"FY2025\", \"YTD\", \"October\", \"2026-10\"."
 _DEPARTMENT = "Department name or code, e.g. \"engineering\", \"ENG\"; omit for the whole company."
 _PERSON = "Who: \"me\", \"my manager\", a name (\"Maria Alvarez\"), a login (\"maria@acme\") or an employee number."
@@ -27,26 +29,31 @@ class _Query(BaseModel):
 
 
 class BudgetQuery(_Query):
-    period: str | None = Field(None, max_length=40, description=_PERIOD + " Default: last month.")
-    department: str | None = Field(None, max_length=80, description=_DEPARTMENT)
+    period: str | None = Field(None, max_length=40, description=_PERIOD + " Default: last month.",
+                               json_schema_extra=slot("period"))
+    department: str | None = Field(None, max_length=80, description=_DEPARTMENT, json_schema_extra=slot("department"))
 
 
 class KpiQuery(_Query):
     kpi: str | None = Field(None, max_length=80, description="KPI as said: \"revenue\", \"gross margin\", \"burn\", "
-                                                              "\"DSO\", \"EBITDA\", \"cash\"; omit for all KPIs.")
-    period: str | None = Field(None, max_length=40, description=_PERIOD + " Default: last month.")
-    department: str | None = Field(None, max_length=80, description=_DEPARTMENT)
+                                                              "\"DSO\", \"EBITDA\", \"cash\"; omit for all KPIs.",
+                            json_schema_extra=slot("kpi"))
+    period: str | None = Field(None, max_length=40, description=_PERIOD + " Default: last month.",
+                               json_schema_extra=slot("period"))
+    department: str | None = Field(None, max_length=80, description=_DEPARTMENT, json_schema_extra=slot("department"))
 
 
 class ForecastQuery(_Query):
     subject: str = Field(min_length=1, max_length=120, description="What to forecast: a KPI (\"revenue\", \"cash\", "
-                                                                   "\"opex\") or an account (\"travel\", \"6100\").")
-    months: int = Field(3, ge=1, le=24, description="How many months ahead.")
-    department: str | None = Field(None, max_length=80, description=_DEPARTMENT)
+                                                                   "\"opex\") or an account (\"travel\", \"6100\").",
+                         json_schema_extra=slot("subject"))
+    months: int = Field(3, ge=1, le=24, description="How many months ahead.", json_schema_extra=slot("months"))
+    department: str | None = Field(None, max_length=80, description=_DEPARTMENT, json_schema_extra=slot("department"))
 
 
 class AnomalyQuery(_Query):
-    period: str | None = Field(None, max_length=40, description=_PERIOD + " Default: this year.")
+    period: str | None = Field(None, max_length=40, description=_PERIOD + " Default: this year.",
+                               json_schema_extra=slot("period"))
     min_score: float = Field(0.8, ge=0.0, le=1.0, description="Lowest anomaly score to list (0-1); 0.8 = review.")
 
 
@@ -59,21 +66,24 @@ class PipelineQuery(_Query):
 
 
 class DealsAtRiskQuery(_Query):
-    customer: str | None = Field(None, max_length=200, description=_CUSTOMER + " Omit for every deal.")
+    customer: str | None = Field(None, max_length=200, description=_CUSTOMER + " Omit for every deal.",
+                                 json_schema_extra=slot("party"))
 
 
 class CustomerQuery(_Query):
-    customer: str = Field(min_length=1, max_length=200, description=_CUSTOMER)
+    customer: str = Field(min_length=1, max_length=200, description=_CUSTOMER, json_schema_extra=slot("party"))
 
 
 class OpportunityUpdateDraft(_Query):
     """Propose a change to a deal; a person approves it before it applies."""
 
     deal: str = Field(min_length=1, max_length=200, description="The deal: its id (\"587\") or name "
-                                                                "(\"Falcon - Fleet renewal\").")
+                                                                "(\"Falcon - Fleet renewal\").",
+                      json_schema_extra=slot("deal"))
     stage: Stage | None = Field(None, description="New sales stage.")
     amount: str | None = Field(None, pattern=r"^[0-9]+(\.[0-9]{1,2})?$", description="New deal value, e.g. "
-                                                                                      "\"48000.00\".")
+                                                                                      "\"48000.00\".",
+                               json_schema_extra=slot("amount"))
     close_date: str | None = Field(None, max_length=40, description="New expected close date. " + _DAY)
     probability: int | None = Field(None, ge=0, le=100, description="Win probability in percent.")
 
@@ -82,35 +92,39 @@ class OpportunityUpdateDraft(_Query):
 
 
 class PersonQuery(_Query):
-    person: str = Field("me", min_length=1, max_length=160, description=_PERSON)
+    person: str = Field("me", min_length=1, max_length=160, description=_PERSON, json_schema_extra=slot("person"))
 
 
 class LeaveBalanceQuery(_Query):
-    person: str = Field("me", min_length=1, max_length=160, description=_PERSON)
+    person: str = Field("me", min_length=1, max_length=160, description=_PERSON, json_schema_extra=slot("person"))
     leave_type: LeaveType = Field("annual", description="Kind of leave.")
 
 
 class LeaveRequestDraft(_Query):
     """Request leave for yourself; your manager approves it."""
 
-    start_date: str = Field(min_length=1, max_length=40, description="First day off. " + _DAY)
-    end_date: str | None = Field(None, max_length=40, description="Last day off (inclusive); default: the first day.")
+    start_date: str = Field(min_length=1, max_length=40, description="First day off. " + _DAY,
+                            json_schema_extra=slot("first_day"))
+    end_date: str | None = Field(None, max_length=40, description="Last day off (inclusive); default: the first day.",
+                                 json_schema_extra=slot("last_day"))
     leave_type: LeaveType = Field("annual", description="Kind of leave.")
     reason: str = Field("", max_length=500, description="Optional note for the approver.")
 
 
 class HeadcountQuery(_Query):
-    department: str | None = Field(None, max_length=80, description=_DEPARTMENT)
+    department: str | None = Field(None, max_length=80, description=_DEPARTMENT, json_schema_extra=slot("department"))
     period: str | None = Field(None, max_length=40, description="Headcount at the end of this period. " + _PERIOD
-                               + " Default: this month.")
+                               + " Default: this month.", json_schema_extra=slot("period"))
 
 
 # ---------------------------------------------------------------------------------------------------- service desk
 
 
 class TicketQuery(_Query):
-    ticket: str | None = Field(None, max_length=40, description="Ticket number, e.g. \"TCK-000095\"; omit to list.")
-    customer: str | None = Field(None, max_length=200, description=_CUSTOMER + " Lists that customer's tickets.")
+    ticket: str | None = Field(None, max_length=40, description="Ticket number, e.g. \"TCK-000095\"; omit to list.",
+                               json_schema_extra=slot("ticket"))
+    customer: str | None = Field(None, max_length=200, description=_CUSTOMER + " Lists that customer's tickets.",
+                                 json_schema_extra=slot("party"))
     status: Literal["open", "in_progress", "waiting", "resolved", "closed"] | None = Field(
         None, description="Only tickets in this status.")
     priority: Literal["urgent", "high", "medium", "low"] | None = Field(None, description="Only this priority.")
@@ -118,7 +132,7 @@ class TicketQuery(_Query):
 
 class SlaQuery(_Query):
     period: str | None = Field(None, max_length=40, description="Tickets opened in this period. " + _PERIOD
-                               + " Default: this month.")
+                               + " Default: this month.", json_schema_extra=slot("period"))
 
 
 # ------------------------------------------------------------------------------------------------------- knowledge
@@ -126,7 +140,7 @@ class SlaQuery(_Query):
 
 class DocumentQuery(_Query):
     query: str = Field(min_length=1, max_length=500, description="What to look for in company documents (policies, "
-                                                                 "guides, contracts).")
+                                                                 "guides, contracts).", json_schema_extra=slot("text"))
     k: int = Field(4, ge=1, le=8, description="How many passages to return.")
 
 
@@ -141,14 +155,17 @@ class GraphQuery(_Query):
         "account_360 (a customer's owner, deals and documents), owner_of (who owns a customer or vendor), "
         "owned_by (what a person owns), documents_mentioning (documents about a customer, vendor, person or "
         "account), find_employee (people matching a text)."))
-    person: str | None = Field(None, max_length=160, description=_PERSON)
-    customer: str | None = Field(None, max_length=200, description=_CUSTOMER)
-    vendor: str | None = Field(None, max_length=200, description="Vendor name or code, e.g. \"the landlord\".")
-    account: str | None = Field(None, max_length=200, description="GL account name or code, e.g. \"opex\", \"6000\".")
+    person: str | None = Field(None, max_length=160, description=_PERSON, json_schema_extra=slot("person"))
+    customer: str | None = Field(None, max_length=200, description=_CUSTOMER, json_schema_extra=slot("party"))
+    vendor: str | None = Field(None, max_length=200, description="Vendor name or code, e.g. \"the landlord\".",
+                               json_schema_extra=slot("party"))
+    account: str | None = Field(None, max_length=200, description="GL account name or code, e.g. \"opex\", \"6000\".",
+                                json_schema_extra=slot("account"))
     document_type: Literal["journal_entry", "purchase_order", "leave_request", "opportunity_update"] | None = Field(
         None, description="For approvers_for: the kind of document.")
     amount: str | None = Field(None, pattern=r"^[0-9]+(\.[0-9]{1,2})?$", description="For approvers_for: the amount, "
-                                                                                      "e.g. \"25000\".")
+                                                                                      "e.g. \"25000\".",
+                               json_schema_extra=slot("amount"))
     text: str | None = Field(None, max_length=120, description="For find_employee: a name or part of one.")
 
 
@@ -166,7 +183,9 @@ class PurchaseLineDraft(_Query):
 class PurchaseOrderDraft(_Query):
     """Propose a purchase order; it is validated and waits for approval by amount."""
 
-    vendor: str = Field(min_length=1, max_length=200, description="Vendor name or code, e.g. \"CloudScale\".")
+    vendor: str = Field(min_length=1, max_length=200, description="Vendor name or code, e.g. \"CloudScale\".",
+                        json_schema_extra=slot("party"))
     description: str = Field(min_length=3, max_length=500, description="Why it is needed.")
     lines: list[PurchaseLineDraft] = Field(min_length=1, max_length=20, description="What to order.")
-    department: str | None = Field(None, max_length=80, description="Department that needs it; default: your own.")
+    department: str | None = Field(None, max_length=80, description="Department that needs it; default: your own.",
+                                   json_schema_extra=slot("department"))

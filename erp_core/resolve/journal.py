@@ -13,6 +13,7 @@ from erp_core.errors import ErrorCode, Issue, NexusError, validation_error
 from erp_core.ledger.commands import JournalLineIn, PostJournalEntry
 from erp_core.resolve.accounts import resolve_account
 from erp_core.resolve.periods import resolve_as_of
+from erp_core.resolve.slots import slot
 from erp_core.tenancy import functional_currency
 
 
@@ -30,11 +31,13 @@ class DraftJournalEntry(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    memo: str = Field(min_length=1, max_length=500, description="What the entry is for, e.g. \"October rent accrual\".")
+    memo: str = Field(min_length=1, max_length=500, description="What the entry is for, e.g. \"October rent accrual\".",
+                      json_schema_extra=slot("text"))
     lines: list[DraftLine] = Field(min_length=2, max_length=20,
                                    description="Debit and credit lines; total debits must equal total credits.")
     date: str | None = Field(None, max_length=40,
-                             description="Accounting date: YYYY-MM-DD, \"today\" or \"end of last month\".")
+                             description="Accounting date: YYYY-MM-DD, \"today\" or \"end of last month\".",
+                             json_schema_extra=slot("as_of"))
     currency: str | None = Field(None, pattern=r"^[A-Z]{3}$", description="ISO currency; default: functional.")
 
 
