@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from erp_core.anomaly import ReplayedScore, replay_ledger
 from erp_core.epm.forecasting import ForecastView, forecast_account, forecast_kpi
-from erp_core.epm.service import EPM_READERS, budget_vs_actual, kpi_report
+from erp_core.epm.service import EPM_READERS, BudgetVsActual, KpiReport, budget_vs_actual, kpi_report
 from erp_core.errors import ErrorCode, NexusError
 from erp_core.ledger.models import EntryStatus, JournalEntry
 from erp_core.ledger.roles import REPORT_READERS
@@ -22,7 +22,9 @@ from erp_core.resolve.departments import resolve_department_name
 from erp_core.resolve.domain_queries import AnomalyQuery, BudgetQuery, ForecastQuery, KpiQuery
 from erp_core.resolve.epm import epm_window, resolve_kpi
 from erp_core.tenancy import functional_currency
+from tools import present_epm as present
 from tools.context import ToolContext
+from tools.formatting import period_words
 from tools.output import ToolOutput
 from tools.registry import REGISTRY
 
@@ -55,7 +57,8 @@ def budget_vs_actual_tool(ctx: ToolContext, q: BudgetQuery) -> ToolOutput:
         {"period": report.period, "department": report.department, "currency": report.currency,
          "total_budget_net_income": report.total_budget_net_income,
          "total_actual_net_income": report.total_actual_net_income,
-         "rows": [r.model_dump(exclude={"department_code"}) for r in rows]})
+         "rows": [r.model_dump(exclude={"department_code"}) for r in rows]},
+        presentation=present.budget_vs_actual(report, rows), query=_window_query(report, window.ytd))
 
 
 @REGISTRY.tool("kpi", KpiQuery, roles=EPM_READERS, examples=(
@@ -74,7 +77,9 @@ def kpi(ctx: ToolContext, q: KpiQuery) -> ToolOutput:
     return ToolOutput(f"KPIs {report.period}{' ' + report.department if report.department else ''}: {text}",
                       {"period": report.period, "department": report.department, "currency": report.currency,
                        "kpis": [{"key": k.key, "label": k.label, "unit": k.unit, "value": k.value}
-                                for k in report.kpis]})
+                                for k in report.kpis]},
+                      presentation=present.kpis(report),
+                      query={**_window_query(report, window.ytd), **({"kpi": keys[0]} if keys else {})})
 
 
 @REGISTRY.tool("forecast", ForecastQuery, roles=EPM_READERS, examples=(
@@ -85,6 +90,8 @@ def forecast(ctx: ToolContext, q: ForecastQuery) -> ToolOutput:
     with ctx.db.read() as session:
         department = _department(session, ctx, q.department)
         view = _forecast(session, ctx, q.subject, q.months, department)
+        kind, _, code = view.subject.partition(":")
+        account_name = resolve_account(session, ctx.actor.tenant, code).name if kind == "account" else None
     unit = f" {view.currency}" if view.unit == "money" else ""
     points = "; ".join(f"{p.period} {p.value}{unit} ({p.lower}–{p.upper})" for p in view.forecast[:6])
     return ToolOutput(f"Forecast of {view.subject} ({view.method}): {points}. {view.note}",
@@ -92,7 +99,15 @@ def forecast(ctx: ToolContext, q: ForecastQuery) -> ToolOutput:
                        "interval_level": view.interval_level,
                        "forecast": [p.model_dump() for p in view.forecast],
                        "recent_history": view.history[-6:],
-                       "backtest_mape_pct": view.backtest.mape_pct if view.backtest else None})
+                       "backtest_mape_pct": view.backtest.mape_pct if view.backtest else None},
+                      presentation=present.forecast(view, account_name),
+                      query={"subject": view.subject, "months": q.months, "department": department})
+
+
+def _window_query(report: BudgetVsActual | KpiReport, ytd: bool) -> dict[str, object]:
+    """The resolved EPM window and scope a follow-up edits."""
+    return {"period": report.period, "start": report.start.isoformat(), "end": report.end.isoformat(), "ytd": ytd,
+            "department": report.department}
 
 
 def _forecast(session: Session, ctx: ToolContext, subject: str, months: int, department: str | None) -> ForecastView:
@@ -132,7 +147,11 @@ def anomaly_review(ctx: ToolContext, q: AnomalyQuery) -> ToolOutput:
     top = "; ".join(f"{r['entry_id']} {r['memo']} {r['amount']} {currency} (score {r['score']})" for r in rows[:3])
     return ToolOutput(f"{len(flagged)} entries in {rng.label} score at least {q.min_score}" +
                       (f"; highest: {top}" if top else ""),
-                      {"period": rng.label, "currency": currency, "count": len(flagged), "entries": rows})
+                      {"period": rng.label, "currency": currency, "count": len(flagged), "entries": rows},
+                      presentation=present.anomalies(period_words(rng.start, rng.end), rows, len(flagged), currency,
+                                                     q.min_score),
+                      query={"period": rng.label, "start": rng.start.isoformat(), "end": rng.end.isoformat(),
+                             "min_score": q.min_score})
 
 
 # Replaying the whole ledger costs seconds, so the scores are kept per database and tenant until an entry is posted;

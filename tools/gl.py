@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import calendar
+import datetime as dt
+
 from erp_core.apar.aging import aging_report
 from erp_core.approvals.engine import approval_view, list_pending_for
 from erp_core.ledger.journal import get_journal_entry
@@ -16,6 +19,7 @@ from erp_core.reports.statements import income_statement as income_statement_rep
 from erp_core.resolve import resolve_as_of, resolve_period
 from erp_core.resolve.accounts import resolve_account
 from erp_core.resolve.journal import DraftJournalEntry
+from erp_core.resolve.periods import PeriodRange
 from erp_core.resolve.queries import (
     AccountPeriodQuery,
     AccountQuery,
@@ -26,7 +30,9 @@ from erp_core.resolve.queries import (
     PeriodQuery,
     ReverseEntry,
 )
+from tools import present_gl as present
 from tools.context import ToolContext
+from tools.formatting import period_to_date
 from tools.output import ToolOutput
 from tools.proposals import propose_entry, propose_reversal_of
 from tools.registry import REGISTRY
@@ -34,10 +40,34 @@ from tools.registry import REGISTRY
 READERS = sorted(REPORT_READERS)
 
 
-def _period_filter(ctx: ToolContext, period: str | None, default: str = "this month") -> tuple[ReportFilter, str]:
+def _period_filter(ctx: ToolContext, period: str | None,
+                   default: str = "this month") -> tuple[ReportFilter, PeriodRange, str]:
+    """The report filter of a period phrase, the range it names and the range in words ("Q3 2026 (Jul–Sep)").
+
+    A period still running is reported up to today, and its words say so.
+    """
     rng = resolve_period(period or default, ctx.today)
-    return ReportFilter(as_of=min(rng.end, ctx.today) if rng.start <= ctx.today else rng.end,
-                        date_from=rng.start), rng.label
+    flt = ReportFilter(as_of=min(rng.end, ctx.today) if rng.start <= ctx.today else rng.end, date_from=rng.start)
+    return flt, rng, period_to_date(rng.start, rng.end, flt.as_of)
+
+
+def _period_query(rng: PeriodRange, flt: ReportFilter, **more: str) -> dict[str, str]:
+    """The resolved period as a follow-up edits it: its label, first and last day, and the last day reported."""
+    return {"period": rng.label, "start": rng.start.isoformat(), "end": rng.end.isoformat(),
+            "as_of": flt.as_of.isoformat(), **more}
+
+
+def _previous(rng: PeriodRange) -> str | None:
+    """The month, quarter or year before ``rng``, named so that a suggested follow-up resolves it ("September 2026",
+    "Q2 2026", "FY2025"); None for other ranges (year to date, single days)."""
+    before = rng.start - dt.timedelta(days=1)
+    if rng.label.startswith("Q"):
+        return f"Q{(before.month - 1) // 3 + 1} {before.year}"
+    if rng.label.startswith("FY"):
+        return f"FY{before.year}"
+    if rng.start.day == 1 and len(rng.months) == 1 and rng.label[:1].isalpha() and not rng.label.startswith("YTD"):
+        return f"{calendar.month_name[before.month]} {before.year}"
+    return None
 
 
 @REGISTRY.tool("account_balance", AccountQuery, roles=READERS, examples=(
@@ -50,8 +80,10 @@ def account_balance(ctx: ToolContext, q: AccountQuery) -> ToolOutput:
         account = resolve_account(session, ctx.actor.tenant, q.account)
         data = account_balance_report(account.code, ctx.actor, session, ReportFilter(as_of=as_of))
         data["account_name"] = account.name
+    shown = present.account_balance(data, as_of)
     return ToolOutput(f"{data['account_code']} {data['account_name']}: balance {data['balance']} "
-                      f"{data['currency']} as of {as_of.isoformat()}", data)
+                      f"{data['currency']} as of {as_of.isoformat()}", data, presentation=shown,
+                      query={"account": data["account_code"], "as_of": as_of.isoformat()})
 
 
 @REGISTRY.tool("trial_balance", AsOfQuery, roles=READERS, examples=(
@@ -69,7 +101,8 @@ def trial_balance(ctx: ToolContext, q: AsOfQuery) -> ToolOutput:
                       f"{'balanced' if totals['balanced'] else 'NOT balanced'}",
                       {"as_of": as_of.isoformat(), "totals": totals,
                        "rows": [{k: r[k] for k in ("account_code", "account_name", "currency", "debit", "credit")}
-                                for r in rows]})
+                                for r in rows]},
+                      presentation=present.trial_balance(data, as_of), query={"as_of": as_of.isoformat()})
 
 
 @REGISTRY.tool("account_activity", AccountPeriodQuery, roles=READERS, examples=(
@@ -77,17 +110,22 @@ def trial_balance(ctx: ToolContext, q: AsOfQuery) -> ToolOutput:
     "List the entries on marketing in October"))
 def account_activity(ctx: ToolContext, q: AccountPeriodQuery) -> ToolOutput:
     """Postings to one account over a period, with the period's total and the running balance."""
-    flt, label = _period_filter(ctx, q.period)
+    flt, rng, words = _period_filter(ctx, q.period)
+    label = rng.label
     with ctx.db.read() as session:
         account = resolve_account(session, ctx.actor.tenant, q.account)
         totals = account_balance_report(account.code, ctx.actor, session, flt)
         ledger = account_ledger(account.code, ctx.actor, session, flt, limit=15)
     summary = (f"{ledger['account_code']} {ledger['account_name']} in {label}: net {totals['balance']} "
                f"{totals['currency']} (debits {totals['debit']}, credits {totals['credit']})")
+    before = _previous(rng)
+    shown = present.account_activity(ledger, totals, words, suggestions=(
+        (f"What did we spend on {ledger['account_name']} in {before}?",) if before else ()))
     return ToolOutput(summary, {"account_code": ledger["account_code"], "account_name": ledger["account_name"],
                                 "period": label, "net": totals["balance"], "debit": totals["debit"],
                                 "credit": totals["credit"], "currency": totals["currency"],
-                                "first_lines": ledger["lines"]})
+                                "first_lines": ledger["lines"]},
+                      presentation=shown, query=_period_query(rng, flt, account=ledger["account_code"]))
 
 
 @REGISTRY.tool("income_statement", PeriodQuery, roles=READERS, examples=(
@@ -95,11 +133,15 @@ def account_activity(ctx: ToolContext, q: AccountPeriodQuery) -> ToolOutput:
     "How much revenue did we make this year?"))
 def income_statement(ctx: ToolContext, q: PeriodQuery) -> ToolOutput:
     """Revenue, expenses and net income over a period (P&L)."""
-    flt, label = _period_filter(ctx, q.period, "this year")
+    flt, rng, words = _period_filter(ctx, q.period, "this year")
+    label = rng.label
     with ctx.db.read() as session:
         data = income_statement_report(ctx.actor, session, flt)
-    totals = data.get("totals", data)
-    return ToolOutput(f"Income statement {label}: {_compact(totals)}", {"period": label, **data})
+    before = _previous(rng)
+    shown = present.income_statement(data, words, suggestions=(
+        *((f"Income statement for {before}",) if before else ()), f"Budget vs actual for {rng.label}"))
+    return ToolOutput(shown.headline, {"period": label, **data}, presentation=shown,
+                      query=_period_query(rng, flt))
 
 
 @REGISTRY.tool("balance_sheet", AsOfQuery, roles=READERS, examples=(
@@ -110,8 +152,8 @@ def balance_sheet(ctx: ToolContext, q: AsOfQuery) -> ToolOutput:
     as_of = resolve_as_of(q.as_of, ctx.today)
     with ctx.db.read() as session:
         data = balance_sheet_report(ctx.actor, session, as_of)
-    totals = data.get("totals", data)
-    return ToolOutput(f"Balance sheet as of {as_of.isoformat()}: {_compact(totals)}", data)
+    shown = present.balance_sheet(data, as_of)
+    return ToolOutput(shown.headline, data, presentation=shown, query={"as_of": as_of.isoformat()})
 
 
 @REGISTRY.tool("journal_entry", EntryRef, roles=sorted(PREPARERS | REPORT_READERS), examples=(
@@ -120,7 +162,8 @@ def journal_entry(ctx: ToolContext, q: EntryRef) -> ToolOutput:
     """One journal entry with its lines, status, approval and anomaly score."""
     with ctx.db.read() as session:
         data = entry_view(get_journal_entry(q.entry_id, ctx.actor, session), session)
-    return ToolOutput(f"Entry {data['id']} ({data['status']}) {data['date']}: {data['memo']}", data)
+    return ToolOutput(f"Entry {data['id']} ({data['status']}) {data['date']}: {data['memo']}", data,
+                      presentation=present.journal_entry(data), query={"entry_id": data["id"]})
 
 
 @REGISTRY.tool("open_invoices", PartyQuery, roles=[*READERS, "sales_manager"], examples=(
@@ -145,7 +188,8 @@ def pending_approvals(ctx: ToolContext, _q: NoArgs) -> ToolOutput:
     with ctx.db.read() as session:
         views = [approval_view(r, session) for r in list_pending_for(ctx.actor, session)]
     brief = [{k: v[k] for k in ("id", "document_type", "summary", "amount", "currency", "preparer_id")} for v in views]
-    return ToolOutput(f"{len(views)} approvals wait for you", {"approvals": brief[:20]})
+    return ToolOutput(f"{len(views)} approvals wait for you", {"approvals": brief[:20]},
+                      presentation=present.pending_approvals(brief), query={})
 
 
 @REGISTRY.tool("propose_journal_entry", DraftJournalEntry, roles=sorted(PREPARERS), proposes=True, examples=(
@@ -178,12 +222,11 @@ def _aging(ctx: ToolContext, q: PartyQuery, kind: str) -> ToolOutput:
     totals = data["totals"] if not q.name else [{k: p[k] for k in ("currency", *data["buckets"], "total")}
                                                  for p in parties]
     label = "receivables" if kind == "invoice" else "payables"
+    who = parties[0]["name"] if q.name and parties else None
+    shown = present.aging(kind, as_of, totals, parties, data["buckets"], who)
+    query = {"as_of": as_of.isoformat(), **({"name": parties[0]["code"]} if q.name and parties else {})}
     return ToolOutput(f"Open {label} as of {as_of.isoformat()}: " +
                       "; ".join(f"{t['total']} {t['currency']} (over 90 days {t['over_90']})" for t in totals),
-                      {"as_of": as_of.isoformat(), "totals": totals, "parties": parties[:15], "items": items[:15]})
+                      {"as_of": as_of.isoformat(), "totals": totals, "parties": parties[:15], "items": items[:15]},
+                      presentation=shown, query=query)
 
-
-def _compact(values: object) -> str:
-    if isinstance(values, dict):
-        return ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in values.items() if isinstance(v, str | int))
-    return str(values)
