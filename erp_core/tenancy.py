@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 from operator import itemgetter
 from typing import Any, cast
 
-from sqlalchemy import Date, DateTime, String, Table, event, select
+from sqlalchemy import Date, DateTime, Integer, String, Table, event, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from erp_core.db import Base, insert_tuples, sqlite_text
@@ -48,6 +48,8 @@ class Tenant(Base):
     name: Mapped[str] = mapped_column(String(200))
     functional_currency: Mapped[str] = mapped_column(String(3))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # First month of the fiscal year (1 = January); reports and budgets read years from it.
+    fiscal_year_start: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
 
 def ensure_tenant(session: Session, tenant_id: str, *, name: str | None = None,

@@ -10,7 +10,7 @@ import importlib
 import typer
 
 COMMAND_MODULES: tuple[str, ...] = ("serve", "token", "chat", "settings_cmd", "audit", "db", "index", "graph", "stores",
-                                     "seed", "gpu", "outbox", "eval")
+                                     "seed", "gpu", "outbox", "eval", "tenant", "imports", "export")
 
 app = typer.Typer(
     name="nexus",

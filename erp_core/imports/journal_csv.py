@@ -1,0 +1,74 @@
+"""Journal CSV: columns ``date,entry,account_code,debit,credit,currency,memo``; rows sharing ``entry`` form one entry.
+
+Amounts are decimal strings; a row carries a debit or a credit. The entry's idempotency key is ``import:<entry>``, so
+re-importing the file finds every entry already there and changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from erp_core.imports.csvfile import Row, issue, read_rows
+from erp_core.imports.sources import LedgerFile, SourceEntry, SourceLine
+
+COLUMNS = ("date", "entry", "account_code", "debit", "credit", "currency", "memo")
+KEY_PREFIX = "import:"
+
+
+def _amount(text: str) -> Decimal | None:
+    if not text:
+        return None
+    return Decimal(text.replace(",", "")) if "," in text and "." in text else Decimal(text)
+
+
+def _line(row: Row, out: LedgerFile) -> tuple[dt.date | None, SourceLine | None]:
+    problems = []
+    day = None
+    try:
+        day = dt.date.fromisoformat(row.get("date"))
+    except ValueError:
+        problems.append(issue("bad_date", f"date {row.get('date')!r} is not YYYY-MM-DD", row.where))
+    amounts: dict[str, Decimal | None] = {}
+    for side in ("debit", "credit"):
+        try:
+            amounts[side] = _amount(row.get(side))
+            value = amounts[side]
+            if value is not None and not value.is_finite():
+                raise InvalidOperation
+        except InvalidOperation:
+            problems.append(issue("bad_amount", f"{side} {row.get(side)!r} is not a decimal number", row.where))
+            amounts[side] = None
+    if not row.get("account_code"):
+        problems.append(issue("missing_account", "account_code is empty", row.where))
+    if "__extra__" in row.values:
+        problems.append(issue("extra_cells", "more cells than columns (quote fields that contain commas)",
+                              row.where))
+    if problems:
+        out.issues.extend(problems)
+        return day, None
+    return day, SourceLine(row.get("account_code"), amounts["debit"], amounts["credit"],
+                           row.get("currency").upper(), row.where)
+
+
+def read_journal_csv(path: Path) -> LedgerFile:
+    out = LedgerFile(str(path), "csv")
+    entries: dict[str, SourceEntry] = {}
+    for row in read_rows(path, COLUMNS):
+        name = row.get("entry")
+        if not name:
+            out.issues.append(issue("missing_entry", "the entry column is empty", row.where))
+            continue
+        day, line = _line(row, out)
+        current = entries.get(name)
+        if current is None:
+            memo = row.get("memo") or f"Imported entry {name}"
+            current = entries[name] = SourceEntry(f"{KEY_PREFIX}{name}", day or dt.date.min, memo, [], row.where)
+        elif day is not None and current.date != dt.date.min and day != current.date:
+            out.issues.append(issue("date_differs", f"entry {name} is dated {current.date} at {current.where} but "
+                                                    f"{day} here; all rows of an entry share one date", row.where))
+        if line is not None:
+            current.lines.append(line)
+    out.entries = [e for e in entries.values() if e.date != dt.date.min]
+    return out
