@@ -11,6 +11,7 @@ from erp_core.db import Database
 from server.agent_wiring import Lazy, build_agent, build_embedder, build_graph_stores, build_vector_stores
 from server.auth import Authenticator, DevIssuer, TokenVerifier
 from server.model_provider import ModelProvider
+from server.openai_tools import build_tool_caller
 from server.settings import Settings
 
 if TYPE_CHECKING:
@@ -80,6 +81,8 @@ def build_container(settings: Settings, *, chat_model: BaseChatModel | None = No
                           dev_issuer=dev)
     container.extras.update({"embedder": embedder, "router": router, "vector_stores": vectors,
                              "graph_stores": graphs, "anomaly_scorer": scorer})
+    # Tools that /v1/chat/completions clients send are ranked like ours (server/openai_tools.py).
+    container.extras["client_tools"] = Lazy(lambda: build_tool_caller(settings, embedder))
     return container
 
 

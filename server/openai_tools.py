@@ -1,24 +1,31 @@
-"""OpenAI-style function calling for ``/v1/chat/completions``, decoded under a JSON-schema grammar.
+"""OpenAI-style function calling for ``/v1/chat/completions``: the request's shapes, their up-front checks, the reply.
 
-The client's ``tools`` become one JSON schema: ``anyOf`` over ``{"name": const, "arguments": <parameters>}`` (plus a
-plain ``{"content": str}`` answer when ``tool_choice`` is ``auto``). The backend constrains decoding to that schema,
-so even a small local model can only produce a well-formed call of a tool that exists, with arguments matching its
-schema; the reply is parsed back into OpenAI ``tool_calls``.
+The decision itself (routing, grammar, grounding, validation, retry) is ``agent.client_tools``; this module is the
+HTTP side: the ``tools`` / ``tool_choice`` request models, the checks that turn a client's mistake into a 422 before
+any model runs (an unknown function in ``tool_choice``, parameters the grammar cannot express), and the OpenAI
+``tool_calls`` / stream chunks a decision becomes.
 """
 
 from __future__ import annotations
 
 import json
 import uuid
-from typing import Any, Literal
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any, Literal
 
-from langchain_core.messages import BaseMessage, SystemMessage
 from pydantic import BaseModel, ConfigDict, Field
 
-from erp_core.errors import ErrorCode, Issue, NexusError, validation_error
+from agent.client_tools.calling import Call, ClientToolCaller, Mode
+from agent.client_tools.catalog import ClientTool, ClientToolRanker, tool_issues
+from agent.client_tools.schemas import expressible_issues, schema_issues
+from erp_core.errors import Issue, validation_error
 
-ANSWER_SCHEMA: dict[str, Any] = {"type": "object", "properties": {"content": {"type": "string"}},
-                                 "required": ["content"], "additionalProperties": False}
+if TYPE_CHECKING:
+    from server.bootstrap import Container
+    from server.settings import Settings
+
+# An argument string is streamed in pieces of this many characters, as a model server streams them.
+ARGUMENT_CHUNK = 32
 
 
 class FunctionSpec(BaseModel):
@@ -49,71 +56,74 @@ class NamedToolChoice(BaseModel):
 ToolChoice = Literal["none", "auto", "required"] | NamedToolChoice
 
 
-def _arguments_schema(spec: FunctionSpec) -> dict[str, Any]:
-    params = spec.parameters or {"type": "object", "properties": {}}
-    if params.get("type", "object") != "object":
-        raise validation_error([Issue("invalid_parameters", f"parameters of {spec.name} must be an object schema",
-                                      "tools.function.parameters")])
-    return params
+def client_tools(tools: list[ToolSpec]) -> list[ClientTool]:
+    """The request's tools, checked: every problem of every tool is reported at once (422)."""
+    issues: list[Issue] = []
+    seen: set[str] = set()
+    out: list[ClientTool] = []
+    for i, spec in enumerate(tools):
+        fn = spec.function
+        where = f"tools[{i}].function.parameters"
+        if fn.name in seen:
+            issues.append(Issue("duplicate_tool", f"two tools are named {fn.name!r}", f"tools[{i}].function.name"))
+        seen.add(fn.name)
+        tool = ClientTool(fn.name, fn.description or "", fn.parameters or {"type": "object", "properties": {}})
+        problems = schema_issues(tool.parameters, where)
+        if not problems:
+            problems = tool_issues(tool, where)
+        if not problems:
+            problems = expressible_issues(tool.arguments_schema(), where)
+        issues.extend(problems)
+        out.append(tool)
+    if issues:
+        raise validation_error(issues)
+    return out
 
 
-def call_schema(tools: list[ToolSpec], choice: ToolChoice | None) -> dict[str, Any] | None:
-    """The decoding schema for ``tools`` under ``choice``; None when the model should just write text."""
+def choice_mode(tools: list[ClientTool], choice: ToolChoice | None) -> tuple[Mode | None, str | None]:
+    """(mode, named function) for ``tool_choice``; mode None means "write text, call nothing"."""
     if not tools or choice == "none":
-        return None
-    chosen = tools
+        return None, None
     if isinstance(choice, NamedToolChoice):
-        chosen = [t for t in tools if t.function.name == choice.function.name]
-        if not chosen:
-            raise validation_error([Issue("unknown_tool", f"tool_choice names {choice.function.name!r}, which is not "
-                                                          "in tools", "tool_choice.function.name")])
-    options: list[dict[str, Any]] = [
-        {"type": "object",
-         "properties": {"name": {"const": t.function.name}, "arguments": _arguments_schema(t.function)},
-         "required": ["name", "arguments"], "additionalProperties": False}
-        for t in chosen]
-    if choice in (None, "auto"):
-        options.append(ANSWER_SCHEMA)
-    return options[0] if len(options) == 1 else {"anyOf": options}
+        name = choice.function.name
+        if name not in {t.name for t in tools}:
+            raise validation_error([Issue("unknown_tool", f"tool_choice names {name!r}, which is not in tools",
+                                          "tool_choice.function.name")])
+        return "named", name
+    if choice == "required":
+        return "required", None
+    return "auto", None
 
 
-def tools_prompt(tools: list[ToolSpec], choice: ToolChoice | None) -> SystemMessage:
-    """Tells the model which functions exist and how to answer (the grammar enforces the shape)."""
-    lines = ["You can call functions. Reply with one JSON object."]
-    for tool in tools:
-        fn = tool.function
-        lines.append(f"- {fn.name}: {fn.description or 'no description'}; arguments schema: "
-                     f"{json.dumps(fn.parameters or {}, separators=(',', ':'))}")
-    lines.append('To call a function: {"name": "<function>", "arguments": {...}}.')
-    if choice in (None, "auto"):
-        lines.append('To answer without a function: {"content": "<your answer>"}.')
-    return SystemMessage("\n".join(lines))
+def response_schema_issues(schema: dict[str, Any]) -> list[Issue]:
+    return expressible_issues(schema, "response_format.json_schema.schema")
 
 
-def with_tools(messages: list[BaseMessage], tools: list[ToolSpec], choice: ToolChoice | None) -> list[BaseMessage]:
-    """Insert the tools prompt after the client's own system messages."""
-    prompt = tools_prompt(tools, choice)
-    at = 0
-    while at < len(messages) and isinstance(messages[at], SystemMessage):
-        at += 1
-    return [*messages[:at], prompt, *messages[at:]]
+def openai_calls(calls: list[Call]) -> list[dict[str, Any]]:
+    return [{"id": f"call_{uuid.uuid4().hex[:24]}", "type": "function",
+             "function": {"name": call.name, "arguments": json.dumps(call.arguments, separators=(",", ":"))}}
+            for call in calls]
 
 
-def parse_reply(text: str, tools: list[ToolSpec]) -> tuple[str | None, list[dict[str, Any]]]:
-    """The model's grammar-constrained JSON → (content, OpenAI ``tool_calls``)."""
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        # Only possible when the backend stopped early (max_tokens) inside the JSON.
-        raise NexusError(ErrorCode.BACKEND_FAILED, f"the model's tool call was cut off: {exc.msg}") from None
-    if not isinstance(data, dict):
-        raise NexusError(ErrorCode.BACKEND_FAILED, "the model's reply is not a JSON object")
-    if "name" in data:
-        names = {t.function.name for t in tools}
-        if data["name"] not in names:
-            raise NexusError(ErrorCode.BACKEND_FAILED, f"the model called an unknown tool {data['name']!r}")
-        arguments = data.get("arguments") if isinstance(data.get("arguments"), dict) else {}
-        call = {"id": f"call_{uuid.uuid4().hex[:24]}", "type": "function",
-                "function": {"name": data["name"], "arguments": json.dumps(arguments, separators=(",", ":"))}}
-        return None, [call]
-    return str(data.get("content", "")), []
+def tool_call_deltas(calls: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    """OpenAI stream deltas for ``calls``: per call, its index, id, type and name first, then its arguments in
+    fragments (clients concatenate ``function.arguments`` by ``index``)."""
+    for index, call in enumerate(calls):
+        arguments = call["function"]["arguments"]
+        yield {"tool_calls": [{"index": index, "id": call["id"], "type": "function",
+                               "function": {"name": call["function"]["name"], "arguments": ""}}]}
+        for at in range(0, len(arguments), ARGUMENT_CHUNK):
+            yield {"tool_calls": [{"index": index, "function": {"arguments": arguments[at:at + ARGUMENT_CHUNK]}}]}
+
+
+def build_tool_caller(settings: Settings, embedder: Callable[[], Any]) -> ClientToolCaller:
+    """The client-tool caller over the tool router's kind of embedder (int8 ONNX MiniLM where it runs)."""
+    from server.agent_wiring import build_routing_embedder
+
+    return ClientToolCaller(ClientToolRanker(build_routing_embedder(settings, embedder())))
+
+
+def tool_caller(container: Container) -> Callable[[], ClientToolCaller]:
+    """The container's client-tool caller, built on first use (it loads the embedding model)."""
+    caller: Callable[[], ClientToolCaller] = container.extras["client_tools"]
+    return caller

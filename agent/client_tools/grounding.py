@@ -1,0 +1,181 @@
+"""Arguments of a client's tool grounded in the request, then validated against the client's own schema.
+
+The rule is agent/arguments.py's, for parameters we know nothing about beyond their JSON schema: a small model copies
+values the user stated well when told to, and invents values when the user stated none. So after decoding, for each
+top-level parameter:
+
+- a number must be a figure of the request; an invented one is replaced by the figure stated next to the parameter's
+  name ("height 5"), else by the next figure not used by another parameter;
+- a string must be said in the request (all of its words); otherwise a quoted value of the request replaces it;
+- a choice (enum) the request names outright wins over the model's pick;
+- an optional value the user never expressed is dropped, so the tool's default applies.
+
+Required values the user never gave stay as the model wrote them; the client's schema then decides.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from agent.client_tools.catalog import ClientTool
+
+_NUMBER = re.compile(r"(?<![\w.])[-+]?\d[\d,]*(?:\.\d+)?(?![\d])")
+_QUOTED = re.compile(r"\"([^\"]{1,200})\"|'([^']{1,200})'|“([^”]{1,200})”")
+_WORD = re.compile(r"[a-z0-9]+")
+_NEAR = 4  # words between a parameter's name and its figure ("base of 10", "height is 5")
+
+
+def _figures(request: str) -> list[tuple[int, float, str]]:
+    """(position, value, text) of every figure the request states."""
+    out = []
+    for match in _NUMBER.finditer(request):
+        text = match.group(0).replace(",", "")
+        try:
+            out.append((match.start(), float(text), text))
+        except ValueError:
+            continue
+    return out
+
+
+def _said(value: str, request: str) -> bool:
+    lowered = request.lower()
+    if value.lower().strip() and value.lower().strip() in lowered:
+        return True
+    words = _WORD.findall(value.lower())
+    return bool(words) and all(w in set(_WORD.findall(lowered)) for w in words)
+
+
+def _kinds(prop: dict[str, Any]) -> set[str]:
+    kind = prop.get("type")
+    kinds = set(kind) if isinstance(kind, list) else {kind} if isinstance(kind, str) else set()
+    for key in ("anyOf", "oneOf"):
+        for sub in prop.get(key, []) if isinstance(prop.get(key), list) else []:
+            if isinstance(sub, dict):
+                kinds |= _kinds(sub)
+    return kinds
+
+
+def _named_option(options: list[Any], request: str) -> Any | None:
+    lowered = f" {' '.join(_WORD.findall(request.lower()))} "
+    for option in sorted((o for o in options if isinstance(o, str)), key=len, reverse=True):
+        words = " ".join(_WORD.findall(option.lower()))
+        if words and f" {words} " in lowered:
+            return option
+    return None
+
+
+def _name_position(name: str, request: str) -> int | None:
+    """Where the request mentions the parameter (any word of its name of 3+ letters), character offset after it."""
+    words = [w for w in re.split(r"[_\W]+|(?<=[a-z])(?=[A-Z])", name) if len(w) >= 3]
+    for word in words:
+        match = re.search(rf"\b{re.escape(word.lower())}\w*", request.lower())
+        if match:
+            return match.end()
+    return None
+
+
+def _as_number(value: float) -> int | float:
+    return int(value) if value.is_integer() else value
+
+
+class _Figures:
+    """The request's figures, handed out once each."""
+
+    def __init__(self, request: str) -> None:
+        self.request = request
+        self.items = _figures(request)
+        self.used: set[int] = set()
+
+    def has(self, value: Any) -> bool:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            return False
+        return any(abs(v - float(value)) < 1e-9 for _, v, _ in self.items)
+
+    def claim(self, value: Any) -> None:
+        for i, (_, v, _) in enumerate(self.items):
+            if i not in self.used and isinstance(value, int | float) and abs(v - float(value)) < 1e-9:
+                self.used.add(i)
+                return
+
+    def for_param(self, name: str) -> float | None:
+        at = _name_position(name, self.request)
+        if at is not None:
+            for i, (pos, value, _) in enumerate(self.items):
+                gap = len(self.request[at:pos].split()) if pos >= at else _NEAR + 1
+                if i not in self.used and gap <= _NEAR:
+                    self.used.add(i)
+                    return value
+        for i, (_, value, _) in enumerate(self.items):
+            if i not in self.used:
+                self.used.add(i)
+                return value
+        return None
+
+
+def ground_arguments(tool: ClientTool, args: dict[str, Any], request: str) -> dict[str, Any]:
+    """``args`` with invented values replaced or dropped and empty slots filled from ``request``."""
+    props = tool.properties
+    required = set(tool.required)
+    figures = _Figures(request)
+    quoted = [a or b or c for a, b, c in _QUOTED.findall(request)]
+    grounded = {name: value for name, value in args.items() if name not in props}  # the schema reports these
+    for value in args.values():
+        if figures.has(value):
+            figures.claim(value)
+    for name, prop in props.items():
+        prop = prop if isinstance(prop, dict) else {}
+        present, value = name in args, args.get(name)
+        need = name in required
+        kinds = _kinds(prop)
+        if isinstance(prop.get("enum"), list):
+            named = _named_option(prop["enum"], request)
+            if named is not None:
+                grounded[name] = named
+            elif present and (need or _said(str(value), request)):
+                grounded[name] = value
+        elif kinds & {"integer", "number"} and not isinstance(value, str):
+            if present and figures.has(value):
+                grounded[name] = value
+            elif (present or need) and (figure := figures.for_param(name)) is not None:
+                grounded[name] = _as_number(figure)
+            elif present and need:
+                grounded[name] = value
+        elif "string" in kinds or (not kinds and isinstance(value, str)):
+            if present and isinstance(value, str) and _said(value, request):
+                grounded[name] = value
+            elif (present or need) and quoted:
+                grounded[name] = quoted.pop(0)
+            elif present and need:
+                grounded[name] = value
+        elif "boolean" in kinds:
+            if present and (need or _name_position(name, request) is not None):
+                grounded[name] = value
+        elif present and (need or _leaves_said(value, request, figures)):
+            grounded[name] = value  # lists and objects: kept when required or made of what the user said
+    return grounded
+
+
+def _leaves_said(value: Any, request: str, figures: _Figures) -> bool:
+    if isinstance(value, dict):
+        return bool(value) and all(_leaves_said(v, request, figures) for v in value.values())
+    if isinstance(value, list):
+        return bool(value) and all(_leaves_said(v, request, figures) for v in value)
+    if isinstance(value, str):
+        return _said(value, request)
+    if isinstance(value, bool):
+        return False
+    return figures.has(value)
+
+
+def schema_errors(schema: dict[str, Any], value: Any) -> list[str]:
+    """Where ``value`` breaks the client's ``schema`` (jsonschema, the draft the schema names); empty when valid."""
+    import jsonschema
+
+    try:
+        validator_cls = jsonschema.validators.validator_for(schema, default=jsonschema.Draft202012Validator)
+        validator = validator_cls(schema)
+        errors = sorted(validator.iter_errors(value), key=lambda e: list(e.path))
+    except (jsonschema.exceptions.SchemaError, jsonschema.exceptions.RefResolutionError, ValueError) as exc:
+        return [f"schema cannot be checked: {str(exc).splitlines()[0]}"]
+    return [f"{'/'.join(str(p) for p in e.path) or 'arguments'}: {e.message}" for e in errors[:5]]
