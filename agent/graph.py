@@ -1,4 +1,5 @@
-"""Wiring only: route → decide → act → (await_approval) → respond, with a step limit and bounded retries."""
+"""Wiring only: follow_up → (act |) route → decide → act → (await_approval) → respond, with a step limit and
+bounded retries."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from langgraph.graph import END, START, StateGraph
 from langgraph.runtime import Runtime
 
 from agent.decision import ANSWER
+from agent.follow_up import follow_up
 from agent.nodes import act, await_approval, decide, respond, route
 from agent.state import AgentContext, AgentState
 
@@ -27,18 +29,26 @@ def after_act(state: AgentState, runtime: Runtime[AgentContext]) -> Literal["dec
     return "decide" if _may_retry(state, runtime.context) else "respond"
 
 
+def after_follow_up(state: AgentState) -> Literal["act", "route", "__end__"]:
+    if state.get("decision"):
+        return "act"  # the turn edits the last query: a complete call
+    return "__end__" if state.get("answer") else "route"  # a clarifying question, or a new question
+
+
 def _may_retry(state: AgentState, ctx: AgentContext) -> bool:
     return len(state.get("failures", [])) <= ctx.max_retries and state.get("attempts", 0) < ctx.max_steps
 
 
 def build_graph(checkpointer: Any = None) -> Any:
     graph = StateGraph(AgentState, context_schema=AgentContext)
+    graph.add_node("follow_up", follow_up)
     graph.add_node("route", route)
     graph.add_node("decide", decide)
     graph.add_node("act", act)
     graph.add_node("await_approval", await_approval)
     graph.add_node("respond", respond)
-    graph.add_edge(START, "route")
+    graph.add_edge(START, "follow_up")
+    graph.add_conditional_edges("follow_up", after_follow_up)
     graph.add_edge("route", "decide")
     graph.add_conditional_edges("decide", after_decide)
     graph.add_conditional_edges("act", after_act)

@@ -106,4 +106,4 @@ def load_all() -> ToolRegistry:
     return REGISTRY
 
 
-TOOL_MODULES: tuple[str, ...] = ("gl", "epm", "crm", "hr", "servicedesk", "knowledge", "procurement")
+TOOL_MODULES: tuple[str, ...] = ("gl", "epm", "crm", "hr", "servicedesk", "knowledge", "procurement", "analysis")

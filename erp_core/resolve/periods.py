@@ -99,6 +99,8 @@ def resolve_period(text: str, today: dt.date) -> PeriodRange:
     if m := re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", t):
         day = _date(m.group(0), text)
         return PeriodRange(day, day, day.isoformat())
+    if m := re.fullmatch(r"(\d{4}-\d{2}-\d{2})\s*(?:to|until|through|\.\.)\s*(\d{4}-\d{2}-\d{2})", t):
+        return _span(_date(m.group(1), text), _date(m.group(2), text), text)
     if m := re.fullmatch(r"([a-z]+)(?:\s+(\d{4}))?", t):
         named = _MONTHS.get(m.group(1))
         if named:
@@ -107,6 +109,77 @@ def resolve_period(text: str, today: dt.date) -> PeriodRange:
             year = today.year if named <= today.month else today.year - 1  # the latest such month
             return _month(year, named)
     raise NexusError(ErrorCode.VALIDATION_FAILED, f"not a period: {text!r}", candidates=EXAMPLES)
+
+
+def _span(start: dt.date, end: dt.date, text: str) -> PeriodRange:
+    """An explicit range of days ("2026-07-01 to 2026-09-30"): a whole month, quarter or year keeps its name."""
+    if end < start:
+        raise NexusError(ErrorCode.VALIDATION_FAILED, f"a period ends before it starts: {text!r}",
+                         candidates=EXAMPLES)
+    return _named(start, end) or PeriodRange(start, end, f"{start.isoformat()} to {end.isoformat()}")
+
+
+def _named(start: dt.date, end: dt.date) -> PeriodRange | None:
+    """The month, quarter or year ``[start, end]`` is exactly, with its name; None for any other range."""
+    if start.day != 1 or (end + dt.timedelta(days=1)).day != 1:
+        return None
+    months = (end.year - start.year) * 12 + end.month - start.month + 1
+    if months == 1:
+        return _month(start.year, start.month)
+    if months == 3 and start.month % 3 == 1:
+        return _quarter(start.year, (start.month + 2) // 3)
+    if months == 12 and start.month == 1:
+        return _year(start.year)
+    return None
+
+
+def _months_later(day: dt.date, months: int) -> dt.date:
+    """The same day ``months`` later (or earlier), clipped to the end of a shorter month."""
+    year, month = _shift_month(day, months)
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def shift_period(rng: PeriodRange, months: int) -> PeriodRange:
+    """``rng`` moved by whole months: a month, quarter or year stays one (named); year to date stays to date."""
+    start = _months_later(rng.start, months)
+    if rng.end == _month(rng.end.year, rng.end.month).end:  # a range that ends at a month end keeps doing so
+        year, month = _shift_month(rng.end, months)
+        end = _month(year, month).end
+    else:
+        end = _months_later(rng.end, months)
+    return _named(start, end) or (PeriodRange(start, end, start.isoformat()) if start == end else
+                                 PeriodRange(start, end, f"{start.isoformat()} to {end.isoformat()}"))
+
+
+def period_length_months(rng: PeriodRange) -> int | None:
+    """12, 3 or 1 for a whole year, quarter or month; None for other ranges."""
+    named = _named(rng.start, rng.end)
+    return None if named is None else len(named.months)
+
+
+def previous_period(rng: PeriodRange) -> PeriodRange:
+    """The period just before ``rng`` and as long: the month, quarter or year before; for year to date, the same
+    stretch of the year before; for any other range, the same number of days ending the day before it starts."""
+    months = period_length_months(rng)
+    if months is not None:
+        return shift_period(rng, -months)
+    if rng.label.startswith("YTD"):
+        return shift_period(rng, -12)
+    days = (rng.end - rng.start).days + 1
+    end = rng.start - dt.timedelta(days=1)
+    return _span(end - dt.timedelta(days=days - 1), end, "previous period")
+
+
+def same_period_last_year(rng: PeriodRange) -> PeriodRange:
+    return shift_period(rng, -12)
+
+
+def period_phrase(rng: PeriodRange) -> str:
+    """A phrase :func:`resolve_period` turns back into exactly ``rng`` on any day: its name, else its days."""
+    if rng.start == rng.end:
+        return rng.start.isoformat()
+    named = _named(rng.start, rng.end)
+    return named.label if named is not None else f"{rng.start.isoformat()} to {rng.end.isoformat()}"
 
 
 def resolve_as_of(text: str | None, today: dt.date) -> dt.date:

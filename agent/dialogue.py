@@ -1,0 +1,373 @@
+"""Follow-ups as edits of the thread's last resolved query ("and the quarter before?", "what about marketing?").
+
+A thread keeps the last read tool call with its arguments resolved (:func:`remember`): periods as their first and last
+day and name, as-of dates as ISO days, accounts by name, departments by code. A new turn is first read as an edit of
+that call (:func:`read_followup`), by deterministic patterns only:
+
+- a period shift or replacement: "the quarter before", "the month after", "same month last year", "what about
+  September?", "and last year?";
+- a slot replaced: an account ("and travel?", "and the payroll one?"), a department ("what about marketing?"),
+  a customer or vendor ("for Contoso instead"), a KPI ("and gross margin?");
+- a grouping or drill-down: "break that down by month / department / account", "show me the entries",
+  "which one was the largest?";
+- a comparison: "compare with budget", "versus last year", "against the previous quarter".
+
+The result is a complete call (the graph runs it without asking the model), one short question when the edit is clear
+but a value is missing, or None: the turn is not a follow-up (it names its own subject, or nothing in it edits the
+last query) and is routed like any new question. Everything here is pure: the tools' slot kinds and today's date are
+passed in.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from agent import slots
+from agent.routing import PERIOD_PHRASE, PROPER_NAME
+from erp_core.errors import NexusError
+from erp_core.resolve.periods import (
+    PeriodRange,
+    period_phrase,
+    previous_period,
+    resolve_as_of,
+    resolve_period,
+    same_period_last_year,
+    shift_period,
+)
+from tools.registry import ToolSpec
+
+ToolSlots = Mapping[str, Mapping[str, str]]  # tool name → {argument name: slot kind}, for the tools the actor may use
+
+BREAKDOWN, RANKING, COMPARE, BUDGET, ACTIVITY = "breakdown", "ranking", "compare_periods", "budget_vs_actual", \
+    "account_activity"
+
+
+@dataclass(frozen=True, slots=True)
+class Call:
+    """A complete tool call read from the turn: arguments as the tool accepts them."""
+
+    tool: str
+    args: dict[str, Any]
+    edits: tuple[str, ...] = field(default=())  # what the turn changed, for logs and tests ("period", "grouping")
+
+
+@dataclass(frozen=True, slots=True)
+class Clarify:
+    """The turn is a follow-up but one value is missing: ask it back instead of guessing."""
+
+    question: str
+
+
+# ------------------------------------------------------------------------------------------------ remembering
+
+
+def _range_of(value: Any, query: Mapping[str, Any], today: dt.date) -> PeriodRange | None:
+    """A period from what a tool reported: {start, end, label}, flat start/end keys beside a label, or a phrase."""
+    try:
+        if isinstance(value, Mapping) and "start" in value and "end" in value:
+            return PeriodRange(dt.date.fromisoformat(str(value["start"])), dt.date.fromisoformat(str(value["end"])),
+                               str(value.get("label") or ""))
+        if "start" in query and "end" in query:
+            start, end = dt.date.fromisoformat(str(query["start"])), dt.date.fromisoformat(str(query["end"]))
+            return PeriodRange(start, end, str(value or ""))
+        if isinstance(value, str) and value.strip():
+            return resolve_period(value, today)
+    except (ValueError, NexusError):
+        return None
+    return None
+
+
+def _as_period(rng: PeriodRange) -> dict[str, str]:
+    return {"start": rng.start.isoformat(), "end": rng.end.isoformat(), "label": rng.label}
+
+
+def remember(tool: str, kinds: Mapping[str, str], query: Mapping[str, Any], today: dt.date,
+             data: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """The thread's last query after a successful read: ``query`` (the tool's own ``ToolOutput.query`` or the
+    validated arguments) reduced to the tool's arguments, periods and as-of dates resolved.
+
+    An account reported by code is kept by name when the tool's data names it, so that "the payroll one" can edit it.
+    """
+    args: dict[str, Any] = {}
+    for name, kind in kinds.items():
+        value = query.get(name)
+        if kind == "period":
+            rng = _range_of(value, query, today)
+            if rng is not None:
+                args[name] = _as_period(rng)
+        elif kind == "as_of" and isinstance(value, str) and value:
+            try:
+                args[name] = resolve_as_of(value, today).isoformat()
+            except NexusError:
+                continue
+        elif value is not None:
+            args[name] = value
+    for name in _plain_fields(kinds, query):  # arguments that are no slot (a status filter, a score threshold)
+        args[name] = query[name]
+    if data is not None:
+        for name, kind in kinds.items():
+            if kind == "account" and args.get(name) == data.get("account_code") and data.get("account_name"):
+                args[name] = data["account_name"]
+    return {"tool": tool, "args": args}
+
+
+def _plain_fields(kinds: Mapping[str, str], query: Mapping[str, Any]) -> set[str]:
+    """Reported keys that are no slot. The flat keys some tools add beside a period (its first and last day, the day
+    reported up to) belong to the period, not to the call."""
+    beside_period = {"start", "end", "as_of"} if "period" in kinds.values() and "as_of" not in kinds else set()
+    return set(query) - set(kinds) - beside_period
+
+
+# ----------------------------------------------------------------------------------------------------- cues
+
+_OPENER = re.compile(r"^\s*(?:and|but|also|ok(?:ay)?|so|then|now|what about|how about|same|versus|vs\.?|"
+                     r"compared?|against)\b", re.IGNORECASE)
+_ANAPHORA = re.compile(r"\b(?:that|those|it|them|one|ones|same|instead|there)\b", re.IGNORECASE)
+_UNIT = r"(month|quarter|year|period)"
+_RELATIVE_BEFORE = re.compile(r"\b(?:the\s+)?" + _UNIT + r"\s+(?:before|prior|earlier)\b|"
+                              r"\b(?:the\s+)?(?:previous|prior|preceding)\s+" + _UNIT + r"\b", re.IGNORECASE)
+_RELATIVE_AFTER = re.compile(r"\b(?:the\s+)?" + _UNIT + r"\s+(?:after|later)\b|"
+                             r"\b(?:the\s+)?(?:next|following)\s+" + _UNIT + r"\b", re.IGNORECASE)
+_YEAR_AGO = re.compile(r"\bsame\s+(?:month|quarter|period|time)\s+(?:last|the\s+previous|a)\s+year\b|"
+                       r"\b(?:a|one)\s+year\s+(?:earlier|before|ago)\b|\bthe\s+(?:year|quarter|month)\s+a\s+year\s+"
+                       r"(?:earlier|before|ago)\b", re.IGNORECASE)
+_SAME = re.compile(r"\b(?:the\s+)?same\s+(?:month|quarter|year|period|time)\b|\bthen\b", re.IGNORECASE)
+_GROUPING = re.compile(r"\b(?:by|per|each)\s+(month|department|account|dept|cost\s+line)s?\b|"
+                       r"\b(monthly|month\s+by\s+month)\b", re.IGNORECASE)
+_BREAK = re.compile(r"\b(?:break|split)\w*\s+(?:(?:that|it|this|them|those)\s+)?(?:down|up|out)\b|\bbreakdown\b",
+                    re.IGNORECASE)
+_ENTRIES = re.compile(r"\b(?:show|list|see|give)\b[^?.!]*\b(?:entries|transactions|postings|lines|details)\b",
+                      re.IGNORECASE)
+_LARGEST = re.compile(r"\bwhich\s+(?:one|ones|was|were|is|are|of\s+(?:them|those|these))\b[^?.!]*"
+                      r"\b(?:largest|biggest|highest|most)\b|\bthe\s+(?:largest|biggest)\s+ones?\b", re.IGNORECASE)
+_COMPARE = re.compile(r"\b(?:compare[ds]?|comparison|versus|vs\.?|against|compared)\b", re.IGNORECASE)
+_BUDGET = re.compile(r"\b(?:budget|plan|forecast(?:ed)?\s+figures)\b", re.IGNORECASE)
+_LAST_YEAR = re.compile(r"\b(?:last|previous|prior|a)\s+year\b|\byear\s+(?:over\s+year|ago|before|earlier)\b",
+                        re.IGNORECASE)
+_THE_ONE = re.compile(r"\bthe\s+(?!(?:same|other|last|first|next|previous|largest|biggest|new|old)\b)"
+                      r"([a-z][a-z&-]+(?:\s+[a-z][a-z&-]+)?)\s+one\b", re.IGNORECASE)
+# Words that name a subject of their own (a report, a list, a KPI): a request naming one is a new question unless the
+# word is the very slot it replaces.
+_SUBJECTS = re.compile(r"\b(?:balance\s+sheet|trial\s+balance|income\s+statement|p\s*&\s*l|profit|net\s+income|"
+                       r"invoices?|bills?|receivables|payables|aging|pipeline|deals?|headcount|employees|leave|"
+                       r"vacation|tickets?|sla|forecast|kpis?|anomal\w*|approvals?|journal\s+entry|policy|policies|"
+                       r"documents?|reports?\s+to|manager|who\s+owns|budget)\b", re.IGNORECASE)
+_NOT_NAMES = re.compile(r"^(?:what|how|and|but|the|for|same|show|which|break|compare|versus|instead|also|now)$",
+                        re.IGNORECASE)
+
+
+@dataclass
+class _Turn:
+    """What the request says, read once."""
+
+    text: str
+    edits: list[str] = field(default_factory=list)
+    used: list[str] = field(default_factory=list)  # words spent on slot replacements (not subjects of their own)
+
+
+def _unit_of(word: str, base: PeriodRange | None) -> int:
+    if word.lower() == "period":
+        months = len(base.months) if base is not None else 1
+        return months if months in (1, 3, 12) else 1
+    return {"month": 1, "quarter": 3, "year": 12}[word.lower()]
+
+
+def _aligned(base: PeriodRange, months: int) -> PeriodRange:
+    """The whole month, quarter or year that contains ``base``'s first day."""
+    start = base.start
+    first_month = (start.month - 1) // months * months + 1 if months in (1, 3, 12) else start.month
+    return resolve_period(f"{start.year}-{first_month:02d}", start) if months == 1 else \
+        resolve_period(f"Q{(first_month + 2) // 3} {start.year}", start) if months == 3 else \
+        resolve_period(f"FY{start.year}", start)
+
+
+def _period_edit(turn: _Turn, base: PeriodRange | None, today: dt.date) -> PeriodRange | None:
+    """The period the turn moves to, relative to ``base`` (today's month when the last query had none)."""
+    anchor = base or resolve_period("this month", today)
+    text = turn.text
+    if _YEAR_AGO.search(text):
+        turn.edits.append("period")
+        return same_period_last_year(anchor)
+    for pattern, sign in ((_RELATIVE_BEFORE, -1), (_RELATIVE_AFTER, 1)):
+        if match := pattern.search(text):
+            unit = _unit_of(next(g for g in match.groups() if g), base)
+            turn.edits.append("period")
+            if unit == len(anchor.months) and period_phrase(anchor) == period_phrase(_aligned(anchor, unit)):
+                return shift_period(anchor, sign * unit)
+            if match.group(0).lower().endswith("period"):
+                return previous_period(anchor) if sign < 0 else shift_period(anchor, len(anchor.months))
+            return shift_period(_aligned(anchor, unit), sign * unit)
+    if _SAME.search(text):
+        return base
+    said = slots.period(text)
+    if said is not None:
+        try:
+            rng = resolve_period(said, today)
+        except NexusError:
+            return None
+        turn.edits.append("period")
+        turn.used.append(said)
+        return rng
+    return None
+
+
+def _named_party(text: str) -> str | None:
+    for match in PROPER_NAME.finditer(text):
+        name = match.group(0)
+        if not PERIOD_PHRASE.fullmatch(name) and not _NOT_NAMES.match(name):
+            return name
+    return None
+
+
+def _by_kind(tool_slots: Mapping[str, str], args: Mapping[str, Any]) -> dict[str, Any]:
+    return {kind: args[name] for name, kind in tool_slots.items() if name in args}
+
+
+def _field(tool_slots: Mapping[str, str], kind: str) -> str | None:
+    return next((name for name, k in tool_slots.items() if k == kind), None)
+
+
+def _call(tool: str, tools: ToolSlots, values: Mapping[str, Any], today: dt.date, extra: Mapping[str, Any],
+          edits: list[str]) -> Call | None:
+    """Values by slot kind → the tool's arguments (periods as phrases the tool resolves back exactly)."""
+    if tool not in tools:
+        return None
+    args: dict[str, Any] = {}
+    for name, kind in tools[tool].items():
+        if kind not in values or values[kind] is None:
+            continue
+        value = values[kind]
+        if kind == "period" and isinstance(value, PeriodRange):
+            value = period_phrase(value)
+        elif kind == "as_of" and isinstance(value, PeriodRange):
+            value = min(value.end, today).isoformat() if value.start <= today else value.end.isoformat()
+        args[name] = value
+    args.update(extra)
+    return Call(tool, args, tuple(edits))
+
+
+def _replacement(turn: _Turn, kinds: Mapping[str, str], values: dict[str, Any]) -> None:
+    """Slot values the turn replaces: an account, a department, a customer or vendor, a person, a KPI."""
+    text = turn.text
+    present = set(kinds.values())
+    account = slots.account(text)
+    department = slots.department(text)
+    if (match := _THE_ONE.search(text)) and "account" in present and isinstance(values.get("account"), str):
+        word = match.group(1)
+        head, sep, _qualifier = values["account"].partition(" - ")
+        values["account"] = f"{head} - {word.title()}" if sep else word
+        turn.edits.append("account")
+        turn.used.append(match.group(0))
+        return
+    prefer_department = "department" in present and values.get("department") and not values.get("account")
+    if account and "account" in present and not (prefer_department and department):
+        values["account"] = account
+        turn.edits.append("account")
+        turn.used.append(account)
+    elif department and "department" in present:
+        values["department"] = department
+        turn.edits.append("department")
+        turn.used.append(department)
+    if "kpi" in present and (kpi := slots.kpi(text)):
+        values["kpi"] = kpi
+        turn.edits.append("kpi")
+        turn.used.append(kpi)
+    name = _named_party(text)
+    for kind in ("party", "person"):
+        if name and kind in present:
+            values[kind] = name
+            turn.edits.append(kind)
+            turn.used.append(name)
+            break
+
+
+def _own_subject(turn: _Turn) -> bool:
+    """Whether the request names a subject of its own beyond the slots it replaces."""
+    text = turn.text
+    for used in turn.used:
+        text = re.sub(re.escape(used), " ", text, flags=re.IGNORECASE)
+    text = _BUDGET.sub(" ", text) if _COMPARE.search(turn.text) else text
+    return _SUBJECTS.search(text) is not None
+
+
+def _elliptical(text: str) -> bool:
+    """Said as a continuation: an opener ("and", "what about"), a pronoun ("that", "the same"), or only a few words."""
+    return bool(_OPENER.search(text) or _ANAPHORA.search(text)) or len(re.findall(r"\w+", text)) <= 4
+
+
+def read_followup(request: str, last: Mapping[str, Any] | None, today: dt.date,
+                  tools: ToolSlots) -> Call | Clarify | None:
+    """The turn as an edit of ``last`` ({"tool", "args"} as :func:`remember` made it), or None for a new question."""
+    if not last or last.get("tool") not in tools or not _elliptical(request):
+        return None
+    tool = str(last["tool"])
+    kinds = tools[tool]
+    values = _by_kind(kinds, last.get("args") or {})
+    base = _range_of(values.get("period"), {}, today) if "period" in values else None
+    if base is None and isinstance(values.get("as_of"), str):
+        as_of = dt.date.fromisoformat(values["as_of"])
+        base = resolve_period(f"{as_of:%Y-%m}", today)
+    turn = _Turn(request)
+    period = _period_edit(turn, base, today)
+    if period is not None:
+        values["period" if "period" in kinds.values() else "as_of"] = period
+    elif base is not None and "period" in values:
+        values["period"] = base
+    _replacement(turn, kinds, values)
+    if _own_subject(turn):
+        return None
+    edits = turn.edits
+
+    if _COMPARE.search(request) or re.search(r"\bvs\.?\b", request, re.IGNORECASE):
+        if _BUDGET.search(request):
+            values.setdefault("period", base)
+            return _call(BUDGET, tools, values, today, {}, [*edits, "comparison"])
+        against = "previous_year" if _LAST_YEAR.search(request) or _YEAR_AGO.search(request) else "previous_period"
+        if tool in (BUDGET, "kpi"):
+            return None  # actual vs actual for a KPI is not a shape we have: let the model pick
+        values["period"] = base  # the comparison is of the discussed period, not of the one named after "versus"
+        return _call(COMPARE, tools, values, today, {"against": against}, [*edits, "comparison"])
+
+    grouping = _GROUPING.search(request)
+    if grouping or _BREAK.search(request):
+        if grouping is None:
+            return Clarify("By month, by department or by account?")
+        word = (grouping.group(1) or grouping.group(2) or "").lower()
+        by = "month" if word.startswith("month") else "department" if word.startswith("dep") else "account"
+        if tool == "kpi" or ("period" not in values and "account" not in values):
+            return None
+        if by == "department":
+            values.pop("department", None)
+        values.setdefault("period", base)
+        return _call(BREAKDOWN, tools, values, today, {"by": by}, [*edits, "grouping"])
+
+    if _ENTRIES.search(request):
+        if not values.get("account"):
+            return Clarify("Which account's entries would you like, for example travel or rent?")
+        return _call(ACTIVITY, tools, values, today, {}, [*edits, "drill_down"])
+
+    if _LARGEST.search(request):
+        what = {"open_invoices": "customers_by_balance", "open_bills": "vendors_by_balance"}.get(tool)
+        if what is None and tool in ("income_statement", BREAKDOWN, COMPARE, ACTIVITY, BUDGET):
+            what = "entries" if values.get("account") else "expense_accounts"
+        elif what is None and tool == RANKING:
+            what = str((last.get("args") or {}).get("what") or "expense_accounts")
+        if what is None:
+            return None
+        if "period" not in values and isinstance(values.get("as_of"), PeriodRange | str):
+            values["period"] = base
+        return _call(RANKING, tools, values, today, {"what": what}, [*edits, "ranking"])
+
+    if not edits:
+        return None
+    extra = {name: value for name, value in (last.get("args") or {}).items() if name not in kinds}
+    return _call(tool, tools, values, today, extra, edits)
+
+
+def tool_slots(specs: Iterable[ToolSpec]) -> dict[str, dict[str, str]]:
+    """Tool name → {argument: slot kind}, from each tool's argument schema (the one description of its slots)."""
+    return {spec.name: slots.slot_kinds(spec.json_schema()) for spec in specs}
