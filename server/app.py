@@ -61,7 +61,8 @@ def create_app(container: Container, *, load_model: bool = True) -> FastAPI:
     interfaces.install(app, container)  # metrics, rate limits, tracing (inside the request-id middleware)
 
     app.add_middleware(RequestIdMiddleware)
-    app.add_middleware(MaxBodySizeMiddleware, max_bytes=container.settings.max_body_bytes)
+    app.add_middleware(MaxBodySizeMiddleware, max_bytes=container.settings.max_body_bytes,
+                       bulk_max_bytes=container.settings.max_batch_body_bytes)
     for name in ROUTERS:
         app.include_router(importlib.import_module(f"server.routes.{name}").router)
     return app

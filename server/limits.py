@@ -17,18 +17,24 @@ def _too_large_body(limit: int) -> bytes:
                                  "message": f"request body exceeds {limit} bytes"}}).encode()
 
 
+#: Bulk routes whose bodies may be larger than ``max_bytes`` (a batch of up to 5,000 journal entries).
+BULK_PATHS = frozenset({"/v1/gl/journal-entries/batch"})
+
+
 class MaxBodySizeMiddleware:
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, max_bytes: int, bulk_max_bytes: int | None = None) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.bulk_max_bytes = max(bulk_max_bytes or max_bytes, max_bytes)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        limit = self.bulk_max_bytes if scope["path"] in BULK_PATHS else self.max_bytes
         declared = dict(scope.get("headers") or []).get(b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
-            await self._refuse(send)
+        if declared is not None and declared.isdigit() and int(declared) > limit:
+            await self._refuse(send, limit)
             return
         seen = 0
         started = False
@@ -38,7 +44,7 @@ class MaxBodySizeMiddleware:
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
-                if seen > self.max_bytes:
+                if seen > limit:
                     raise BodyTooLarge
             return message
 
@@ -52,10 +58,10 @@ class MaxBodySizeMiddleware:
             await self.app(scope, counting_receive, tracking_send)
         except BodyTooLarge:
             if not started:
-                await self._refuse(send)
+                await self._refuse(send, limit)
 
-    async def _refuse(self, send: Send) -> None:
-        body = _too_large_body(self.max_bytes)
+    async def _refuse(self, send: Send, limit: int) -> None:
+        body = _too_large_body(limit)
         headers: list[Any] = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
         await send({"type": "http.response.start", "status": 413, "headers": headers})
         await send({"type": "http.response.body", "body": body})

@@ -3,6 +3,11 @@
 The middleware authenticates the bearer token once (the Actor is cached on the request for ``current_actor``), then
 counts the request against the user's and the tenant's moving windows. Over either limit: 429 with ``Retry-After``.
 Requests without a valid token pass through untouched so the route itself answers 401 the usual way.
+
+Limits are per route class. Chat, the OpenAI-compatible API and every other route share the user's default window.
+GL writes (POST/PUT/PATCH/DELETE under ``/v1/gl/``) count in a window of their own with a higher default
+(``rate_limit_gl_write``): an integration posting its ledger is not throttled like a person chatting, and a batch
+of up to 5,000 entries counts as one request. The tenant's window counts every request of every class.
 """
 
 from __future__ import annotations
@@ -33,6 +38,16 @@ log = logging.getLogger("nexus.ratelimit")
 EXEMPT_PREFIXES = ("/healthz", "/readyz", "/metrics", "/widget", "/slack/", "/docs", "/openapi.json", "/demo/")
 
 
+GL_WRITE = "gl_write"
+DEFAULT_CLASS = "default"
+_WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def route_class(method: str, path: str) -> str:
+    """The rate-limit class of a request: ``gl_write`` for GL writes, ``default`` for the rest."""
+    return GL_WRITE if method in _WRITE_METHODS and path.startswith("/v1/gl/") else DEFAULT_CLASS
+
+
 @dataclass(frozen=True)
 class Verdict:
     allowed: bool
@@ -48,9 +63,14 @@ class RateLimits:
     through a worker thread — hundreds of thread hops per sweep with a few hundred active users.
     """
 
-    def __init__(self, user_limit: str, tenant_limit: str, storage_url: str | None = None) -> None:
+    def __init__(self, user_limit: str, tenant_limit: str, storage_url: str | None = None, *,
+                 gl_write_limit: str | None = None) -> None:
         self.user_item: RateLimitItem = parse(user_limit)
         self.tenant_item: RateLimitItem = parse(tenant_limit)
+        # Per-user windows by route class; a class without its own limit counts in the default window.
+        self.class_items: dict[str, RateLimitItem] = {DEFAULT_CLASS: self.user_item}
+        if gl_write_limit:
+            self.class_items[GL_WRITE] = parse(gl_write_limit)
         if storage_url:
             self.storage = storage_from_string(f"async+{storage_url}", implementation="redispy")
             self.limiter: Any = MovingWindowRateLimiter(self.storage)
@@ -58,8 +78,13 @@ class RateLimits:
             self.storage = storage_from_string("memory://")
             self.limiter = SyncMovingWindowRateLimiter(self.storage)
 
-    async def hit(self, actor: Actor) -> Verdict:
-        for item, keys, scope in ((self.user_item, ("user", actor.tenant, actor.user_id), "user"),
+    async def hit(self, actor: Actor, route: str = DEFAULT_CLASS) -> Verdict:
+        if route not in self.class_items:
+            route = DEFAULT_CLASS
+        # The default class keeps its historical key, so existing counters (Redis) carry over.
+        user_keys = ("user", actor.tenant, actor.user_id) if route == DEFAULT_CLASS else \
+            (route, actor.tenant, actor.user_id)
+        for item, keys, scope in ((self.class_items[route], user_keys, "user" if route == DEFAULT_CLASS else route),
                                   (self.tenant_item, ("tenant", actor.tenant), "tenant")):
             if not await _settled(self.limiter.hit(item, *keys)):
                 stats = await _settled(self.limiter.get_window_stats(item, *keys))
@@ -80,8 +105,8 @@ class RateLimitMiddleware:
         self.app = app
         self.container = container
         settings = container.settings
-        self.limits = RateLimits(settings.rate_limit_user, settings.rate_limit_tenant, settings.redis_url) \
-            if settings.rate_limit_enabled else None
+        self.limits = RateLimits(settings.rate_limit_user, settings.rate_limit_tenant, settings.redis_url,
+                                 gl_write_limit=settings.rate_limit_gl_write) if settings.rate_limit_enabled else None
         container.extras["rate_limits"] = self.limits
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -99,7 +124,7 @@ class RateLimitMiddleware:
             await self.app(scope, receive, send)  # the route answers 401 with the precise reason
             return
         scope.setdefault("state", {})["actor"] = actor
-        verdict = await self.limits.hit(actor)
+        verdict = await self.limits.hit(actor, route_class(scope.get("method", "GET"), scope["path"]))
         if not verdict.allowed:
             log.info("rate limited %s (%s limit), retry after %ss", actor.user_id, verdict.scope, verdict.retry_after_s)
             metrics = self.container.extras.get("metrics")

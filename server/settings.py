@@ -23,6 +23,8 @@ class Settings(BaseSettings):
     workers: int = Field(1, description="Uvicorn worker processes (more than 1 needs server-mode stores).")
     data_dir: Path = Field(Path(".nexus"), description="Where embedded stores, keys and logs live.")
     max_body_bytes: int = Field(1_000_000, description="Requests with a larger body are refused with 413.")
+    max_batch_body_bytes: int = Field(16_000_000, description="Body limit of the bulk routes (POST "
+                                                              "/v1/gl/journal-entries/batch: up to 5,000 entries).")
     max_message_chars: int = Field(16_000, description="Longest single chat message accepted.")
     log_level: str = Field("info", description="Log level (debug, info, warning, error).")
     log_json: bool = Field(True, description="Emit JSON log lines with a request id.")
@@ -117,6 +119,9 @@ class Settings(BaseSettings):
     rate_limit_enabled: bool = Field(True, description="Throttle authenticated requests per user and per tenant.")
     rate_limit_user: str = Field("120/minute", description="Per-user limit (limits-library notation, e.g. 10/second).")
     rate_limit_tenant: str = Field("3000/minute", description="Per-tenant limit across all its users.")
+    rate_limit_gl_write: str = Field("1200/minute", description="Per-user limit of GL write requests (POST/PUT/"
+                                                                "PATCH/DELETE under /v1/gl/), counted apart from "
+                                                                "chat and the OpenAI API; a batch is one request.")
     otel_exporter: Literal["none", "console"] = Field(
         "none", description="Where OpenTelemetry spans go; none keeps them in-process only (spans are still made).")
     otel_service_name: str = Field("nexus", description="service.name resource attribute of spans.")

@@ -186,13 +186,13 @@ class _Parser:
             self.txn_ok = False
             return
         self.amounts.append((account, value, amount.group(2)))
-        self._add(account, value, amount.group(2), where)
+        self._add(self.txn, account, value, amount.group(2), where)
 
-    def _add(self, account: str, value: Decimal, currency: str, where: str) -> None:
-        assert self.txn is not None
+    @staticmethod
+    def _add(txn: SourceEntry, account: str, value: Decimal, currency: str, where: str) -> None:
         if value == 0:
             return  # a zero posting moves nothing
-        self.txn.lines.append(SourceLine(account, value if value > 0 else None, -value if value < 0 else None,
+        txn.lines.append(SourceLine(account, value if value > 0 else None, -value if value < 0 else None,
                                          currency, where))
 
     def _finish(self) -> None:
@@ -213,7 +213,7 @@ class _Parser:
                 return
             if open_currencies:
                 currency = open_currencies[0]
-                self._add(self.elided[0][0], -residual[currency], currency, self.elided[0][1])
+                self._add(txn, self.elided[0][0], -residual[currency], currency, self.elided[0][1])
                 self.amounts.append((self.elided[0][0], -residual[currency], currency))
         txn.key = self._key(txn)
         self.out.entries.append(txn)

@@ -130,6 +130,13 @@ def _located(issues: list[Issue], entries: list[SourceEntry]) -> list[Issue]:
     return located
 
 
+def _line_order(found: Issue) -> tuple[str, int]:
+    """Issues in file order: by the line number at the end of their ``file:line`` location."""
+    where = found.field or ""
+    name, _, line = where.rpartition(":")
+    return (name, int(line)) if line.isdigit() else (where, 0)
+
+
 def current_open_period(session: Session, tenant: str, today: dt.date) -> tuple[int, int]:
     """The tenant's earliest open period, or today's month when none is open: history before it is closed."""
     row = session.execute(select(FiscalPeriod.year, FiscalPeriod.month).where(
@@ -182,8 +189,7 @@ def _check_assertions(source: LedgerFile, plan: ChartPlan, tenant: str, session:
     issues: list[Issue] = []
     if not source.assertions:
         return issues
-    ids = {code: ident for code, ident in session.execute(select(Account.code, Account.id).where(
-        Account.tenant == tenant))}
+    ids = dict(session.execute(select(Account.code, Account.id).where(Account.tenant == tenant)).tuples().all())
     for assertion in source.assertions:
         names = [n for n in plan.codes if n == assertion.account or n.startswith(assertion.account + ":")]
         account_ids = [ids[plan.codes[n]] for n in names if plan.codes[n] in ids]
@@ -229,16 +235,16 @@ def import_journal(path: Path, tenant: str, preparer_id: str, approver: Actor, s
     if source.format == "beancount":
         plan = plan_chart(source, session, tenant, currency, issues)
         _check_closes(source, issues)
-    if issues:
-        raise validation_error(issues, f"{len(issues)} problems in {path}; nothing was imported")
+    # Everything below runs even when reading found problems, so one run reports every problem of the file; the
+    # accounts and periods it creates on the way are rolled back with the rest when anything was found.
     summary.accounts_created = _create_accounts(plan, preparer, session)
     commands = _commands(source.entries, plan.codes, issues)
-    if issues:
-        raise validation_error(issues, f"{len(issues)} problems in {path}; nothing was imported")
+    entries = source.entries if len(commands) == len(source.entries) else \
+        [e for e in source.entries if e.key in {c.idempotency_key for c in commands}]
     stored = stored_entries(session, tenant, [cmd.idempotency_key for cmd in commands])
     new_entries: list[SourceEntry] = []
     new_commands: list[PostJournalEntry] = []
-    for entry, cmd in zip(source.entries, commands, strict=True):
+    for entry, cmd in zip(entries, commands, strict=True):
         found = stored.get(cmd.idempotency_key)
         if found is None:
             new_entries.append(entry)
@@ -247,16 +253,15 @@ def import_journal(path: Path, tenant: str, preparer_id: str, approver: Actor, s
             issues.append(issue("idempotency_conflict", f"entry {cmd.idempotency_key} was imported before with "
                                                         "other content", entry.where))
     summary.unchanged = len(commands) - len(new_commands)
-    if issues:
-        raise validation_error(issues, f"{len(issues)} problems in {path}; nothing was imported")
     created, to_close = _create_periods(session, tenant, {(c.date.year, c.date.month) for c in new_commands},
                                         preparer, today or dt.date.today())
     summary.periods_created = len(created)
     results, found_issues, currency = validate_entries(new_commands, preparer, session, check_used_keys=False)
     report("validate", len(new_commands), len(new_commands))
-    if found_issues:
-        located = _located(found_issues, new_entries)
-        raise validation_error(located, f"{len(located)} problems in {path}; nothing was imported")
+    issues.extend(_located(found_issues, new_entries))
+    if issues:
+        issues.sort(key=_line_order)
+        raise validation_error(issues, f"{len(issues)} problems in {path}; nothing was imported")
     if new_commands:
         prepared = prepare_entries(new_commands, results)
         digest = hashlib.sha256("\n".join(p.payload_hash for p in prepared).encode()).hexdigest()

@@ -68,7 +68,10 @@ def read_journal_csv(path: Path) -> LedgerFile:
         elif day is not None and current.date != dt.date.min and day != current.date:
             out.issues.append(issue("date_differs", f"entry {name} is dated {current.date} at {current.where} but "
                                                     f"{day} here; all rows of an entry share one date", row.where))
-        if line is not None:
+            current.broken = True
+        if line is None:
+            current.broken = True
+        else:
             current.lines.append(line)
-    out.entries = [e for e in entries.values() if e.date != dt.date.min]
+    out.entries = [e for e in entries.values() if e.date != dt.date.min and not e.broken]
     return out

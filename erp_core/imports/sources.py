@@ -29,6 +29,7 @@ class SourceEntry:
     memo: str
     lines: list[SourceLine]
     where: str
+    broken: bool = False  # a line of it could not be read (reported already): the entry is not validated further
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,6 +13,7 @@ from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from erp_core import ledger, reports
+from erp_core.ledger.batch import MAX_BATCH_ENTRIES, submit_journal_batch
 from erp_core.ledger.commands import CreateAccount, PeriodRef, PostJournalEntry, ReverseJournalEntry
 from server.deps import ActorDep, ContainerDep
 
@@ -27,6 +28,14 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 Dimension = Annotated[str | None, Query(max_length=64)]
 Period = Annotated[str | None, Query(pattern=r"^\d{4}-\d{2}$", description="A month, YYYY-MM")]
 GroupBy = Literal["department", "cost_center", "project"]
+
+
+class JournalBatchBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    entries: list[PostJournalEntry] = Field(min_length=1, max_length=MAX_BATCH_ENTRIES,
+                                            description="Up to 5,000 entries, each shaped like one "
+                                                        "POST /v1/gl/journal-entries body.")
 
 
 class ReversalBody(BaseModel):
@@ -96,6 +105,15 @@ def submit_journal_entry(body: PostJournalEntry, actor: ActorDep, container: Con
         if not result.created:
             response.status_code = 200
         return ledger.entry_view(result.entry, session)
+
+
+@router.post("/journal-entries/batch", responses=ERRORS,
+             summary="Propose up to 5,000 journal entries at once: all validated first (422 lists every issue, "
+                     "nothing stored), then each posted or left for approval per policy")
+def submit_journal_batch_route(body: JournalBatchBody, actor: ActorDep, container: ContainerDep) -> dict[str, Any]:
+    with container.db.unit_of_work() as session:
+        items = submit_journal_batch(body.entries, actor, session, scorer=_scorer(container))
+        return {"results": [item.view() for item in items]}
 
 
 @router.get("/journal-entries/{entry_id}", responses=ERRORS, summary="One journal entry")
