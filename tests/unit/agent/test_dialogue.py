@@ -1,0 +1,245 @@
+"""Follow-ups read as edits of the thread's last resolved query (agent/dialogue.py): pure functions, no I/O."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from agent.dialogue import Call, Clarify, read_followup, remember, tool_slots
+from tools.registry import load_all
+
+TODAY = dt.date(2026, 11, 16)
+TOOLS = tool_slots(load_all().all())
+
+
+def last(tool: str, **query: Any) -> dict[str, Any]:
+    return remember(tool, TOOLS[tool], query, TODAY)
+
+
+def read(request: str, previous: dict[str, Any]) -> Call | Clarify | None:
+    return read_followup(request, previous, TODAY, TOOLS)
+
+
+# ------------------------------------------------------------------------------------------- remembering
+
+
+def test_periods_are_stored_resolved_whatever_form_the_tool_reported() -> None:
+    said = last("income_statement", period="last quarter")
+    assert said == {"tool": "income_statement",
+                    "args": {"period": {"start": "2026-07-01", "end": "2026-09-30", "label": "Q3 2026"}}}
+    # the flat form a tool may report: its label with first and last day (and the day reported up to)
+    flat = last("income_statement", period="Q3 2026", start="2026-07-01", end="2026-09-30", as_of="2026-09-30")
+    assert flat == said
+    as_of = last("account_balance", account="rent", as_of="end of October")
+    assert as_of["args"] == {"account": "rent", "as_of": "2026-10-31"}
+
+
+def test_an_account_reported_by_code_is_kept_by_name() -> None:
+    stored = remember("account_balance", TOOLS["account_balance"], {"account": "1010", "as_of": "2026-11-16"}, TODAY,
+                      {"account_code": "1010", "account_name": "Cash - Operating"})
+    assert stored["args"]["account"] == "Cash - Operating"
+
+
+def test_arguments_that_are_no_slot_are_kept() -> None:
+    stored = last("anomaly_review", period="Q3", min_score=0.9)
+    assert stored["args"]["min_score"] == 0.9
+    assert read("and the quarter before?", stored) == Call("anomaly_review", {"period": "Q2 2026", "min_score": 0.9},
+                                                           ("period",))
+
+
+# ------------------------------------------------------------------------------------------- periods
+
+
+@pytest.mark.parametrize(("request_text", "period"), [
+    ("And the quarter before?", "Q2 2026"),
+    ("the previous quarter?", "Q2 2026"),
+    ("and the quarter after?", "Q4 2026"),
+    ("and last year?", "FY2025"),
+    ("What about September?", "September 2026"),
+    ("same quarter last year", "Q3 2025"),
+    ("and a year earlier?", "Q3 2025"),
+    ("and the month before?", "June 2026"),
+    ("and Q1?", "Q1 2026"),
+    ("And in FY2025?", "FY2025"),
+])
+def test_period_shifts_and_replacements_of_a_quarter(request_text: str, period: str) -> None:
+    reading = read(request_text, last("income_statement", period="last quarter"))
+    assert reading == Call("income_statement", {"period": period}, ("period",))
+
+
+@pytest.mark.parametrize(("request_text", "period"), [
+    ("and the month after?", "November 2026"),
+    ("the month before?", "September 2026"),
+    ("same month last year", "October 2025"),
+    ("and the quarter before?", "Q3 2026"),
+    ("what about the previous period?", "September 2026"),
+])
+def test_period_shifts_of_a_month_keep_the_account(request_text: str, period: str) -> None:
+    reading = read(request_text, last("account_activity", account="Travel Expense", period="October"))
+    assert reading == Call("account_activity", {"account": "Travel Expense", "period": period}, ("period",))
+
+
+def test_a_year_to_date_shifts_as_a_range() -> None:
+    reading = read("same period last year?", last("income_statement", period="YTD"))
+    assert isinstance(reading, Call) and reading.args == {"period": "2025-01-01 to 2025-11-16"}
+
+
+def test_a_period_edit_of_an_as_of_tool_moves_its_date() -> None:
+    previous = last("account_balance", account="Travel Expense", as_of="2026-10-31")
+    assert read("what about September?", previous) == \
+        Call("account_balance", {"account": "Travel Expense", "as_of": "2026-09-30"}, ("period",))
+    assert read("and the month before?", previous) == \
+        Call("account_balance", {"account": "Travel Expense", "as_of": "2026-09-30"}, ("period",))
+    sheet = read("and at the end of last year?", last("balance_sheet", as_of="2026-11-16"))
+    assert sheet == Call("balance_sheet", {"as_of": "2025-12-31"}, ("period",))
+    assert read("and a month earlier?", last("trial_balance", as_of="2026-10-31")) == \
+        Call("trial_balance", {"as_of": "2026-09-30"}, ("period",))
+
+
+# ------------------------------------------------------------------------------------------- slots
+
+
+def test_the_payroll_one_after_the_operating_cash_balance() -> None:
+    previous = last("account_balance", account="Cash - Operating", as_of="2026-11-16")
+    assert read("And the payroll one?", previous) == \
+        Call("account_balance", {"account": "Cash - Payroll", "as_of": "2026-11-16"}, ("account",))
+
+
+def test_an_account_replaced_keeps_the_period() -> None:
+    previous = last("account_activity", account="Marketing and Advertising", period="October")
+    assert read("And travel in the same month?", previous) == \
+        Call("account_activity", {"account": "travel", "period": "October 2026"}, ("account",))
+    assert read("and travel?", previous) == \
+        Call("account_activity", {"account": "travel", "period": "October 2026"}, ("account",))
+    both = read("what about rent in September?", previous)
+    assert both == Call("account_activity", {"account": "rent", "period": "September 2026"}, ("period", "account"))
+
+
+def test_a_department_word_replaces_the_department_where_the_tool_has_no_account() -> None:
+    previous = last("budget_vs_actual", period="Q3", department="ENG")
+    assert read("what about marketing?", previous) == \
+        Call("budget_vs_actual", {"period": "Q3 2026", "department": "marketing"}, ("department",))
+    # the same word after an account question is the marketing account
+    spend = read("what about marketing?", last("account_activity", account="travel", period="October"))
+    assert spend == Call("account_activity", {"account": "marketing", "period": "October 2026"}, ("account",))
+
+
+def test_a_customer_or_vendor_named_instead() -> None:
+    previous = last("open_invoices", as_of="2026-11-16")
+    assert read("for Contoso instead", previous) == \
+        Call("open_invoices", {"name": "Contoso", "as_of": "2026-11-16"}, ("party",))
+    assert read("And Globex?", last("deals_at_risk", customer="Initech")) == \
+        Call("deals_at_risk", {"customer": "Globex"}, ("party",))
+
+
+def test_a_kpi_replaced_keeps_its_period() -> None:
+    previous = last("kpi", kpi="gross margin", period="last month")
+    assert read("and EBITDA?", previous) == Call("kpi", {"kpi": "EBITDA", "period": "October 2026"}, ("kpi",))
+
+
+# ------------------------------------------------------------------------------------------- groupings and drills
+
+
+@pytest.mark.parametrize(("request_text", "by"), [
+    ("Break that down by month", "month"), ("split it by department", "department"), ("and by account?", "account"),
+    ("show that month by month", "month"), ("break it down per department please", "department"),
+])
+def test_a_breakdown_of_the_last_result(request_text: str, by: str) -> None:
+    reading = read(request_text, last("income_statement", period="Q3"))
+    assert reading == Call("breakdown", {"period": "Q3 2026", "by": by}, ("grouping",))
+
+
+def test_a_breakdown_of_one_account_keeps_the_account_and_drops_the_department_it_splits() -> None:
+    previous = last("account_activity", account="Travel Expense", period="October")
+    assert read("break that down by department", previous) == \
+        Call("breakdown", {"period": "October 2026", "account": "Travel Expense", "by": "department"}, ("grouping",))
+    budget = read("by department?", last("budget_vs_actual", period="Q3", department="ENG"))
+    assert budget == Call("breakdown", {"period": "Q3 2026", "by": "department"}, ("grouping",))
+
+
+def test_a_breakdown_without_a_grouping_is_asked_back() -> None:
+    assert read("Break that down", last("income_statement", period="Q3")) == \
+        Clarify("By month, by department or by account?")
+
+
+def test_entries_of_an_account_and_of_a_statement() -> None:
+    previous = last("account_activity", account="Travel Expense", period="October")
+    assert read("show me the entries", previous) == \
+        Call("account_activity", {"account": "Travel Expense", "period": "October 2026"}, ("drill_down",))
+    asked = read("show me the entries", last("income_statement", period="Q3"))
+    assert isinstance(asked, Clarify) and "account" in asked.question
+
+
+def test_which_one_was_the_largest() -> None:
+    statement = read("which one was the largest?", last("income_statement", period="Q3"))
+    assert statement == Call("ranking", {"period": "Q3 2026", "what": "expense_accounts"}, ("ranking",))
+    account = read("Which was the biggest?", last("account_activity", account="Travel Expense", period="October"))
+    assert account == Call("ranking", {"period": "October 2026", "account": "Travel Expense", "what": "entries"},
+                           ("ranking",))
+    receivables = read("which one is the largest?", last("open_invoices", as_of="2026-11-16"))
+    assert isinstance(receivables, Call) and receivables.args["what"] == "customers_by_balance"
+
+
+# ------------------------------------------------------------------------------------------- comparisons
+
+
+def test_compare_with_budget() -> None:
+    assert read("compare with budget", last("income_statement", period="Q3")) == \
+        Call("budget_vs_actual", {"period": "Q3 2026"}, ("comparison",))
+    dept = read("and against plan?", last("kpi", kpi="opex", period="Q3", department="ENG"))
+    assert dept == Call("budget_vs_actual", {"period": "Q3 2026", "department": "ENG"}, ("comparison",))
+
+
+def test_versus_last_year_or_the_previous_period() -> None:
+    reading = read("versus last year", last("income_statement", period="Q3"))
+    assert isinstance(reading, Call) and reading.tool == "compare_periods"
+    assert reading.args == {"period": "Q3 2026", "against": "previous_year"}
+    quarter = read("compared to the previous quarter?", last("account_activity", account="Travel Expense",
+                                                              period="Q3"))
+    assert isinstance(quarter, Call)
+    assert quarter.args == {"period": "Q3 2026", "account": "Travel Expense", "against": "previous_period"}
+
+
+# ------------------------------------------------------------------------------------------- not follow-ups
+
+
+@pytest.mark.parametrize("request_text", [
+    "What was our revenue last quarter?",
+    "Show me the trial balance",
+    "How much did we spend on travel in September?",
+    "Which customers owe us the most?",
+    "Compare net income this quarter with last quarter",
+    "Thanks!",
+    "hello",
+    "What's the balance sheet at the end of September?",
+    "and the pipeline?",
+    "What about my leave balance?",
+    "Who does Alice Morgan report to?",
+    "And what does the travel policy say about hotels?",
+])
+def test_a_new_complete_question_is_not_a_follow_up(request_text: str) -> None:
+    assert read(request_text, last("income_statement", period="Q3")) is None
+
+
+def test_nothing_to_edit_without_a_last_query_or_a_tool_the_actor_may_not_use() -> None:
+    assert read("And the quarter before?", None) is None
+    assert read("And the quarter before?", {}) is None
+    previous = last("income_statement", period="Q3")
+    only_hr = {name: kinds for name, kinds in TOOLS.items() if name in ("leave_balance", "employee_lookup")}
+    assert read_followup("And the quarter before?", previous, TODAY, only_hr) is None
+
+
+def test_a_follow_up_to_a_tool_without_the_target_shape_is_left_to_routing() -> None:
+    assert read("break that down by month", last("pipeline", by="stage")) is None
+    assert read("versus last year", last("kpi", kpi="revenue", period="Q3")) is None
+
+
+def test_every_tool_declares_slot_kinds_the_agent_knows() -> None:
+    from erp_core.resolve.slots import SLOT_KINDS
+
+    for name, kinds in TOOLS.items():
+        assert set(kinds.values()) <= SLOT_KINDS, name
+    assert TOOLS["account_activity"] == {"account": "account", "period": "period"}
+    assert TOOLS["open_invoices"] == {"name": "party", "as_of": "as_of"}
