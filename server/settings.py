@@ -58,6 +58,9 @@ class Settings(BaseSettings):
     n_ctx: int = Field(8192, description="llama.cpp context window (tokens).")
     n_threads: int = Field(2, description="llama.cpp CPU threads.")
     n_batch: int = Field(512, description="llama.cpp prompt batch size.")
+    model_isolation: Literal["process", "inline"] = Field(
+        "process", description="process: llama.cpp runs in a supervised child process (a native crash ends only "
+                               "that process; it is restarted). inline: in the server's own process (tests).")
     max_tokens: int = Field(512, description="Default cap on generated tokens per answer.")
     temperature: float = Field(0.0, description="Sampling temperature (0 = greedy, reproducible).")
     openai_base_url: str | None = Field(
@@ -105,6 +108,12 @@ class Settings(BaseSettings):
                                  "evaluation set); query: the search's query embedder (embedding_query_runtime).")
     business_date: date | None = Field(
         None, description="Pin the assistant's 'today' (YYYY-MM-DD) for demos and evals; default: the real date.")
+    answer_style: Literal["composed", "checked", "model"] = Field(
+        "composed", description="What the user reads after a tool ran. composed: the tools' headlines and tables "
+                                "only (no model prose); checked: plus at most one short model sentence, shown only "
+                                "when its figures are the turn's own, it repeats nothing and echoes no prompt; "
+                                "model: the model's own words, checked sentence by sentence (large models, e.g. "
+                                "on vLLM). Direct answers (no tool) are the model's, under the same checks.")
 
     # --- interfaces: auth extras, rate limits, observability, widget, Slack, notifications (issue 7)
     jwt_leeway_s: int = Field(5, description="Clock skew (seconds) tolerated when checking exp/nbf/iat of tokens.")

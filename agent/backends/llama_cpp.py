@@ -12,27 +12,30 @@ from langchain_core.messages.ai import UsageMetadata
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
 from pydantic import ConfigDict, PrivateAttr
 
-from agent.backends.llama_engine import LlamaEngine, Piece
+from agent.backends.llama_engine import Piece, TokenEngine
 from agent.backends.messages import to_openai
 from agent.backends.streaming import iterate_in_thread
 
 
 class LlamaCppChat(BaseChatModel):
-    """Chat model over a shared ``LlamaEngine``. Pass ``json_schema=`` to constrain decoding with a grammar."""
+    """Chat model over a shared engine (in this process or a supervised child).
+
+    Pass ``json_schema=`` to constrain decoding with a grammar.
+    """
 
     model_config = ConfigDict(arbitrary_types_allowed=True)
 
     model_name: str = "smollm2-135m-instruct"
     max_tokens: int = 512
     temperature: float = 0.0
-    _engine: LlamaEngine = PrivateAttr()
+    _engine: TokenEngine = PrivateAttr()
 
-    def __init__(self, engine: LlamaEngine, **kwargs: Any) -> None:
+    def __init__(self, engine: TokenEngine, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._engine = engine
 
     @property
-    def engine(self) -> LlamaEngine:
+    def engine(self) -> TokenEngine:
         return self._engine
 
     @property

@@ -14,7 +14,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from agent.backends.loops import repeats_itself
 from erp_core.errors import ErrorCode, NexusError
@@ -51,6 +51,19 @@ class Piece:
     text: str
     finish_reason: str | None = None
     usage: Usage | None = None
+
+
+class TokenEngine(Protocol):
+    """What the chat model needs of an engine: in this process (``LlamaEngine``) or in a supervised child
+    (``agent.backends.engine_process.EngineProcess``)."""
+
+    model_path: Path
+
+    def stream(self, messages: Sequence[dict[str, Any]], *, max_tokens: int = 512, temperature: float = 0.0,
+               json_schema: dict[str, Any] | None = None, stop: list[str] | None = None,
+               cancelled: Callable[[], bool] = ...) -> Iterator[Piece]: ...
+
+    def count_tokens(self, messages: Sequence[dict[str, Any]]) -> int: ...
 
 
 class LlamaEngine:

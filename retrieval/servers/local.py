@@ -15,7 +15,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from retrieval.servers.supervisor import LOOPBACK, ManagedServer, ServerSpec, free_port, pid_alive, port_open, terminate
+from retrieval.servers.supervisor import (
+    LOOPBACK,
+    ManagedServer,
+    ServerSpec,
+    Supervised,
+    free_port,
+    pid_alive,
+    port_open,
+    terminate,
+)
 
 StoreName = Literal["graph", "mongo", "milvus"]
 STORE_NAMES: tuple[StoreName, ...] = ("graph", "mongo", "milvus")
@@ -144,11 +153,15 @@ def stop_detached(cfg: LocalStoreConfig, name: StoreName) -> bool:
 
 
 class LocalStores:
-    """Finds or starts the local servers one process needs, and stops those it started itself."""
+    """Finds or starts the local servers one process needs, and stops those it started itself.
+
+    A server this process starts is supervised: reaped and restarted on the same port with back-off when it dies,
+    and ended with this process (``Supervised``). Servers started by ``nexus stores start`` belong to no process.
+    """
 
     def __init__(self, cfg: LocalStoreConfig) -> None:
         self.cfg = cfg
-        self._owned: list[ManagedServer] = []
+        self._owned: dict[StoreName, Supervised[ManagedServer]] = {}
         atexit.register(self.close)  # a process that forgets close() must not leave servers behind
 
     def uri(self, name: StoreName, *, start: bool = True) -> str | None:
@@ -159,12 +172,28 @@ class LocalStores:
         record = running_server(self.cfg, name)
         if record is not None:
             return str(record["uri"])
+        owned = self._owned.get(name)
+        if owned is not None:
+            return SPECS[name](self.cfg).uri if owned.state != "stopped" else None
         if name == "milvus" or not start:
             return None
-        server = ManagedServer(SPECS[name](self.cfg)).start()
-        self._owned.append(server)
+        spec = SPECS[name]
+        port = {"graph": self.cfg.graph_port, "mongo": self.cfg.mongo_port}[name]
+        supervised = Supervised(name, lambda: ManagedServer(spec(self.cfg, port), supervised=True).start())
+        server = supervised.start(timeout_s=self.cfg.start_timeout_s + 30)
+        self._owned[name] = supervised
         return server.uri
+
+    def status(self) -> dict[str, dict[str, object]]:
+        """State of each local server this process uses: its own (supervised) or one found running."""
+        out: dict[str, dict[str, object]] = {name: sup.status() for name, sup in self._owned.items()}
+        for name in STORE_NAMES:
+            if name not in out and _record_path(self.cfg, name).is_file():
+                alive = running_server(self.cfg, name) is not None
+                out[name] = {"state": "ready" if alive else "down", "reason": None if alive else "not running",
+                             "restarts": 0}
+        return out
 
     def close(self) -> None:
         while self._owned:
-            self._owned.pop().stop()
+            self._owned.popitem()[1].stop()

@@ -8,19 +8,24 @@ the tail of that log, so the reason is in the error and not only on disk.
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import logging
 import os
 import secrets
 import signal
 import socket
 import subprocess
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Generic, Literal, Protocol, TypeVar
 
 from erp_core.errors import ErrorCode, NexusError
 
 LOOPBACK = "127.0.0.1"
+log = logging.getLogger("nexus.supervisor")
 
 
 _LOWEST_PICKED_PORT = 20000
@@ -101,10 +106,11 @@ class ServerSpec:
 class ManagedServer:
     """One supervised child process. Use as a context manager or call ``start``/``stop``."""
 
-    def __init__(self, spec: ServerSpec) -> None:
+    def __init__(self, spec: ServerSpec, *, supervised: bool = False) -> None:
         self.spec = spec
         self.log_path = spec.cwd / f"{spec.name}.log"
         self._process: subprocess.Popen[bytes] | None = None
+        self._supervised = supervised  # started by a ``Supervised`` thread: dies with it (PR_SET_PDEATHSIG)
 
     @property
     def uri(self) -> str:
@@ -124,7 +130,7 @@ class ManagedServer:
         with self.log_path.open("ab") as log:
             self._process = subprocess.Popen(  # argv is built by this package, never from input
                 spec.argv, cwd=spec.cwd, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                env=env, start_new_session=True)
+                env=env, start_new_session=True, preexec_fn=die_with_parent if self._supervised else None)
         deadline = time.monotonic() + spec.start_timeout_s
         while time.monotonic() < deadline:
             code = self._process.poll()
@@ -149,6 +155,11 @@ class ManagedServer:
 
     def running(self) -> bool:
         return self._process is not None and self._process.poll() is None
+
+    def wait(self) -> int | None:
+        """Block until the process ends (reaping it); its return code. None when it was never started."""
+        process = self._process
+        return process.wait() if process is not None else None
 
     def log_tail(self, lines: int = 15) -> str:
         try:
@@ -183,3 +194,137 @@ def _is_zombie(pid: int) -> bool:
     except OSError:
         return False
     return stat.rsplit(")", 1)[-1].split()[0] == "Z"
+
+
+# ------------------------------------------------------------------------------------------- restarting children
+
+_SIGNAL_CAUSES = {
+    signal.SIGILL: "illegal instruction (SIGILL): native code built for CPU features this machine lacks",
+    signal.SIGSEGV: "segmentation fault (SIGSEGV)",
+    signal.SIGBUS: "bus error (SIGBUS)",
+    signal.SIGABRT: "aborted (SIGABRT)",
+    signal.SIGKILL: "killed (SIGKILL; the kernel's out-of-memory killer, or an operator)",
+    signal.SIGTERM: "terminated (SIGTERM)",
+}
+
+
+def describe_exit(returncode: int | None) -> str:
+    """A person's words for how a child process ended (subprocess gives -N for signal N)."""
+    if returncode is None:
+        return "still running"
+    if returncode < 0:
+        try:
+            sig = signal.Signals(-returncode)
+        except ValueError:
+            return f"killed by signal {-returncode}"
+        return _SIGNAL_CAUSES.get(sig, f"killed by {sig.name}")
+    return f"exited with status {returncode}"
+
+
+def _find_prctl() -> Callable[..., int] | None:
+    try:
+        return ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):  # not Linux: stop() and atexit still end the child
+        return None
+
+
+_PRCTL = _find_prctl()  # looked up here: between fork and exec a child must not load libraries
+
+
+def die_with_parent() -> None:
+    """For ``preexec_fn``: the child gets SIGTERM when the thread that started it ends (Linux ``PR_SET_PDEATHSIG``).
+
+    The supervisor thread that spawns a child lives exactly as long as its supervision, so a server process killed
+    outright (SIGKILL, OOM) never leaves its children behind.
+    """
+    if _PRCTL is not None:
+        _PRCTL(1, signal.SIGTERM)
+
+
+class Child(Protocol):
+    def wait(self) -> int | None:
+        """Block until the process ends; its return code."""
+
+    def stop(self) -> None:
+        """End the process; safe after it ended."""
+
+
+C = TypeVar("C", bound=Child)
+ChildState = Literal["starting", "ready", "down", "stopped"]
+
+
+class Supervised(Generic[C]):
+    """Keeps one child process alive: started and restarted (with back-off) on a thread of its own, reaped there.
+
+    ``start()`` waits for the first start and raises its error, so a child that cannot run fails the caller at once.
+    Later deaths are restarted after 1, 2, 4, … 30 seconds (the delay resets after a minute of good health); ``status``
+    says what is up, for ``/readyz`` and ``/metrics``.
+    """
+
+    def __init__(self, name: str, spawn: Callable[[], C], *, backoff: tuple[float, ...] = (1, 2, 4, 8, 16, 30),
+                 healthy_after_s: float = 60.0) -> None:
+        self.name = name
+        self._spawn = spawn
+        self._backoff = backoff
+        self._healthy_after_s = healthy_after_s
+        self._stopping = threading.Event()
+        self._first = threading.Event()
+        self._first_error: BaseException | None = None
+        self._thread: threading.Thread | None = None
+        self.current: C | None = None
+        self.state: ChildState = "starting"
+        self.reason: str | None = None
+        self.restarts = 0
+
+    def start(self, timeout_s: float = 300.0) -> C:
+        self._thread = threading.Thread(target=self._run, name=f"supervise-{self.name}", daemon=True)
+        self._thread.start()
+        if not self._first.wait(timeout_s):
+            self.stop()
+            raise unavailable(self.name, f"not started after {timeout_s:.0f} s")
+        if self._first_error is not None:
+            raise self._first_error
+        assert self.current is not None
+        return self.current
+
+    def stop(self) -> None:
+        self._stopping.set()
+        child, self.current = self.current, None
+        if child is not None:
+            child.stop()
+        if self._thread is not None and self._thread is not threading.current_thread():
+            self._thread.join(timeout=20)
+        self.state = "stopped"
+
+    def status(self) -> dict[str, object]:
+        return {"state": self.state, "reason": self.reason, "restarts": self.restarts}
+
+    def _run(self) -> None:
+        delay = 0
+        while not self._stopping.is_set():
+            try:
+                child = self._spawn()
+            except Exception as exc:  # the first failure goes to start(); later ones are retried
+                if not self._first.is_set():
+                    self._first_error = exc
+                    self.state, self.reason = "down", str(exc)
+                    self._first.set()
+                    return
+                self.state, self.reason = "down", str(exc)
+                log.error("%s failed to restart: %s", self.name, exc)
+            else:
+                self.current, self.state, self.reason = child, "ready", None
+                self._first.set()
+                began = time.monotonic()
+                code = child.wait()
+                if self._stopping.is_set():
+                    break
+                self.current, self.state, self.reason = None, "down", describe_exit(code)
+                self.restarts += 1
+                if time.monotonic() - began > self._healthy_after_s:
+                    delay = 0
+                log.error("%s %s; restarting in %.0f s", self.name, self.reason, self._backoff[delay])
+            self._stopping.wait(self._backoff[delay])
+            delay = min(delay + 1, len(self._backoff) - 1)
+            if not self._stopping.is_set():
+                self.state = "starting"

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING
 
 import typer
+
+if TYPE_CHECKING:
+    from server.settings import Settings
 
 
 def _serve(host: str | None, port: int | None, workers: int | None) -> None:
@@ -17,6 +21,7 @@ def _serve(host: str | None, port: int | None, workers: int | None) -> None:
         if value is not None:
             os.environ[key] = str(value)
     settings = Settings()
+    _check_model_runtime(settings)
     if settings.workers > 1:
         # Migrate once here: several workers migrating the same empty database at once would collide.
         from erp_core import migrations
@@ -28,6 +33,26 @@ def _serve(host: str | None, port: int | None, workers: int | None) -> None:
     uvicorn.run("server.asgi:create", factory=True, host=settings.host, port=settings.port,
                 workers=settings.workers, log_level=settings.log_level, access_log=False,
                 timeout_graceful_shutdown=5)
+
+
+def _check_model_runtime(settings: Settings) -> None:
+    """Decode a few tokens in a throw-away engine process before serving: a runtime that cannot run on this CPU
+    (SIGILL), or a model the engine cannot drive, stops start-up here with the cause and the fix, instead of killing
+    the first chat turn."""
+    if settings.chat_backend != "llama_cpp":
+        return
+    from agent.backends.engine_process import check_runtime
+    from erp_core.errors import NexusError
+    from server.model_provider import engine_config
+
+    typer.echo("Checking the model runtime (loads the model and decodes a few tokens)...", err=True)
+    try:
+        info = check_runtime(engine_config(settings))
+    except NexusError as exc:
+        typer.echo(f"Nexus cannot start: {exc.message}", err=True)
+        raise typer.Exit(1) from None
+    typer.echo(f"Model runtime OK: {info['model_path']} loaded in {info['load_s']:.1f} s, "
+               f"{info['probe_tokens']} tokens decoded in {info['probe_s']:.2f} s", err=True)
 
 
 def register(app: typer.Typer) -> None:

@@ -18,7 +18,7 @@ def last(tool: str, **query: Any) -> dict[str, Any]:
     return remember(tool, TOOLS[tool], query, TODAY)
 
 
-def read(request: str, previous: dict[str, Any]) -> Call | Clarify | None:
+def read(request: str, previous: dict[str, Any] | None) -> Call | Clarify | None:
     return read_followup(request, previous, TODAY, TOOLS)
 
 
