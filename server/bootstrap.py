@@ -36,6 +36,7 @@ class Container:
             close = getattr(extra, "close", None)
             if callable(close):
                 close()
+        self.models.close()
         self.db.dispose()
 
 
