@@ -20,8 +20,10 @@ from erp_core.resolve.domain_queries import DocumentQuery, GraphQuery
 from erp_core.resolve.parties import resolve_customer, resolve_vendor
 from erp_core.resolve.people import resolve_employee
 from erp_core.tenancy import functional_currency
+from retrieval.extract import extract_answer
 from tools.context import ToolContext
 from tools.output import ToolOutput
+from tools.present_documents import document_answer
 from tools.registry import REGISTRY
 
 MAX_ROWS = 20
@@ -31,16 +33,26 @@ MAX_ROWS = 20
     "What does the travel policy say about hotel caps?", "How many days of annual leave do we get?",
     "Find the section on month-end close deadlines", "What are the payment terms in our vendor contracts?"))
 def search_documents(ctx: ToolContext, q: DocumentQuery) -> ToolOutput:
-    """Search company documents (policies, guides, contracts) and return the best passages with citations."""
+    """Search company documents (policies, guides, contracts) and quote the sentence that answers, with its citation.
+
+    The answer is extractive (``retrieval.extract``): the passages' own sentence, never a paraphrase; ``data`` keeps
+    every passage found and the quoted answer's place in them.
+    """
     documents = ctx.document_search()
     if documents is None:
         raise NexusError(ErrorCode.STORE_UNAVAILABLE, "document search is not configured or its store is down")
     hits = documents.search(ctx.actor, q.query, k=q.k)
-    passages = [{"n": i, "doc_id": h.doc_id, "title": h.title, "section": h.section, "page": h.page,
-                 "text": h.text[:600]} for i, h in enumerate(hits, start=1)]
-    titles = "; ".join(f"[{p['n']}] {p['title']}" + (f" § {p['section']}" if p["section"] else "") for p in passages)
-    summary = f"{len(hits)} passages for {q.query!r}: {titles}" if hits else f"No readable document matches {q.query!r}"
-    return ToolOutput(summary, {"passages": passages}, citations=[h.citation() for h in hits])
+    passages = [{"n": i, "doc_id": h.doc_id, "chunk_id": h.chunk_id, "title": h.title, "section": h.section,
+                 "page": h.page, "text": h.text[:600]} for i, h in enumerate(hits, start=1)]
+    extract = extract_answer(q.query, hits, documents.embedder) if hits else None
+    shown = document_answer(q.query, hits, extract)
+    answer = None if extract is None else {
+        "text": extract.text, "doc_id": extract.hit.doc_id, "chunk_id": extract.hit.chunk_id,
+        "title": extract.hit.title, "section": extract.hit.section, "page": extract.hit.page,
+        "similarity": extract.similarity, "confident": extract.confident}
+    return ToolOutput(shown.headline, {"answer": answer, "passages": passages},
+                      citations=[h.citation() for h in hits], presentation=shown,
+                      query={"query": q.query, "k": q.k})
 
 
 @REGISTRY.tool("graph_query", GraphQuery, examples=(

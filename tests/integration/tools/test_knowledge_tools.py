@@ -20,7 +20,33 @@ def test_search_returns_passages_with_citations(seeded_read_db: Database, doc_se
     assert out.citations and out.citations[0]["doc_id"] == "acme-travel-expense-policy"
     assert set(out.citations[0]) == {"doc_id", "chunk_id", "title", "section", "page", "snippet"}
     assert len(out.data["passages"]) == len(out.citations) <= 4
-    assert "[1] Travel and Expense Policy" in out.summary
+    # The answer is the policy's own sentence, quoted with its citation (retrieval.extract), not a list of titles.
+    assert out.presentation is not None and out.summary == out.presentation.headline
+    assert out.summary.startswith('"The hotel cap is 250 USD per night') and out.summary.endswith(
+        "— Travel and Expense Policy, § Hotels")
+    assert out.data["answer"]["chunk_id"] == out.citations[0]["chunk_id"] and out.data["answer"]["confident"]
+
+
+def test_document_answers_quote_the_sentence_with_the_asked_figure(seeded_read_db: Database, doc_search: Any) -> None:
+    leave = run_tool(seeded_read_db, EVE, "search_documents", {"query": "How many days of annual leave do I get?"},
+                     documents=doc_search)
+    assert leave.summary == ('"Every full-time employee is entitled to 20 days of annual leave per calendar year." '
+                             "— Leave Policy, § Annual leave entitlement")
+    per_diem = run_tool(seeded_read_db, EVE, "search_documents",
+                        {"query": "What's the per-diem for meals when traveling internationally?"},
+                        documents=doc_search)
+    assert "75 USD" in per_diem.summary and per_diem.data["answer"]["section"] == "Meals and per diem"
+    deadline = run_tool(seeded_read_db, EVE, "search_documents", {"query": "When must expenses be submitted?"},
+                        documents=doc_search)
+    assert "within 30 days of the end of the trip" in deadline.summary
+    assert deadline.query == {"query": "When must expenses be submitted?", "k": 4}
+
+
+def test_a_question_the_documents_do_not_answer_is_said_so(seeded_read_db: Database, doc_search: Any) -> None:
+    out = run_tool(seeded_read_db, EVE, "search_documents", {"query": "What is the capital of Australia?"},
+                   documents=doc_search)
+    assert out.summary.startswith("The documents you can read do not answer this directly.")
+    assert out.data["answer"]["confident"] is False
 
 
 def test_search_respects_the_readers_acl(seeded_read_db: Database, doc_search: Any) -> None:
