@@ -106,3 +106,88 @@ def check_grounding(answer: str, sources: Iterable[str], *, trivial_below: int =
             continue
         ungrounded.append(raw)
     return GroundingReport(ok=not ungrounded, checked=checked, ungrounded=ungrounded)
+
+
+# --- sentence checks: model prose is shown a sentence at a time, and only a sentence that passes all of them.
+
+# A sentence ends at . ! ? followed by a space or the end (so "17,056,593.73" stays whole), or at a line break.
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]?(?=\s|$)|\n+")
+# Thousands separators a person would not write: "170,565,93.73", "1,2345".
+_MISGROUPED = re.compile(r"\d,(?:\d{1,2}|\d{4,})(?![\d])")
+# Structure that is data, not prose: raw JSON or the tool text's DATA line copied into the answer.
+_RAW_DATA = re.compile(r"[{}\[\]]|\bDATA\s*:", re.IGNORECASE)
+_WORDS = re.compile(r"[a-z0-9']+")
+ECHO_WORDS = 5  # a run of this many words shared with a prompt is an echo, not an answer
+
+
+def split_sentences(text: str) -> tuple[list[str], str]:
+    """Complete sentences of ``text`` and the unfinished rest (kept back until it ends or the model stops)."""
+    sentences, start = [], 0
+    for match in _SENTENCE_END.finditer(text):
+        sentence = text[start:match.end()].strip()
+        if sentence:
+            sentences.append(sentence)
+        start = match.end()
+    return sentences, text[start:]
+
+
+def _shingles(text: str, n: int = ECHO_WORDS) -> set[tuple[str, ...]]:
+    words = _WORDS.findall(text.lower())
+    return {tuple(words[i:i + n]) for i in range(len(words) - n + 1)}
+
+
+def exact_figure_check(sentence: str, sources: Iterable[str], *, trivial_below: int = 10) -> list[str]:
+    """Figures of ``sentence`` that are not exactly one of the sources' figures or an exact derivation of two.
+
+    Stricter than :func:`check_grounding`: no rounding is allowed, because a small model's "about 1.76 billion" for
+    176,907.07 is exactly the failure this guards against. A derivation (sum, difference, ratio, percentage) counts
+    when it equals the sentence's figure at the precision the sentence writes it with.
+    """
+    known = {value for text in sources for _, value in figures(text)}
+    derived: set[Decimal] | None = None
+    wrong = []
+    for raw, value in figures(sentence):
+        if value == value.to_integral_value() and abs(value) < trivial_below and not _SCALE.search(raw):
+            continue
+        if value in known:
+            continue
+        if derived is None:
+            derived = _derived(sorted(known)[:300])
+        places = value.as_tuple().exponent
+        step = Decimal(1).scaleb(int(places)) if isinstance(places, int) else Decimal(1)
+        if not _SCALE.search(raw) and any(d.quantize(step) == value for d in derived if abs(d) < 10 ** 15):
+            continue
+        wrong.append(raw)
+    return wrong
+
+
+@dataclass(frozen=True)
+class SentenceVerdict:
+    ok: bool
+    reason: str = ""
+
+
+def check_sentence(sentence: str, *, sources: Iterable[str], shown: str, prompts: Iterable[str]) -> SentenceVerdict:
+    """Whether one model sentence may be shown after ``shown`` (the text the user already reads).
+
+    Refused: a figure that is not exactly the turn's (``sources``: tool results and the request), a misgrouped
+    number, raw data, a sentence that repeats itself or what is already shown, and text echoed from a prompt.
+    """
+    if _MISGROUPED.search(sentence):
+        return SentenceVerdict(False, "misgrouped number")
+    if _RAW_DATA.search(sentence):
+        return SentenceVerdict(False, "raw data")
+    wrong = exact_figure_check(sentence, sources)
+    if wrong:
+        return SentenceVerdict(False, "ungrounded figure " + ", ".join(wrong))
+    from agent.backends.loops import repeats_itself
+
+    words = _WORDS.findall(sentence.lower())
+    if repeats_itself(sentence.rstrip(".!? ")) or (len(words) >= 6 and len(set(words)) < len(words) / 2):
+        return SentenceVerdict(False, "repeats itself")
+    own = _shingles(sentence)
+    if own and own & _shingles(shown):
+        return SentenceVerdict(False, "repeats the answer")
+    if own and any(own & _shingles(prompt) for prompt in prompts):
+        return SentenceVerdict(False, "echoes the prompt")
+    return SentenceVerdict(True)

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import uuid
+from collections.abc import AsyncGenerator
+from contextlib import aclosing
 from typing import Any
 
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage, ToolMessage
@@ -14,13 +17,18 @@ from langgraph.types import interrupt
 from pydantic import ValidationError
 
 import prompts
+from agent import slots
 from agent.arguments import ground_arguments
+from agent.compose import DIRECT_FALLBACK, checked_sentences, compose, presentation_state
 from agent.decision import ANSWER, decision_schema, describe_candidates, parse_decision
-from agent.events import ApprovalRequired, Citation, Token, ToolCall, ToolResult
-from agent.guards import GUARD_CORRECTION, check_grounding, lead_summaries
+from agent.dialogue import remember
+from agent.events import ApprovalRequired, Citation, Suggestions, Table, Token, ToolCall, ToolResult
+from agent.guards import check_grounding
 from agent.routing import narrow, split_direct
 from agent.state import AgentContext, AgentState
 from tools.errors import classify
+
+NOTE_MAX_TOKENS = 60  # the checked style's one sentence: a short one, or none
 
 
 def _history(state: AgentState, turns: int = 2) -> str:
@@ -84,7 +92,11 @@ async def act(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, An
     decision = state["decision"] or {}
     spec = ctx.registry.get(decision["tool"])
     call_id = f"call_{uuid.uuid4().hex[:12]}"
-    raw_args = ground_arguments(spec, decision.get("args", {}), state["request"], tuple(state.get("failures", [])))
+    if "follow_up" in decision:  # an edit of the thread's last query: its values were said in earlier turns
+        raw_args = dict(decision.get("args", {}))
+    else:
+        raw_args = ground_arguments(spec, decision.get("args", {}), state["request"],
+                                    tuple(state.get("failures", [])))
     write(ToolCall(id=call_id, tool=spec.name, args=raw_args))
     call_message = AIMessage("", tool_calls=[{"id": call_id, "name": spec.name, "args": raw_args}])
     try:
@@ -103,12 +115,17 @@ async def act(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, An
     for cite in output.citations:
         write(Citation(doc_id=str(cite["doc_id"]), chunk_id=str(cite["chunk_id"]), title=str(cite["title"]),
                        snippet=str(cite.get("snippet", ""))))
-    result = {"tool": spec.name, "summary": output.summary, "data": output.data, "text": output.for_model()}
+    result = {"tool": spec.name, "summary": output.summary, "data": output.data, "text": output.for_model(),
+              "presentation": presentation_state(output), "query": output.query}
     update = {"messages": [call_message, ToolMessage(output.for_model(), tool_call_id=call_id)],
               "results": [*state.get("results", []), result]}
     if output.approval is not None:
         write(ApprovalRequired(**output.approval))
         update["pending"] = output.approval
+    if not spec.proposes:  # the thread's last resolved read query, for the next turn's follow-up
+        query = output.query if output.query is not None else args.model_dump(exclude_none=True)
+        update["last_query"] = remember(spec.name, slots.slot_kinds(spec.json_schema()), query, ctx.tools.today,
+                                        output.data)
     return update
 
 
@@ -121,8 +138,9 @@ def await_approval(state: AgentState) -> dict[str, Any]:
 
 
 async def _stream_text(runtime: Runtime[AgentContext], text: str) -> None:
-    for piece in text.split(" "):
-        runtime.stream_writer(Token(text=piece + " "))
+    """Stream ``text`` a word at a time; the tokens put together are exactly ``text``."""
+    for piece in re.findall(r"\s*\S+\s*", text) or [text]:
+        runtime.stream_writer(Token(text=piece))
 
 
 def _confirmation(state: AgentState) -> str:
@@ -156,38 +174,75 @@ async def respond(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str
     return {"answer": text, "messages": [AIMessage(text)]}
 
 
-async def _model_answer(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, Any]:
-    ctx = runtime.context
-    results = state.get("results", [])
-    if results:
-        user = prompts.render("answer_user", results="\n".join(r["text"] for r in results), request=state["request"])
-    else:
-        user = prompts.render("answer_direct", history=_history(state), request=state["request"])
-    messages = [SystemMessage(prompts.load("system")), HumanMessage(user)]
-    headline = lead_summaries([r["summary"] for r in results])
-    if headline:
-        runtime.stream_writer(Token(text=headline))
-    parts: list[str] = []
-    usage = dict(state.get("usage") or {})
-    async for chunk in ctx.model.astream(messages, max_tokens=ctx.answer_max_tokens):
+async def _model_text(ctx: AgentContext, messages: list[BaseMessage], max_tokens: int,
+                      usage: dict[str, int]) -> AsyncGenerator[str, None]:
+    """The model's streamed text; its token counts are added to ``usage`` as they arrive."""
+    async for chunk in ctx.model.astream(messages, max_tokens=max_tokens):
+        if chunk.usage_metadata:
+            usage.update(_add_usage({"usage": usage}, chunk))
         text = chunk.content if isinstance(chunk.content, str) else ""
         if text:
-            parts.append(text)
-            runtime.stream_writer(Token(text=text))
-        if chunk.usage_metadata:
-            usage = _add_usage({"usage": usage}, chunk)
-    answer = "".join(parts).strip()
-    update: dict[str, Any] = {"usage": usage}
-    if results:
-        report = check_grounding(answer, [r["text"] for r in results] + [state["request"]])
-        update["grounding"] = report.as_dict()
-        if not report.ok:
-            # Tokens already streamed cannot be taken back: say plainly which figures are verified.
-            correction = f"{GUARD_CORRECTION} Verified: " + \
-                "; ".join(r["summary"] for r in results)
-            runtime.stream_writer(Token(text=correction))
-            answer += correction
-    answer = headline + answer
-    update["answer"] = answer
-    update["messages"] = [AIMessage(answer)]
-    return update
+            yield text
+
+
+async def _checked_model_sentences(runtime: Runtime[AgentContext], messages: list[BaseMessage], *, max_tokens: int,
+                                   sources: list[str], shown: str, usage: dict[str, int], limit: int | None = None,
+                                   lead: str = "") -> str:
+    """Stream the model's sentences that pass the sentence checks (each once complete); returns the text shown.
+
+    ``lead`` goes before the first sentence shown (after text already streamed)."""
+    kept: list[str] = []
+    async with aclosing(_model_text(runtime.context, messages, max_tokens, usage)) as chunks:
+        async for sentence, ok in checked_sentences(chunks, sources=sources, shown=shown, limit=limit):
+            if ok:
+                runtime.stream_writer(Token(text=(" " if kept else lead) + sentence))
+                kept.append(sentence)
+    return " ".join(kept)
+
+
+async def _model_answer(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, Any]:
+    """The answer after the tools ran (composed from their presentations, see agent.compose), or a direct answer.
+
+    No model text reaches the user before it passed the sentence checks: it is held back a sentence at a time.
+    """
+    ctx = runtime.context
+    results = state.get("results", [])
+    usage = dict(state.get("usage") or {"input_tokens": 0, "output_tokens": 0})
+    write = runtime.stream_writer
+    if not results:
+        user = prompts.render("answer_direct", history=_history(state), request=state["request"])
+        messages: list[BaseMessage] = [SystemMessage(prompts.load("system")), HumanMessage(user)]
+        text = await _checked_model_sentences(runtime, messages, max_tokens=ctx.answer_max_tokens,
+                                              sources=[state["request"]], shown="", usage=usage)
+        if not text:
+            text = DIRECT_FALLBACK
+            await _stream_text(runtime, text)
+        return {"usage": usage, "answer": text, "messages": [AIMessage(text)]}
+
+    composed = compose(results)
+    data = "\n".join(r["text"] for r in results)
+    sources = [r["text"] for r in results] + [composed.markdown(), state["request"]]
+    text = ""
+    if ctx.answer_style == "model":
+        user = prompts.render("answer_user", results=data, request=state["request"])
+        text = await _checked_model_sentences(runtime, [SystemMessage(prompts.load("system")), HumanMessage(user)],
+                                              max_tokens=ctx.answer_max_tokens, sources=sources, shown="",
+                                              usage=usage)
+    if not text:
+        text = composed.headline
+        write(Token(text=text))
+        if ctx.answer_style == "checked":
+            user = prompts.render("answer_note", results=data, request=state["request"], shown=text)
+            note = await _checked_model_sentences(
+                runtime, [SystemMessage(prompts.load("system")), HumanMessage(user)],
+                max_tokens=min(ctx.answer_max_tokens, NOTE_MAX_TOKENS), sources=sources, shown=text, usage=usage,
+                limit=1, lead=" ")
+            text += f" {note}" if note else ""
+    for table in composed.tables:
+        body = table.as_dict()
+        write(Table(title=body["title"], columns=body["columns"], rows=body["rows"], series=body.get("series")))
+    if composed.suggestions:
+        write(Suggestions(items=list(composed.suggestions)))
+    answer = composed.markdown(text)
+    report = check_grounding(text, sources)
+    return {"usage": usage, "grounding": report.as_dict(), "answer": answer, "messages": [AIMessage(answer)]}

@@ -39,6 +39,7 @@ class AgentSettings:
     answer_threshold: float = 0.5
     answer_max_tokens: int = 200
     today: dt.date | None = None  # pinned business date (evals, demos); None: the real date
+    answer_style: str = "composed"  # composed | checked | model (agent.compose)
 
 
 class AgentTurns:
@@ -97,7 +98,7 @@ class AgentTurns:
         return AgentContext(model=self._model(), registry=self._registry, router=router, tools=tools,
                             max_steps=s.max_steps, max_retries=s.max_retries, route_k=s.route_k,
                             route_margin=s.route_margin, answer_threshold=s.answer_threshold,
-                            answer_max_tokens=s.answer_max_tokens)
+                            answer_max_tokens=s.answer_max_tokens, answer_style=s.answer_style)
 
     @staticmethod
     def _config(actor: Actor, thread_id: str) -> dict[str, Any]:

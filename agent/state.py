@@ -58,3 +58,4 @@ class AgentContext:
     answer_threshold: float = 0.5
     small_talk_threshold: float = 0.3
     answer_max_tokens: int = 200
+    answer_style: str = "composed"  # what the user reads after a tool ran: composed | checked | model

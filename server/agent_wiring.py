@@ -106,8 +106,24 @@ def build_graph_stores(settings: Settings) -> Any:
     return open_stores(settings, vector=False, graph=True, content=False)
 
 
+def build_anomaly_scorer() -> Any:
+    """GL anomaly scoring for submitted entries, for the server and the evaluation harness alike. Importing the
+    domain modules also registers their approval document types (leave requests, purchase orders, opportunity
+    updates), so approvals survive a restart."""
+    import erp_core.crm
+    import erp_core.hr
+    import erp_core.procurement  # noqa: F401
+    from erp_core.anomaly import LedgerAnomalyScorer
+
+    return LedgerAnomalyScorer()
+
+
 def build_agent(settings: Settings, db: Database, models: ModelProvider, embedder: Lazy[Any],
-                vectors: Lazy[Any], graphs: Lazy[Any], scorer: Any = None) -> tuple[AgentTurns, Lazy[ToolRouter]]:
+                vectors: Lazy[Any], graphs: Lazy[Any], scorer: Any = None, *,
+                answer_max_tokens: int | None = None) -> tuple[AgentTurns, Lazy[ToolRouter]]:
+    """The agent users talk to: the server's composition root and the evaluation harness both build it here, so
+    the evaluation measures the product (same settings, routing, stores, scorer). ``answer_max_tokens`` caps
+    model prose below the agent's default (the CI eval subset, which checks structure, not prose)."""
     registry = load_all()
     router: Lazy[ToolRouter] = Lazy(lambda: ToolRouter(build_routing_embedder(settings, embedder()), registry.all(),
                                                        direct_utterances()))
@@ -116,5 +132,7 @@ def build_agent(settings: Settings, db: Database, models: ModelProvider, embedde
         graph=lambda: graphs().graph, anomaly_scorer=scorer,
         checkpointer=lambda: open_checkpointer(settings.checkpoint_url, settings.data_dir / "checkpoints.db"),
         settings=AgentSettings(max_steps=settings.agent_max_steps, route_k=settings.agent_route_k,
-                               route_margin=settings.agent_route_margin, today=settings.business_date))
+                               route_margin=settings.agent_route_margin, today=settings.business_date,
+                               answer_style=settings.answer_style,
+                               **({} if answer_max_tokens is None else {"answer_max_tokens": answer_max_tokens})))
     return turns, router
