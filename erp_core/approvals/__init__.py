@@ -3,7 +3,13 @@
 Document types (journal entries, leave requests, purchase orders, ...) plug in with ``register_document_type``.
 """
 
-from erp_core.approvals.delegation import DelegateApprovals, delegate_approvals, revoke_delegation
+from erp_core.approvals.delegation import (
+    DelegateApprovals,
+    delegate_approvals,
+    delegation_view,
+    list_delegations,
+    revoke_delegation,
+)
 from erp_core.approvals.engine import (
     SubmissionResult,
     approval_view,
@@ -11,6 +17,7 @@ from erp_core.approvals.engine import (
     expire_overdue,
     get_approval,
     list_pending_for,
+    may_read,
     reject,
     submit_for_approval,
 )
@@ -42,6 +49,7 @@ __all__ = [
     "JOURNAL_ENTRY", "LEAVE_REQUEST", "OPPORTUNITY_UPDATE", "PURCHASE_ORDER", "ApprovalDecision", "ApprovalDelegation",
     "ApprovalPolicy", "ApprovalRequest", "ApprovalStatus", "DelegateApprovals", "DocumentHandler", "DocumentSnapshot",
     "PolicyRule", "Requirement", "SubmissionResult", "approval_view", "approve", "default_policies",
-    "delegate_approvals", "expire_overdue", "get_approval", "install_default_policies", "list_pending_for",
-    "register_document_type", "reject", "replace_policies", "revoke_delegation", "submit_for_approval",
+    "delegate_approvals", "delegation_view", "expire_overdue", "get_approval", "install_default_policies",
+    "list_delegations", "list_pending_for", "may_read", "register_document_type", "reject", "replace_policies",
+    "revoke_delegation", "submit_for_approval",
 ]

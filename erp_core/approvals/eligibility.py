@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from collections import Counter
 from dataclasses import dataclass
-
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from erp_core.approvals.models import ApprovalDecision, ApprovalDelegation, ApprovalRequest
 from erp_core.approvals.policy import Requirement
@@ -27,24 +23,27 @@ def requirements_of(request: ApprovalRequest) -> list[Requirement]:
     return [Requirement.model_validate(item) for item in json.loads(request.requirements)]
 
 
-def active_delegations(session: Session, actor: Actor, day: dt.date) -> list[ApprovalDelegation]:
-    stmt = select(ApprovalDelegation).where(
-        ApprovalDelegation.tenant == actor.tenant, ApprovalDelegation.delegate_id == actor.user_id,
-        ApprovalDelegation.revoked.is_(False), ApprovalDelegation.valid_from <= day, ApprovalDelegation.valid_to >= day)
-    return list(session.scalars(stmt))
-
-
 def capacities(requirement: Requirement, actor: Actor, delegations: list[ApprovalDelegation]) -> list[str | None]:
-    """Ways ``actor`` can fill ``requirement``: None = in their own right, else the delegator's id."""
+    """Ways ``actor`` can fill ``requirement``: None = in their own right, else the delegator's id.
+
+    A role requirement filled through a delegation still needs the role in the actor's own token now: a delegation
+    lends a place, not a role (an employee handed a controller's delegation cannot approve as a controller).
+    """
     ways: list[str | None] = []
     if (requirement.role and actor.has_role(requirement.role)) or requirement.user_id == actor.user_id:
         ways.append(None)
     for grant in delegations:
         names_delegator = bool(requirement.user_id) and grant.delegator_id == requirement.user_id
-        shares_role = bool(requirement.role) and grant.role == requirement.role
+        role = requirement.role
+        shares_role = role is not None and grant.role == role and actor.has_role(role)
         if names_delegator or shares_role:
             ways.append(grant.delegator_id)
     return ways
+
+
+def deciders(decisions: list[ApprovalDecision]) -> frozenset[str]:
+    """Everyone whose person or authority a decision used: the deciding user and whom they acted for."""
+    return frozenset({d.approver_id for d in decisions} | {d.on_behalf_of for d in decisions if d.on_behalf_of})
 
 
 def approvals_so_far(decisions: list[ApprovalDecision]) -> Counter[str]:

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from erp_core.approvals.eligibility import active_delegations, fully_approved, open_capacity, requirements_of
+from erp_core.approvals.delegation import active_delegations, circle_of
+from erp_core.approvals.eligibility import deciders, fully_approved, open_capacity, requirements_of
 from erp_core.approvals.models import ApprovalDecision, ApprovalRequest, ApprovalStatus
 from erp_core.approvals.policy import Requirement, load_rules, requirements_for
 from erp_core.approvals.registry import handler_for
@@ -25,6 +26,8 @@ from erp_core.identity import Actor
 from erp_core.tenancy import as_utc, utcnow
 
 MAX_REASON_CHARS = 500
+# Roles that may read any approval request of their tenant (besides its preparer and eligible approvers).
+READ_ALL_ROLES = ("auditor",)
 
 
 @dataclass(frozen=True)
@@ -99,8 +102,11 @@ def _decisions(session: Session, request_id: str) -> list[ApprovalDecision]:
     return list(session.scalars(stmt))
 
 
-def _check_decidable(request: ApprovalRequest, actor: Actor, now: dt.datetime,
-                     decisions: list[ApprovalDecision]) -> None:
+def _check_decidable(request: ApprovalRequest, actor: Actor, now: dt.datetime, decisions: list[ApprovalDecision],
+                     circle: frozenset[str]) -> None:
+    """Refuse a decision on a closed or expired request, by the preparer (or someone sharing the preparer's place
+    through a delegation), or by someone whose circle, the actor and whoever they are joined to by a delegation in
+    force, already decided: a delegator and her delegates count as one approver."""
     if request.status != ApprovalStatus.PENDING.value:
         raise NexusError(ErrorCode.INVALID_STATE, f"approval {request.id} is already {request.status}")
     if as_utc(request.expires_at) <= now:
@@ -108,8 +114,21 @@ def _check_decidable(request: ApprovalRequest, actor: Actor, now: dt.datetime,
     if actor.user_id == request.preparer_id and not any(r.confirmation for r in requirements_of(request)):
         raise NexusError(ErrorCode.SEGREGATION_OF_DUTIES,
                          "segregation of duties: the preparer cannot decide on their own document")
+    if actor.user_id != request.preparer_id and request.preparer_id in circle:
+        raise NexusError(ErrorCode.SEGREGATION_OF_DUTIES,
+                         f"segregation of duties: a delegation joins you and the preparer {request.preparer_id}, "
+                         "so you count as the preparer of this document")
     if any(d.approver_id == actor.user_id for d in decisions):
         raise NexusError(ErrorCode.CONFLICT, f"{actor.user_id} has already decided on approval {request.id}")
+    shared = sorted(circle & deciders(decisions))
+    if shared:
+        raise NexusError(ErrorCode.CONFLICT, f"{', '.join(shared)} already decided on approval {request.id}; a "
+                                             "delegator and her delegates count as one approver")
+
+
+def _authority(actor: Actor, on_behalf_of: str | None) -> dict[str, str]:
+    """Audit facts naming who acted and whose authority the decision used."""
+    return {"acting_user": actor.user_id, "authority": on_behalf_of or actor.user_id}
 
 
 def approve(approval_id: str, payload_hash_: str, actor: Actor, session: Session, *,
@@ -126,7 +145,7 @@ def approve(approval_id: str, payload_hash_: str, actor: Actor, session: Session
     moment = now or utcnow()
     request = _locked_request(session, approval_id, actor)
     decisions = _decisions(session, request.id)
-    _check_decidable(request, actor, moment, decisions)
+    _check_decidable(request, actor, moment, decisions, circle_of(session, actor, moment.date()))
     capacity, could_any = open_capacity(request, decisions, actor,
                                         active_delegations(session, actor, moment.date()))
     if capacity is None:
@@ -145,7 +164,7 @@ def approve(approval_id: str, payload_hash_: str, actor: Actor, session: Session
     session.flush()
     decisions.append(decision)
     _audit(session, actor, "approval.approved", request, requirement=capacity.requirement.describe(),
-           on_behalf_of=capacity.on_behalf_of)
+           on_behalf_of=capacity.on_behalf_of, **_authority(actor, capacity.on_behalf_of))
     if fully_approved(request, decisions):
         transition(request, ApprovalStatus.APPROVED)
         request.decided_at = moment
@@ -163,7 +182,7 @@ def reject(approval_id: str, reason: str, actor: Actor, session: Session, *,
     moment = now or utcnow()
     request = _locked_request(session, approval_id, actor)
     decisions = _decisions(session, request.id)
-    _check_decidable(request, actor, moment, decisions)
+    _check_decidable(request, actor, moment, decisions, circle_of(session, actor, moment.date()))
     capacity, could_any = open_capacity(request, decisions, actor, active_delegations(session, actor, moment.date()))
     if not could_any:
         raise NexusError(ErrorCode.FORBIDDEN, f"{actor.user_id} is not an approver of approval {request.id}")
@@ -174,7 +193,9 @@ def reject(approval_id: str, reason: str, actor: Actor, session: Session, *,
                                  decided_at=moment))
     transition(request, ApprovalStatus.REJECTED)
     request.decided_at, request.reason = moment, reason
-    _audit(session, actor, "approval.rejected", request, reason=reason)
+    _audit(session, actor, "approval.rejected", request, reason=reason,
+           on_behalf_of=capacity.on_behalf_of if capacity else None,
+           **_authority(actor, capacity.on_behalf_of if capacity else None))
     handler_for(request.document_type).on_rejected(session, actor.tenant, request.document_id, actor, reason)
     return request
 
@@ -190,10 +211,13 @@ def list_pending_for(actor: Actor, session: Session, *, now: dt.datetime | None 
                                          ApprovalRequest.status == ApprovalStatus.PENDING.value,
                                          ApprovalRequest.expires_at > moment).order_by(ApprovalRequest.created_at)
     delegations = active_delegations(session, actor, moment.date())
+    circle = circle_of(session, actor, moment.date())
     result = []
     for request in session.scalars(stmt):
         decisions = _decisions(session, request.id)
-        if any(d.approver_id == actor.user_id for d in decisions):
+        if circle & deciders(decisions):
+            continue
+        if actor.user_id != request.preparer_id and request.preparer_id in circle:
             continue
         capacity, _ = open_capacity(request, decisions, actor, delegations)
         if capacity is not None:
@@ -201,10 +225,24 @@ def list_pending_for(actor: Actor, session: Session, *, now: dt.datetime | None 
     return result
 
 
+def may_read(request: ApprovalRequest, actor: Actor, session: Session, *, now: dt.datetime | None = None) -> bool:
+    """The preparer, whoever decided or could decide some requirement (in person or as a delegate), and auditors."""
+    if actor.user_id == request.preparer_id or actor.has_role(*READ_ALL_ROLES):
+        return True
+    decisions = _decisions(session, request.id)
+    if actor.user_id in deciders(decisions):
+        return True
+    day = (now or utcnow()).date()
+    _capacity, could_any = open_capacity(request, [], actor, active_delegations(session, actor, day))
+    return could_any
+
+
 def get_approval(approval_id: str, actor: Actor, session: Session) -> ApprovalRequest:
+    """One request of the actor's tenant that the actor may read (``may_read``); any other id is NOT_FOUND, so a
+    colleague's leave request or entry cannot be read by guessing its id."""
     request = session.scalars(select(ApprovalRequest).where(ApprovalRequest.id == approval_id,
                                                             ApprovalRequest.tenant == actor.tenant)).first()
-    if request is None:
+    if request is None or not may_read(request, actor, session):
         raise not_found("approval", approval_id)
     return request
 

@@ -1,10 +1,14 @@
-"""Approvals HTTP API: what the caller may approve, approve (bound to a payload hash), reject, delegate."""
+"""Approvals HTTP API: what the caller may approve, approve (bound to a payload hash), reject, delegate.
+
+A request is readable by its preparer, its eligible approvers (in person or as a delegate) and auditors; to anyone
+else its id is unknown (404). Delegations are listed and revoked under ``/v1/approvals/delegations``.
+"""
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Path
 from pydantic import BaseModel, ConfigDict, Field
 
 from erp_core import approvals
@@ -16,7 +20,7 @@ router = APIRouter(prefix="/v1/approvals", tags=["approvals"])
 
 ERRORS: dict[int | str, dict[str, Any]] = {
     403: {"description": "Not an approver, or the preparer (segregation of duties)"},
-    404: {"description": "Unknown approval, or another tenant's"},
+    404: {"description": "Unknown approval, another tenant's, or one the caller may not read"},
     409: {"description": "Already decided, expired, or the payload hash is stale"},
     422: {"description": "Invalid request body"},
 }
@@ -43,6 +47,19 @@ def list_approvals(actor: ActorDep, container: ContainerDep,
         return [approvals.approval_view(r, session) for r in approvals.list_pending_for(actor, session)]
 
 
+@router.get("/delegations", responses=ERRORS, summary="Delegations I gave or received")
+def list_delegations(actor: ActorDep, container: ContainerDep) -> list[dict[str, Any]]:
+    with container.db.read() as session:
+        return [approvals.delegation_view(grant) for grant in approvals.list_delegations(actor, session)]
+
+
+@router.delete("/delegations/{delegation_id}", responses=ERRORS, summary="Revoke a delegation I gave")
+def revoke_delegation(delegation_id: Annotated[int, Path(ge=1, le=2**31 - 1)], actor: ActorDep,
+                      container: ContainerDep) -> dict[str, Any]:
+    with container.db.unit_of_work() as session:
+        return approvals.delegation_view(approvals.revoke_delegation(delegation_id, actor, session))
+
+
 @router.get("/{approval_id}", responses=ERRORS, summary="One approval request")
 def get_approval(approval_id: str, actor: ActorDep, container: ContainerDep) -> dict[str, Any]:
     with container.db.read() as session:
@@ -66,7 +83,4 @@ def reject(approval_id: str, body: RejectBody, actor: ActorDep, container: Conta
 @router.post("/delegations", status_code=201, responses=ERRORS, summary="Delegate my approvals for a date range")
 def delegate(body: DelegateApprovals, actor: ActorDep, container: ContainerDep) -> dict[str, Any]:
     with container.db.unit_of_work() as session:
-        grant = approvals.delegate_approvals(body, actor, session)
-        return {"id": grant.id, "delegator_id": grant.delegator_id, "delegate_id": grant.delegate_id,
-                "role": grant.role, "valid_from": grant.valid_from.isoformat(),
-                "valid_to": grant.valid_to.isoformat()}
+        return approvals.delegation_view(approvals.delegate_approvals(body, actor, session))

@@ -159,12 +159,20 @@ def test_rejection_closes_the_entry(company: Company, make_entry: Callable[..., 
 
 
 def test_delegation_lets_a_delegate_approve_within_its_dates(company: Company, make_entry: Callable[..., Any]) -> None:
+    # A delegation lends a named approver's place (a role would need the delegate to hold it: see
+    # test_adversarial_delegation.py); the delegate must be a user of the tenant's directory.
+    from erp_core.directory import DirectoryUser
+
     dave = company.actor("dave", "employee")
     today = dt.date.today()
     with company.db.unit_of_work() as session:
+        session.add(DirectoryUser(tenant=company.tenant, user_id=dave.user_id, display_name="Dave", roles="employee"))
+        approvals.replace_policies(session, company.tenant, [approvals.PolicyRule(
+            name="je-carol", document_type=approvals.JOURNAL_ENTRY, min_amount=Decimal(10_000),
+            approver_user_id=company.carol.user_id)])
         approvals.delegate_approvals(
             approvals.DelegateApprovals(
-                delegate_id=dave.user_id, role="controller", valid_from=today, valid_to=today + dt.timedelta(days=3)
+                delegate_id=dave.user_id, role=None, valid_from=today, valid_to=today + dt.timedelta(days=3)
             ),
             company.carol,
             session,
