@@ -56,8 +56,8 @@ def _number(text: str) -> Decimal:
 
 
 class _Parser:
-    def __init__(self, path: Path) -> None:
-        self.name = str(path)
+    def __init__(self, name: str) -> None:
+        self.name = name
         self.out = LedgerFile(self.name, "beancount")
         self.txn: SourceEntry | None = None
         self.elided: list[tuple[str, str]] = []  # (account, where) of postings without an amount
@@ -233,7 +233,12 @@ def read_beancount(path: Path) -> LedgerFile:
         out = LedgerFile(str(path), "beancount")
         out.issues.append(Issue("unreadable_file", f"{path}: {exc}", str(path)))
         return out
-    return _Parser(path).parse(text)
+    return parse_beancount(text, str(path))
+
+
+def parse_beancount(text: str, name: str) -> LedgerFile:
+    """The ledger in beancount ``text`` (``name`` is what messages call the file)."""
+    return _Parser(name).parse(text)
 
 
 def account_type(name: str) -> str:

@@ -35,6 +35,11 @@ def read_rows(path: Path, required: Sequence[str], optional: Sequence[str] = ())
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         raise validation_error([Issue("unreadable_file", f"{name}: {exc}", name)]) from None
+    return rows_of_text(text, name, required, optional)
+
+
+def rows_of_text(text: str, name: str, required: Sequence[str], optional: Sequence[str] = ()) -> list[Row]:
+    """``read_rows`` over text already read (``name`` is what messages call the file)."""
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = [h.strip().lower() for h in next(reader)]

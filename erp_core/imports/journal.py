@@ -54,6 +54,9 @@ from erp_core.tenancy import functional_currency, utcnow
 
 Progress = Callable[[str, int, int], None]
 POST_CHUNK = 5000
+#: who may approve an import batch: the roles that answer for the books (the first one the approver holds is the
+#: requirement the approval is recorded against)
+APPROVER_ROLES = ("controller", "cfo", "admin")
 _ENTRY_FIELD = re.compile(r"^entries\[(\d+)\](?:\.lines\[(\d+)\])?")
 SUFFIXES = {".csv": "csv", ".beancount": "beancount", ".bean": "beancount"}
 
@@ -211,8 +214,7 @@ def _check_assertions(source: LedgerFile, plan: ChartPlan, tenant: str, session:
 
 
 def import_journal(path: Path, tenant: str, preparer_id: str, approver: Actor, session: Session, *,
-                   approver_role: str = "controller", progress: Progress | None = None,
-                   today: dt.date | None = None) -> JournalImportSummary:
+                   progress: Progress | None = None, today: dt.date | None = None) -> JournalImportSummary:
     """Import the ledger history in ``path`` for ``tenant`` as one approved batch (see the module docstring).
 
     Raises:
@@ -225,6 +227,10 @@ def import_journal(path: Path, tenant: str, preparer_id: str, approver: Actor, s
         raise NexusError(ErrorCode.SEGREGATION_OF_DUTIES, "segregation of duties: the import's preparer "
                                                           f"({preparer_id}) cannot approve it; pass another user "
                                                           "with --approve-as")
+    approver_role = next((role for role in APPROVER_ROLES if approver.has_role(role)), None)
+    if approver_role is None:
+        raise NexusError(ErrorCode.FORBIDDEN, f"approving an import needs one of the roles: "
+                                              f"{', '.join(APPROVER_ROLES)} (--approver-roles)")
     preparer = Actor.of(preparer_id, tenant, "system,admin,controller")
     source = read_ledger_file(path)
     summary = JournalImportSummary(str(path), source.format, entries=len(source.entries))

@@ -10,7 +10,7 @@ import datetime as dt
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from erp_core.imports.csvfile import Row, issue, read_rows
+from erp_core.imports.csvfile import Row, issue, read_rows, rows_of_text
 from erp_core.imports.sources import LedgerFile, SourceEntry, SourceLine
 
 COLUMNS = ("date", "entry", "account_code", "debit", "credit", "currency", "memo")
@@ -53,9 +53,18 @@ def _line(row: Row, out: LedgerFile) -> tuple[dt.date | None, SourceLine | None]
 
 
 def read_journal_csv(path: Path) -> LedgerFile:
-    out = LedgerFile(str(path), "csv")
+    return journal_from_rows(read_rows(path, COLUMNS), str(path))
+
+
+def parse_journal_csv(text: str, name: str) -> LedgerFile:
+    """The journal in CSV ``text`` (what ``read_journal_csv`` does after reading the file)."""
+    return journal_from_rows(rows_of_text(text, name, COLUMNS), name)
+
+
+def journal_from_rows(rows: list[Row], name: str) -> LedgerFile:
+    out = LedgerFile(name, "csv")
     entries: dict[str, SourceEntry] = {}
-    for row in read_rows(path, COLUMNS):
+    for row in rows:
         name = row.get("entry")
         if not name:
             out.issues.append(issue("missing_entry", "the entry column is empty", row.where))

@@ -134,7 +134,6 @@ def register(app: typer.Typer) -> None:
         if not roles:
             raise typer.BadParameter("name at least one role", param_hint="--approver-roles")
         approver = Actor.of(approve_as, tenant, roles)
-        role = "controller" if "controller" in roles else roles[0]
         columns: list[Any] = [TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                               TimeElapsedColumn()]
         with database(database_url) as db:
@@ -149,7 +148,7 @@ def register(app: typer.Typer) -> None:
 
                     require_tenant(session, tenant)
                     summary = import_journal(file, tenant, _preparer(tenant, as_user), approver, session,
-                                             approver_role=role, progress=report)
+                                             progress=report)
             except NexusError as err:
                 raise fail("nexus import journal", err) from None
         typer.echo(summary.text())
