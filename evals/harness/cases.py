@@ -17,8 +17,8 @@ import yaml
 from erp_core.errors import Issue, NexusError, validation_error
 from erp_core.identity import Actor
 
-Kind = Literal["tool_use", "answer", "retrieval", "safety", "multi_turn"]
-KINDS: tuple[str, ...] = ("tool_use", "answer", "retrieval", "safety", "multi_turn")
+Kind = Literal["tool_use", "answer", "retrieval", "safety", "multi_turn", "conversation"]
+KINDS: tuple[str, ...] = ("tool_use", "answer", "retrieval", "safety", "multi_turn", "conversation")
 DATASETS = Path(__file__).resolve().parent.parent / "datasets"
 
 # Demo users (docs/demo-company.md): the same names in both tenants; everyone also holds ``employee``.
@@ -45,6 +45,8 @@ class Step:
     reject_as: str | None = None
     resume: bool = False
     expect: dict[str, Any] = field(default_factory=dict)
+    follow_up: bool = False  # a conversation turn that leans on the thread's earlier turns
+    domain: str = ""  # a conversation turn's domain when it differs from its case's
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,7 @@ class Case:
     expect: dict[str, Any] = field(default_factory=dict)
     tags: tuple[str, ...] = ()
     ci: bool = False  # part of the small CI subset
+    domain: str = ""  # gl, epm, apar, crm, hr, documents (conversation cases)
 
     @property
     def message(self) -> str:
@@ -69,9 +72,12 @@ def _case(row: dict[str, Any], suite: str, kind: str, where: str) -> Case:
         issues.append(Issue("bad_kind", f"{where}: kind must be one of {KINDS}", "kind"))
     if not row.get("id"):
         issues.append(Issue("missing_id", f"{where}: every case needs an id", "id"))
-    steps_raw = row.get("steps") or [{"say": row.get("message") or row.get("question"), "expect": {}}]
-    steps = tuple(Step(say=s.get("say"), approve_as=s.get("approve_as"), reject_as=s.get("reject_as"),
-                       resume=bool(s.get("resume")), expect=dict(s.get("expect") or {})) for s in steps_raw)
+    if kind == "conversation":
+        steps = _conversation_turns(row, where, issues)
+    else:
+        steps_raw = row.get("steps") or [{"say": row.get("message") or row.get("question"), "expect": {}}]
+        steps = tuple(Step(say=s.get("say"), approve_as=s.get("approve_as"), reject_as=s.get("reject_as"),
+                           resume=bool(s.get("resume")), expect=dict(s.get("expect") or {})) for s in steps_raw)
     if not any(step.say for step in steps):
         issues.append(Issue("missing_message", f"{where}: case {row.get('id')} says nothing", "message"))
     expect = dict(row.get("expect") or {})
@@ -85,7 +91,30 @@ def _case(row: dict[str, Any], suite: str, kind: str, where: str) -> Case:
         raise validation_error(issues)
     actor = demo_actor(str(row.get("user", "alice")), str(row.get("tenant", "acme")), row.get("roles"))
     return Case(id=str(row["id"]), suite=suite, kind=kind, actor=actor, steps=steps,  # type: ignore[arg-type]
-                expect=expect, tags=tuple(row.get("tags") or ()), ci=bool(row.get("ci")))
+                expect=expect, tags=tuple(row.get("tags") or ()), ci=bool(row.get("ci")),
+                domain=str(row.get("domain") or ""))
+
+
+def _conversation_turns(row: dict[str, Any], where: str, issues: list[Issue]) -> tuple[Step, ...]:
+    """A conversation's turns: every turn after the first is a follow-up unless it says ``fresh: true``; each
+    expects oracle figures (``figures``) and/or quoted phrases (``phrases``), never literal figures."""
+    from evals.harness.oracles import ORACLES
+
+    turns = row.get("turns") or []
+    if not turns:
+        issues.append(Issue("missing_turns", f"{where}: conversation {row.get('id')} has no turns", "turns"))
+    steps = []
+    for n, turn in enumerate(turns, start=1):
+        expect = dict(turn.get("expect") or {})
+        figures, phrases = list(expect.get("figures") or []), list(expect.get("phrases") or [])
+        if not figures and not phrases:
+            issues.append(Issue("missing_expectation", f"{where} turn {n}: expect figures or phrases", "expect"))
+        unknown = [str(f.get("name")) for f in figures if f.get("name") not in ORACLES]
+        if unknown:
+            issues.append(Issue("unknown_oracle", f"{where} turn {n}: unknown oracle {unknown}", "expect"))
+        steps.append(Step(say=str(turn.get("say") or ""), expect=expect, follow_up=n > 1 and not turn.get("fresh"),
+                          domain=str(turn.get("domain") or "")))
+    return tuple(steps)
 
 
 def load_file(path: Path) -> list[Case]:

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
 
     from agent.service import AgentTurns
+    from server.settings import Settings
 
 TODAY = dt.date(2026, 11, 16)  # the agent's pinned business date (docs/demo-company.md)
 SEED_AS_OF = dt.date(2026, 10, 31)
@@ -81,60 +82,75 @@ def seed_database(path: Path, template: Path | None = None) -> Database:
     return db
 
 
+def eval_settings(workdir: Path, db_url: str, **overrides: Any) -> Settings:
+    """The server's Settings (environment and ``.env`` included, as the product reads them) over the run's scratch
+    stores: the seeded ledger, a vector store, graph and checkpoints under ``workdir``, the business date pinned."""
+    from server.settings import Settings
+
+    scratch: dict[str, Any] = {"data_dir": workdir, "database_url": db_url, "database_read_url": None,
+                               "checkpoint_url": None, "milvus_uri": None, "graph_uri": None, "mongo_uri": None,
+                               "business_date": TODAY}
+    return Settings(**{**scratch, **overrides})
+
+
 @dataclass
 class EvalWorld:
-    """Everything the runner needs, built once per run. ``close()`` releases the stores."""
+    """Everything the runner needs, built once per run. ``close()`` releases the stores.
+
+    Agents are built by ``server.agent_wiring.build_agent``, the function the server's composition root calls, with
+    the same Settings, vector store, graph store (synced from the scratch ledger on first use) and anomaly scorer:
+    the evaluation measures the agent users run, with only the model swapped per ``ModelSpec``.
+    """
 
     workdir: Path
     db: Database
     embedder: Any
     registry: Any
-    router: Any
     documents: Any
+    settings: Settings
     doc_acl: dict[str, tuple[str, frozenset[str]]] = field(default_factory=dict)  # doc_id -> (tenant, groups)
-    answer_max_tokens: int = 200  # the agent's default; the CI subset lowers it (structure, not prose, is checked)
-    _store: Any = None
+    answer_max_tokens: int | None = None  # None: the agent's default; the CI subset lowers it (structure is checked)
+    _stores: Any = None
+    _graphs: Any = None
     _agents: list[Any] = field(default_factory=list)
 
     @classmethod
     def build(cls, workdir: Path, *, corpora: Sequence[Path] = (DEMO_CORPUS, FIXTURE_DOCUMENTS),
-              embedder: Any = None, db: Database | None = None, answer_max_tokens: int = 200,
+              embedder: Any = None, db: Database | None = None, answer_max_tokens: int | None = None,
               progress: Callable[[str], None] = lambda _msg: None) -> EvalWorld:
-        from agent.routing import ToolRouter
-        from retrieval.embedding import SentenceTransformerEmbedder
         from retrieval.indexing.manifest import load_documents
         from retrieval.indexing.pipeline import index_corpus
-        from retrieval.milvus_store import MilvusVectorStore
-        from retrieval.onnx_query import query_embedder, routing_embedder
-        from retrieval.search import DocumentSearch
-        from tools.registry import direct_utterances, load_all
+        from server.agent_wiring import Lazy, build_embedder, build_vector_stores
+        from tools.registry import load_all
 
         workdir.mkdir(parents=True, exist_ok=True)
         if db is None:
             progress("seeding the demo company")
             db = seed_database(workdir / "demo.db")
-        embedder = embedder or query_embedder(SentenceTransformerEmbedder(device="cpu"), workdir / "models")
-        store = MilvusVectorStore(str(workdir / "vectors.db"), embedder.dimension)
+        settings = eval_settings(workdir, db.url)
+        shared: Lazy[Any] = Lazy(lambda: embedder or build_embedder(settings))
+        stores = build_vector_stores(settings, shared)
         doc_acl: dict[str, tuple[str, frozenset[str]]] = {}
         for corpus in corpora:
             progress(f"indexing {corpus.name}")
-            index_corpus(corpus, store, device="cpu")
+            index_corpus(corpus, stores.vector, device="cpu")
             for doc in load_documents(corpus):
                 doc_acl[doc.doc_id] = (doc.tenant, frozenset(doc.acl_groups))
-        registry = load_all()
-        router = ToolRouter(routing_embedder(embedder, workdir / "models"), registry.all(), direct_utterances())
-        return cls(workdir=workdir, db=db, embedder=embedder, registry=registry, router=router,
-                   documents=DocumentSearch(store, embedder), doc_acl=doc_acl,
-                   answer_max_tokens=answer_max_tokens, _store=store)
+        return cls(workdir=workdir, db=db, embedder=shared(), registry=load_all(), documents=stores.search(),
+                   settings=settings, doc_acl=doc_acl, answer_max_tokens=answer_max_tokens, _stores=stores)
 
     def agent(self, model: BaseChatModel, name: str = "agent") -> AgentTurns:
-        from agent.checkpoints import open_checkpointer
-        from agent.service import AgentSettings, AgentTurns
+        """The product's agent (``build_agent``) over this world, answering with ``model``."""
+        from server.agent_wiring import Lazy, build_agent, build_anomaly_scorer
+        from server.model_provider import ModelProvider
 
-        path = self.workdir / f"checkpoints-{name}.db"
-        turns = AgentTurns(model=lambda: model, db=self.db, registry=self.registry, router=lambda: self.router,
-                           checkpointer=lambda: open_checkpointer(None, path), documents=lambda: self.documents,
-                           settings=AgentSettings(today=TODAY, answer_max_tokens=self.answer_max_tokens))
+        if self._graphs is None:
+            self._graphs = Lazy(lambda: synced_graph(self.settings, self.db))
+        # Each agent its own checkpoint file in the run's folder; everything else as the server reads it.
+        settings = self.settings.model_copy(update={"checkpoint_url": f"sqlite:///{self.workdir}/checkpoints-{name}.db"})
+        turns, _router = build_agent(settings, self.db, ModelProvider(settings, model), Lazy(lambda: self.embedder),
+                                     Lazy(lambda: self._stores), self._graphs, build_anomaly_scorer(),
+                                     answer_max_tokens=self.answer_max_tokens)
         self._agents.append(turns)
         return turns
 
@@ -142,6 +158,29 @@ class EvalWorld:
         for turns in self._agents:
             await turns.aclose()
         self._agents.clear()
-        if self._store is not None:
-            self._store.close()
-            self._store = None
+        if self._graphs is not None:
+            self._graphs.close()
+            self._graphs = None
+        if self._stores is not None:
+            self._stores.close()
+            self._stores = None
+
+
+def synced_graph(settings: Settings, db: Database) -> Any:
+    """The graph store the server would open, filled from the scratch ledger as ``nexus graph sync`` fills the
+    product's (started only when a turn uses the graph)."""
+    from sqlalchemy import select
+
+    from erp_core.tenancy import Tenant
+    from retrieval.graph.sync import sync_graph
+    from server.agent_wiring import build_graph_stores
+
+    stores = build_graph_stores(settings)
+    try:
+        with db.read() as session:
+            for tenant in session.scalars(select(Tenant.id).order_by(Tenant.id)):
+                sync_graph(session, stores.graph, tenant, None)
+    except BaseException:
+        stores.close()
+        raise
+    return stores

@@ -5,23 +5,27 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
+from decimal import Decimal
+from importlib import resources
 from typing import Any
 
 from erp_core.errors import NexusError
 from evals.harness.audit import LeakCheck, snapshot, unapproved_writes
 from evals.harness.baseline import baseline_choice
-from evals.harness.cases import Case, demo_actor
+from evals.harness.cases import Case, Step, demo_actor
 from evals.harness.environment import TODAY, EvalWorld, ModelSpec
-from evals.harness.oracles import expected_figure
+from evals.harness.oracles import expected_figure, oracle_label
 from evals.harness.scoring import (
     answer_checks,
     case_passes,
+    conversation_turn_checks,
     retrieval_metrics,
     schema_problems,
     step_checks,
     tool_checks,
 )
-from evals.harness.transcript import Turn, record
+from evals.harness.transcript import Turn, record, tool_results
+from evals.metrics.visible import data_figures, figures
 
 Progress = Callable[[str, str], None]  # (model label, case id) after each trial
 
@@ -46,6 +50,7 @@ class CaseRecord:
     expect: dict[str, Any]
     trials: list[TrialRecord] = field(default_factory=list)
     baseline: dict[str, Any] | None = None
+    user: str = ""
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -63,6 +68,7 @@ class Runner:
         self.options = options
         self.progress = progress
         self.leaks = LeakCheck(world.doc_acl)
+        self.prompt_texts = prompt_texts()
 
     async def run(self, cases: Sequence[Case], models: Sequence[ModelSpec]) -> dict[str, list[CaseRecord]]:
         """Every case on every model. Retrieval cases do not involve a model: they run once and are shared."""
@@ -74,11 +80,13 @@ class Runner:
         for spec in models:
             model = spec.build()
             agent = self.world.agent(model, name=uuid.uuid4().hex[:8])
+            await self._warm_up(agent)
             records = []
             for case in cases:
                 if case.kind == "retrieval":
                     continue
-                rec = CaseRecord(case.id, case.suite, case.kind, spec.label, case.message, _plain(case.expect))
+                rec = CaseRecord(case.id, case.suite, case.kind, spec.label, case.message, _plain(case.expect),
+                                 user=case.actor.user_id)
                 for trial in range(self.options.trials):
                     rec.trials.append(await self.trial(agent, case, trial))
                     self.progress(spec.label, case.id)
@@ -87,6 +95,12 @@ class Runner:
                 records.append(rec)
             out[spec.label] = [*records, *(_relabel(r, spec.label) for r in retrieval)]
         return out
+
+    @staticmethod
+    async def _warm_up(agent: Any) -> None:
+        """One greeting on a throwaway thread before any case, as the server warms up at start: the tool catalogue
+        is embedded and the checkpointer opened outside the first case's latency."""
+        await record(agent.run(demo_actor("alice"), "Hello", f"eval-warm-up-{uuid.uuid4().hex[:8]}"), "Hello")
 
     def retrieval_case(self, case: Case) -> CaseRecord:
         hits = self.world.documents.search(case.actor, case.message, k=10)
@@ -99,6 +113,8 @@ class Runner:
         return CaseRecord(case.id, case.suite, case.kind, "retrieval", case.message, _plain(case.expect), [trial])
 
     async def trial(self, agent: Any, case: Case, trial: int) -> TrialRecord:
+        if case.kind == "conversation":
+            return await self.conversation_trial(agent, case, trial)
         db = self.world.db
         before = snapshot(db)
         thread = f"eval-{case.id}-{trial}-{uuid.uuid4().hex[:8]}"
@@ -138,6 +154,54 @@ class Runner:
         problems += [*crashes, *schema, *writes, *leaks]
         return TrialRecord(trial, case_passes(case, checks), checks, [t.as_dict() for t in turns], problems,
                            None if expected is None else f"{expected:f}")
+
+    async def conversation_trial(self, agent: Any, case: Case, trial: int) -> TrialRecord:
+        """Every turn of a conversation in one thread, each scored on what the user reads (see
+        ``conversation_turn_checks``); the trial passes when every turn does."""
+        before = snapshot(self.world.db)
+        thread = f"eval-{case.id}-{trial}-{uuid.uuid4().hex[:8]}"
+        checks: dict[str, Any] = {}
+        problems: list[str] = []
+        turns: list[Turn] = []
+        rows: list[dict[str, Any]] = []
+        for n, step in enumerate(case.steps, start=1):
+            expected = self._expected_figures(case, step, problems)
+            turn = await record(agent.run(case.actor, str(step.say), thread), str(step.say))
+            results = await tool_results(agent, case.actor, thread)
+            known = {f for r in results for f in data_figures(r.get("data"))}
+            texts = [str(r.get("text") or r.get("summary") or "") for r in results]
+            texts += [f"{c['title']} {c['snippet']}" for c in turn.citations]
+            known |= {abs(f.value) for text in texts for f in figures(text)}
+            turn_checks, detail = conversation_turn_checks(turn, expected, list(step.expect.get("phrases") or []),
+                                                           known, self.prompt_texts, texts)
+            turns.append(turn)
+            checks.update({f"turn {n}: {k}": v for k, v in turn_checks.items()})
+            rows.append({**turn.as_dict(), "follow_up": step.follow_up, "domain": step.domain or case.domain,
+                         "checks": turn_checks, "passed": all(turn_checks.values()), "shown": turn.shown_text(),
+                         "expected": [{"figure": label, "value": None if v is None else f"{v:f}"}
+                                      for label, v in expected] + [{"phrase": p} for p in
+                                                                   step.expect.get("phrases") or []],
+                         **detail})
+        crashes = [t.crash for t in turns if t.crash]
+        schema = schema_problems(turns, self.world.registry, case.actor)
+        writes = unapproved_writes(self.world.db, before)
+        leaks = [leak for t in turns for leak in self.leaks.leaks(case.actor, t, case.expect.get("forbidden"))]
+        checks.update({"no_crash": not crashes, "schema_valid": not schema, "no_unapproved_write": not writes,
+                       "no_leak": not leaks})
+        problems += [*crashes, *schema, *writes, *leaks]
+        return TrialRecord(trial, case_passes(case, checks), checks, rows, problems)
+
+    def _expected_figures(self, case: Case, step: Step, problems: list[str]) -> list[tuple[str, Decimal | None]]:
+        """Each oracle spec of the turn as (label, the figure computed from the ledger now); None if it failed."""
+        out: list[tuple[str, Decimal | None]] = []
+        for spec in step.expect.get("figures") or []:
+            label = oracle_label(spec)
+            try:
+                out.append((label, expected_figure(self.world.db, case.actor, TODAY, spec)))
+            except NexusError as exc:
+                problems.append(f"oracle {label}: {exc.message}")
+                out.append((label, None))
+        return out
 
     def _decide(self, case: Case, turns: list[Turn], approve_as: str | None, reject_as: str | None,
                 problems: list[str]) -> str | None:
@@ -180,6 +244,12 @@ class Runner:
         checks["schema_valid"] = choice.schema_valid and not schema_problems([turn], self.world.registry, case.actor)
         return {"tool": choice.tool, "args": choice.args, "raw": choice.raw[:500], "checks": checks,
                 "latency_ms": choice.latency_ms, "usage": choice.usage}
+
+
+def prompt_texts() -> list[str]:
+    """Every prompt the agent may send a model: text a user must never read back (the echo check)."""
+    folder = resources.files("prompts").joinpath("files")
+    return [f.read_text(encoding="utf-8") for f in folder.iterdir() if f.name.endswith(".txt")]
 
 
 def _plain(value: Any) -> Any:

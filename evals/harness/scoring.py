@@ -22,6 +22,14 @@ from evals.metrics import (
     recall_at_k,
     reciprocal_rank,
 )
+from evals.metrics.visible import (
+    figure_shown,
+    figures,
+    phrase_shown,
+    prompt_echo,
+    repetition,
+    unbacked_figures,
+)
 from tools.registry import ToolRegistry
 
 STRUCTURAL = ("no_crash", "schema_valid", "no_unapproved_write", "no_leak")
@@ -130,6 +138,31 @@ def case_passes(case: Case, checks: dict[str, Any]) -> bool:
         return bool(checks.get("answer_correct"))
     if case.kind == "retrieval":
         return float(checks.get("recall@5", 0.0)) >= 1.0
-    if case.kind == "multi_turn":
+    if case.kind in ("multi_turn", "conversation"):
         return all(v for k, v in checks.items() if isinstance(v, bool))
     return True  # safety: the structural checks are the gate
+
+
+def conversation_turn_checks(turn: Turn, expected: list[tuple[str, Decimal | None]], phrases: list[str],
+                             known: set[Decimal], prompt_texts: list[str],
+                             data_texts: list[str]) -> tuple[dict[str, bool], dict[str, Any]]:
+    """One conversation turn scored on its visible text (tokens and table cells): the expected figures (label,
+    value; None when the oracle failed) and phrases are shown, every shown figure is backed by the turn's tool data
+    or the user's message (``known``, see evals/metrics/visible.py), nothing repeats, no prompt text is echoed.
+
+    Returns the checks and what explains a failure (missing figures, unbacked figures, the repeated or echoed text).
+    """
+    shown = turn.shown_text()
+    missing = [label for label, value in expected if value is None or not figure_shown(value, shown)]
+    absent = [p for p in phrases if not phrase_shown(p, shown)]
+    unbacked = unbacked_figures(shown, known | {abs(f.value) for f in figures(turn.message)})
+    repeated = repetition(turn.answer)
+    echoed = prompt_echo(shown, prompt_texts, [turn.message, *data_texts])
+    checks = {"answered": bool(shown.strip()) and not turn.crash and not turn.errors}
+    if expected:
+        checks["figures_shown"] = not missing
+    if phrases:
+        checks["phrases_shown"] = not absent
+    checks.update({"figures_backed": not unbacked, "no_repetition": repeated is None, "no_prompt_echo": echoed is None})
+    detail = {"missing": missing + absent, "unbacked": unbacked, "repetition": repeated, "echo": echoed}
+    return checks, detail

@@ -7,8 +7,20 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from agent.events import ApprovalRequired, Citation, Done, Error, Event, Token, ToolCall, ToolResult
+from agent.events import (
+    ApprovalRequired,
+    Citation,
+    Done,
+    Error,
+    Event,
+    Suggestions,
+    Table,
+    Token,
+    ToolCall,
+    ToolResult,
+)
 from erp_core.errors import ErrorCode, NexusError
+from erp_core.identity import Actor
 
 
 @dataclass
@@ -21,6 +33,8 @@ class Turn:
     citations: list[dict[str, Any]] = field(default_factory=list)
     approvals: list[dict[str, Any]] = field(default_factory=list)
     errors: list[dict[str, Any]] = field(default_factory=list)
+    tables: list[dict[str, Any]] = field(default_factory=list)
+    suggestions: list[str] = field(default_factory=list)
     answer: str = ""
     usage: dict[str, int] = field(default_factory=dict)
     done: dict[str, Any] = field(default_factory=dict)
@@ -38,9 +52,20 @@ class Turn:
                  *(f"{c['title']} {c['snippet']}" for c in self.citations)]
         return "\n".join(parts)
 
+    def shown_text(self) -> str:
+        """What a client shows as the answer: every ``token`` text, then each ``table`` event's title, column
+        names and cells, one row a line (the conversation suite scores this)."""
+        parts = [self.answer]
+        for table in self.tables:
+            parts.append(str(table.get("title", "")))
+            parts.extend(" | ".join(str(cell) for cell in row) for row in [table.get("columns", []),
+                                                                            *table.get("rows", [])])
+        return "\n".join(parts)
+
     def as_dict(self) -> dict[str, Any]:
         return {k: getattr(self, k) for k in ("message", "tool_calls", "tool_results", "citations", "approvals",
-                                              "errors", "answer", "usage", "ttft_ms", "latency_ms", "crash")}
+                                              "errors", "tables", "suggestions", "answer", "usage", "ttft_ms",
+                                              "latency_ms", "crash")}
 
 
 async def record(stream: AsyncIterator[Event], message: str, *, stop_after_tool_call: bool = False) -> Turn:
@@ -78,6 +103,10 @@ def _add(turn: Turn, event: Event, started: float) -> None:
         turn.tool_results.append({"id": event.id, "ok": event.ok, "summary": event.summary})
     elif isinstance(event, Citation):
         turn.citations.append(event.payload())
+    elif isinstance(event, Table):
+        turn.tables.append(event.payload())
+    elif isinstance(event, Suggestions):
+        turn.suggestions.extend(event.items)
     elif isinstance(event, ApprovalRequired):
         turn.approvals.append({"approval_id": event.approval_id, "payload_hash": event.payload_hash,
                                "approvers": event.approvers})
@@ -87,3 +116,12 @@ def _add(turn: Turn, event: Event, started: float) -> None:
         turn.usage = dict(event.usage)
         turn.done = event.payload()
     turn.answer = turn.answer if len(turn.answer) < 20_000 else turn.answer[:20_000]
+
+
+async def tool_results(agent: Any, actor: Actor, thread_id: str) -> list[dict[str, Any]]:
+    """The tool results of the thread's latest turn (tool, summary, data) as the agent checkpointed them: the data
+    a shown figure must come from. Empty when the agent keeps no such state."""
+    graph = await agent.graph()
+    # The checkpoint key is the agent's own (tenant-scoped thread id): read it the way AgentTurns writes it.
+    state = await graph.aget_state(agent._config(actor, thread_id))
+    return [r for r in (state.values or {}).get("results") or [] if isinstance(r, dict)]

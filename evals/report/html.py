@@ -64,6 +64,39 @@ def _models_section(models: dict[str, Any]) -> str:
             strip_plot({label: m["latency"]["samples"]["total_ms"] for label, m in models.items()}))
 
 
+def _conversations_section(models: dict[str, Any], limit: int = 120) -> str:
+    """What the user reads, per conversation suite: turns fully right overall, by kind and by domain, each check's
+    rate, pass^k, per-turn latency, and the failing turns with their visible text."""
+    out = []
+    for label, m in models.items():
+        for suite, c in (m.get("conversations") or {}).items():
+            unbacked = c["turns_with_unbacked_figures"]
+            head = (f"<h2>{escape(suite)} — what the user reads ({escape(label)})</h2>"
+                    f"<p>{c['conversations']} conversations, {c['turns']} turns; turns fully right "
+                    f"<b>{_fmt(c['fully_right'])}</b>; conversations fully right {_fmt(c['conversations_fully_right'])}"
+                    f"; turns showing a figure their data does not back: "
+                    f"<b class=\"{'bad' if unbacked else 'good'}\">{unbacked}</b>; "
+                    f"per-turn latency p50 {_fmt(c['latency_ms']['p50'])} ms, "
+                    f"p95 {_fmt(c['latency_ms']['p95'])} ms</p>")
+            groups = [[f"kind: {name}", g["turns"], g["fully_right"], g["latency_ms"]["p50"], g["latency_ms"]["p95"]]
+                      for name, g in c["by_kind"].items()]
+            groups += [[f"domain: {name}", g["turns"], g["fully_right"], g["latency_ms"]["p50"],
+                        g["latency_ms"]["p95"]] for name, g in c["by_domain"].items()]
+            checks = [[name, rate] for name, rate in c["checks"].items()]
+            passk = [[k, v["turns"], v["conversations"]] for k, v in c["pass^k"].items()]
+            out.append(head + _table(["group", "turns", "fully right", "p50 ms", "p95 ms"], groups) +
+                       _table(["check (per turn)", "rate"], checks) +
+                       _table(["k", "pass^k turns", "pass^k conversations"], passk))
+            out.append(f"<h3>Failing turns ({c['failing_turn_count']})</h3>")
+            for f in c["failing_turns"][:limit]:
+                summary = (f"{f['case']} turn {f['turn']} (trial {f['trial']}, {f['domain']}, {f['kind']}, "
+                           f"{f['user']}): {f['message']} — {', '.join(f['failed'])}")
+                body = {k: f[k] for k in ("missing", "unbacked", "repetition", "echo", "tools", "latency_ms")}
+                out.append(f"<details><summary>{escape(summary)}</summary><pre>{escape(f['shown'])}</pre><pre>"
+                           f"{escape(json.dumps(body, ensure_ascii=False, default=str))}</pre></details>")
+    return "".join(out)
+
+
 def _passk_section(models: dict[str, Any]) -> str:
     out = ["<h2>pass^k (τ-bench)</h2>"]
     for label, m in models.items():
@@ -145,6 +178,7 @@ def render_html(report: dict[str, Any]) -> str:
             f"<style>{CSS}</style></head><body><h1>Nexus evaluation report</h1>"
             f"<p class='muted'>{escape(str(report['created_at']))} · trials per case: {report['trials']} · "
             f"suites: {escape(', '.join(report['suites']) or 'all')} · models: {escape(', '.join(models))}</p>" +
-            _models_section(models) + _routing_section(models) + _passk_section(models) + monitor_html +
+            _models_section(models) + _conversations_section(models) + _routing_section(models) +
+            _passk_section(models) + monitor_html +
             _comparison_section(report.get("comparison")) + _confusion_section(models) + _failures_section(models) +
             "</body></html>")

@@ -12,6 +12,7 @@ from evals.harness.runner import CaseRecord
 from evals.harness.scoring import STRUCTURAL
 from evals.metrics import pass_hat_k, percentile
 from evals.metrics.stats import mean
+from evals.report.conversations import conversation_summary
 
 SCHEMA_VERSION = 1
 
@@ -105,7 +106,8 @@ def model_summary(records: Sequence[CaseRecord], trials: int) -> dict[str, Any]:
         "routing_and_grammar": _baseline(records),
         "latency": _latency(records),
         "confusion": _confusion(records),
-        "failures": _failures(records),
+        "conversations": conversation_summary(records),
+        "failures": _failures([r for r in records if r.kind != "conversation"]),  # conversations: failing turns
         "cases": [r.as_dict() for r in records],
     }
 

@@ -51,6 +51,11 @@ def _run(suite: list[str], model: list[str], trials: int, compare: Path | None, 
                           if s["pass_rate"] is not None)
         broken = {k: v for k, v in summary["structural_failures"].items() if v}
         typer.echo(f"{label}: {rates}; structural failures: {broken or 'none'}")
+        for name, conv in (summary.get("conversations") or {}).items():
+            kinds = ", ".join(f"{kind} {g['fully_right']:.2f} of {g['turns']}" for kind, g in conv["by_kind"].items())
+            typer.echo(f"  {name}: turns fully right {conv['fully_right']:.2f} of {conv['turns']} ({kinds}); "
+                       f"turns with unbacked figures {conv['turns_with_unbacked_figures']}; per-turn latency "
+                       f"p50 {conv['latency_ms']['p50'] or 0:.0f} ms, p95 {conv['latency_ms']['p95'] or 0:.0f} ms")
     typer.echo(f"report: {out / 'report.html'} and {out / 'report.json'}")
     regressions = [r for c in (report.get("comparison") or {}).get("models", {}).values() for r in c["regressions"]]
     if regressions:
@@ -76,5 +81,6 @@ def register(app: typer.Typer) -> None:
             "--judge", help="OpenAI-compatible URL of a local judge model for ragas monitors.")] = None,
         ci: Annotated[bool, typer.Option("--ci", help="Only the small CI subset.")] = False,
     ) -> None:
-        """Run the evaluation suites (tool use, answers, retrieval, safety, multi-turn) and write a report."""
+        """Run the evaluation suites (tool use, answers, retrieval, safety, multi-turn, conversations) and write a
+        report."""
         _run(suite, model, trials, compare, out, baseline, limit, judge, ci)
