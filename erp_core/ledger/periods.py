@@ -17,6 +17,26 @@ from erp_core.ledger.models import EntryStatus, FiscalPeriod, JournalEntry, Peri
 from erp_core.ledger.roles import PERIOD_CLOSERS, PERIOD_OPENERS, PERIOD_REOPENERS, REPORT_READERS
 from erp_core.tenancy import require_role, utcnow
 
+# Periods may be opened from ten years back (history imports) to a year ahead (planning): an accountant opening 1900
+# or 2999 is a typo or a probe, never a bookkeeping need.
+OPEN_YEARS_BACK = 10
+OPEN_MONTHS_AHEAD = 12
+
+
+def _month_index(year: int, month: int) -> int:
+    return year * 12 + month - 1
+
+
+def check_open_window(year: int, month: int, today: dt.date) -> None:
+    """Refuse (VALIDATION_FAILED) a period outside the window around ``today`` that periods may be opened in."""
+    now = _month_index(today.year, today.month)
+    earliest, latest = now - 12 * OPEN_YEARS_BACK, now + OPEN_MONTHS_AHEAD
+    if not earliest <= _month_index(year, month) <= latest:
+        first = f"{earliest // 12}-{earliest % 12 + 1:02d}"
+        last = f"{latest // 12}-{latest % 12 + 1:02d}"
+        raise validation_error([Issue("period_out_of_range", f"periods can be opened from {first} to {last}",
+                                      "year")])
+
 
 def _bounds(year: int, month: int) -> tuple[dt.date, dt.date]:
     return dt.date(year, month, 1), dt.date(year, month, calendar.monthrange(year, month)[1])
@@ -33,15 +53,18 @@ def _audit(session: Session, actor: Actor, action: str, period: FiscalPeriod) ->
                                              {"status": period.status}))
 
 
-def open_period(cmd: PeriodRef, actor: Actor, session: Session) -> tuple[FiscalPeriod, bool]:
+def open_period(cmd: PeriodRef, actor: Actor, session: Session, *,
+                today: dt.date | None = None) -> tuple[FiscalPeriod, bool]:
     """Create the period if missing (roles: accountant, controller, admin). Returns (period, created).
 
-    Idempotent: an existing period is returned unchanged, whatever its status (reopening is a separate act).
+    Idempotent: an existing period is returned unchanged, whatever its status (reopening is a separate act). A new
+    period must lie within ``OPEN_YEARS_BACK`` years before and ``OPEN_MONTHS_AHEAD`` months after ``today``.
     """
     require_role(actor, PERIOD_OPENERS, "opening periods")
     existing = _find(session, actor.tenant, cmd.year, cmd.month)
     if existing is not None:
         return existing, False
+    check_open_window(cmd.year, cmd.month, today or dt.date.today())
     start, end = _bounds(cmd.year, cmd.month)
     period = FiscalPeriod(tenant=actor.tenant, year=cmd.year, month=cmd.month, start_date=start, end_date=end,
                           status=PeriodStatus.OPEN.value, changed_by=actor.user_id, changed_at=utcnow())

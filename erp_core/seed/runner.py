@@ -77,8 +77,22 @@ def _chart(session: Session, actor: Actor) -> None:
                        actor, session)
 
 
+def months_after(last: dt.date, through: dt.date) -> list[dt.date]:
+    """First days of the months after ``last``'s month up to and including ``through``'s month."""
+    out: list[dt.date] = []
+    year, month = last.year, last.month
+    while (year, month) < (through.year, through.month):
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+        out.append(dt.date(year, month, 1))
+    return out
+
+
 def seed_tenant(session: Session, tenant: TenantFacts, size_name: str, seed: int, as_of: dt.date,
-                progress: Progress) -> SeedSummary:
+                progress: Progress, today: dt.date | None = None) -> SeedSummary:
+    """Seed one tenant. ``as_of`` is the history's business date; ``today`` (default: the real date) is when the
+    install happens: every month from the history's end through ``today``'s is opened too, so a draft dated today
+    finds an open period whatever day the demo is installed on."""
+    day = today or dt.date.today()
     size = SIZES[size_name]
     rng = random.Random(f"{seed}:{tenant.id}")
     actor = system_actor(tenant.id)
@@ -86,8 +100,11 @@ def seed_tenant(session: Session, tenant: TenantFacts, size_name: str, seed: int
     months = months_between(start, 24)
     ensure_tenant(session, tenant.id, name=tenant.name, functional_currency=tenant.currency)
     _chart(session, actor)
-    for month in [*months, months_between(months[-1], 2)[1]]:
-        open_period(PeriodRef(year=month.year, month=month.month), actor, session)
+    opened = [*months, months_between(months[-1], 2)[1]]
+    for month in opened:
+        open_period(PeriodRef(year=month.year, month=month.month), actor, session, today=as_of)
+    for month in months_after(opened[-1], day):
+        open_period(PeriodRef(year=month.year, month=month.month), actor, session, today=day)
     seed_departments(session, tenant.id)
     employees = seed_people(session, tenant, size.employees, random.Random(f"{seed}:{tenant.id}:people"), start,
                             as_of)
@@ -140,7 +157,8 @@ def seed_tenant(session: Session, tenant: TenantFacts, size_name: str, seed: int
     budgets = seed_budgets(session, tenant.id, tenant.currency, generator.plan, extra,
                            random.Random(f"{seed}:{tenant.id}:budgets"))
     for month in months[:-2]:
-        close_period(PeriodRef(year=month.year, month=month.month), actor, session)
+        if (month.year, month.month) != (day.year, day.month):  # today's period stays open
+            close_period(PeriodRef(year=month.year, month=month.month), actor, session)
     session.add(SeedRun(tenant=tenant.id, size=size_name, seed=seed, as_of=as_of, entries=entries,
                         created_at=utcnow()))
     session.flush()
@@ -150,7 +168,7 @@ def seed_tenant(session: Session, tenant: TenantFacts, size_name: str, seed: int
 
 
 def seed_demo(db: Database, *, size: str = "small", seed: int = DEFAULT_SEED, as_of: dt.date = DEFAULT_AS_OF,
-              progress: Progress | None = None) -> list[SeedSummary]:
+              progress: Progress | None = None, today: dt.date | None = None) -> list[SeedSummary]:
     """Seed both demo tenants, one transaction each.
 
     Raises:
@@ -168,14 +186,14 @@ def seed_demo(db: Database, *, size: str = "small", seed: int = DEFAULT_SEED, as
     summaries = []
     for tenant in TENANTS:
         with db.unit_of_work() as session:
-            summaries.append(seed_tenant(session, tenant, size, seed, as_of, report))
+            summaries.append(seed_tenant(session, tenant, size, seed, as_of, report, today))
     return summaries
 
 
 def seed_if_empty(db: Database, *, size: str = "small", seed: int = DEFAULT_SEED, as_of: dt.date = DEFAULT_AS_OF,
-                  progress: Progress | None = None) -> list[SeedSummary]:
+                  progress: Progress | None = None, today: dt.date | None = None) -> list[SeedSummary]:
     """What first-run setup calls: seed when no demo tenant exists yet, otherwise do nothing (returns [])."""
     with db.read() as session:
         if already_seeded(session):
             return []
-    return seed_demo(db, size=size, seed=seed, as_of=as_of, progress=progress)
+    return seed_demo(db, size=size, seed=seed, as_of=as_of, progress=progress, today=today)
