@@ -9,6 +9,8 @@ import uuid
 from pathlib import Path
 
 import pytest
+from beancount import loader
+from beancount.core import realization
 from sqlalchemy import func, select
 
 from erp_core.apar.models import Vendor
@@ -27,6 +29,7 @@ from erp_core.imports.parties import import_parties
 from erp_core.imports.people import import_employees
 from erp_core.imports.tenants import create_tenant, list_tenants
 from erp_core.ledger.models import Account, FiscalPeriod, JournalEntry, JournalLine
+from erp_core.money import to_minor
 from erp_core.resolve.accounts import resolve_account
 from erp_core.resolve.parties import resolve_customer, resolve_vendor
 from erp_core.resolve.people import resolve_employee
@@ -199,6 +202,14 @@ def test_beancount_ledger_in_and_back_out_with_equal_balances(db: Database, tmp_
         assert export_journal(session, tenant, out, "beancount") == 3
     exported = out.getvalue()
     assert "balance Assets:Bank:Checking  4000.00 USD" in exported
+    # bean-check's own checks (beancount's loader: parse, book, validate, balance assertions) pass on the export,
+    # and beancount's balances are ours
+    entries, errors, _options = loader.load_string(exported)
+    assert errors == []
+    real = realization.realize(entries)
+    assert {name: to_minor(realization.get(real, name).balance.get_currency_units("USD").number, "USD")
+            for name in ("Assets:Bank:Checking", "Liabilities:CreditCard", "Income:Salary")} == {
+        "Assets:Bank:Checking": 400_000, "Liabilities:CreditCard": -12_050, "Income:Salary": -300_000}
     # the export imports into another tenant with the same balances (and passes its own balance assertions)
     other = _tenant(db)
     _import(db, other, _file(tmp_path, "export.beancount", exported), approver="frank", roles="cfo")
