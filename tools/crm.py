@@ -20,6 +20,7 @@ from erp_core.crm.service import UpdateOpportunity, current_values, update_oppor
 from erp_core.resolve.days import resolve_day
 from erp_core.resolve.domain_queries import CustomerQuery, DealsAtRiskQuery, OpportunityUpdateDraft, PipelineQuery
 from erp_core.resolve.parties import resolve_customer, resolve_opportunity
+from tools import present_people as present
 from tools.context import ToolContext
 from tools.output import ToolOutput
 from tools.proposals import approvers_of
@@ -46,7 +47,8 @@ def pipeline(ctx: ToolContext, q: PipelineQuery) -> ToolOutput:
                       for r in rows[:6])
     return ToolOutput(f"Open pipeline by {q.by}: {total} deals. {lines}",
                       {"by": q.by, "currency": currency, "rows": [r.model_dump(exclude={"currency"})
-                                                                  for r in rows[:MAX_ROWS]]})
+                                                                  for r in rows[:MAX_ROWS]]},
+                      presentation=present.pipeline(rows[:MAX_ROWS], q.by), query={"by": q.by})
 
 
 @REGISTRY.tool("deals_at_risk", DealsAtRiskQuery, roles=SALES_ROLES, examples=(
@@ -55,7 +57,8 @@ def pipeline(ctx: ToolContext, q: PipelineQuery) -> ToolOutput:
 def deals_at_risk(ctx: ToolContext, q: DealsAtRiskQuery) -> ToolOutput:
     """Open deals past their close date, stalled in a stage, or without recent activity, with the reasons."""
     with ctx.db.read() as session:
-        account_id = resolve_customer(session, ctx.actor, q.customer).id if q.customer else None
+        customer = resolve_customer(session, ctx.actor, q.customer) if q.customer else None
+        account_id, customer_name = (customer.id, customer.name) if customer is not None else (None, None)
         risks = deals_at_risk_of(session, ctx.actor, _noon(ctx.today), limit=500)
     if account_id is not None:
         risks = [r for r in risks if r.opportunity.account_id == account_id]
@@ -65,7 +68,9 @@ def deals_at_risk(ctx: ToolContext, q: DealsAtRiskQuery) -> ToolOutput:
          "owner": r.opportunity.owner_user_id, "reasons": r.reasons} for r in risks[:MAX_ROWS]]
     top = "; ".join(f"{r['name']} {r['amount']} {r['currency']} ({r['reasons'][0]})" for r in rows[:3])
     return ToolOutput(f"{len(risks)} open deals at risk" + (f"; largest: {top}" if top else ""),
-                      {"count": len(risks), "deals": rows})
+                      {"count": len(risks), "deals": rows},
+                      presentation=present.deals_at_risk(rows, len(risks), customer_name),
+                      query={"customer": customer_name} if customer_name else {})
 
 
 @REGISTRY.tool("account_360", CustomerQuery, roles=SALES_ROLES, examples=(
@@ -84,7 +89,8 @@ def account_360(ctx: ToolContext, q: CustomerQuery) -> ToolOutput:
     return ToolOutput(f"{view.account.name} ({view.account.code}, owner {view.account.owner_user_id}): "
                       f"{len(view.open_opportunities)} open deals worth {view.open_pipeline} {view.currency}, "
                       f"lifetime won {view.lifetime_won} {view.currency}, {view.open_tickets} open tickets "
-                      f"({view.breached_tickets} past SLA)", data)
+                      f"({view.breached_tickets} past SLA)", data,
+                      presentation=present.account_360(view), query={"customer": view.account.code})
 
 
 @REGISTRY.tool("propose_opportunity_update", OpportunityUpdateDraft, roles=EDITORS, proposes=True, examples=(

@@ -16,6 +16,7 @@ from erp_core.resolve.days import resolve_day
 from erp_core.resolve.departments import resolve_department_name
 from erp_core.resolve.domain_queries import HeadcountQuery, LeaveBalanceQuery, LeaveRequestDraft, PersonQuery
 from erp_core.resolve.people import resolve_employee
+from tools import present_people as present
 from tools.context import ToolContext
 from tools.output import ToolOutput
 from tools.proposals import approvers_of
@@ -33,7 +34,8 @@ def employee_lookup(ctx: ToolContext, q: PersonQuery) -> ToolOutput:
         view = get_employee(session, ctx.actor, resolve_employee(session, ctx.actor, q.person).id)
     data = view.model_dump(mode="json", exclude_none=True)
     return ToolOutput(f"{view.name} ({view.employee_no}) is {view.title} in {view.department_code}, "
-                      f"{view.location}; manager {view.manager_name or 'none'}", data)
+                      f"{view.location}; manager {view.manager_name or 'none'}", data,
+                      presentation=present.employee(view), query={"person": view.employee_no})
 
 
 @REGISTRY.tool("reporting_chain", PersonQuery, examples=(
@@ -43,11 +45,12 @@ def reporting_chain(ctx: ToolContext, q: PersonQuery) -> ToolOutput:
     """A person's managers, nearest first, up to the CEO."""
     with ctx.db.read() as session:
         employee = resolve_employee(session, ctx.actor, q.person)
-        name = employee.full_name
+        name, employee_no = employee.full_name, employee.employee_no
         chain = reporting_chain_of(session, ctx.actor, employee.id)
     rows = [{"employee_no": m.employee_no, "name": m.name, "title": m.title} for m in chain]
     path = " → ".join(f"{m.name} ({m.title})" for m in chain) or "no manager on record"
-    return ToolOutput(f"{name} reports to: {path}", {"employee": name, "chain": rows})
+    return ToolOutput(f"{name} reports to: {path}", {"employee": name, "chain": rows},
+                      presentation=present.reporting_chain(name, rows), query={"person": employee_no})
 
 
 @REGISTRY.tool("leave_balance", LeaveBalanceQuery, examples=(
@@ -60,7 +63,9 @@ def leave_balance(ctx: ToolContext, q: LeaveBalanceQuery) -> ToolOutput:
         view = leave_balance_for(session, ctx.actor, employee.id, ctx.today, q.leave_type)
     return ToolOutput(f"{view.employee_name}: {view.balance} days of {view.leave_type} leave available as of "
                       f"{ctx.today.isoformat()} ({view.accrued} accrued, {view.carried_over} carried over, "
-                      f"{view.taken} taken; {view.entitlement_days} a year)", view.model_dump(mode="json"))
+                      f"{view.taken} taken; {view.entitlement_days} a year)", view.model_dump(mode="json"),
+                      presentation=present.leave_balance(view, ctx.today),
+                      query={"person": view.employee_name, "leave_type": view.leave_type})
 
 
 @REGISTRY.tool("propose_leave_request", LeaveRequestDraft, proposes=True, examples=(
@@ -105,5 +110,7 @@ def headcount(ctx: ToolContext, q: HeadcountQuery) -> ToolOutput:
     return ToolOutput(f"Headcount of {scope} at the end of {end:%Y-%m}: {total} "
                       f"({', '.join(f'{r.department_code} {r.headcount}' for r in rows)})",
                       {"month": f"{end:%Y-%m}", "department": dept, "total": total,
-                       "by_department": {r.department_code: r.headcount for r in rows}})
+                       "by_department": {r.department_code: r.headcount for r in rows}},
+                      presentation=present.headcount(end, {r.department_code: r.headcount for r in rows}, dept),
+                      query={"month": f"{end:%Y-%m}", "department": dept})
 

@@ -14,6 +14,7 @@ from erp_core.resolve.domain_queries import SlaQuery, TicketQuery
 from erp_core.resolve.parties import resolve_customer
 from erp_core.resolve.tickets import resolve_ticket
 from erp_core.servicedesk.queries import list_tickets, sla_breach_report, ticket_view
+from tools import present_people as present
 from tools.context import ToolContext
 from tools.output import ToolOutput
 from tools.registry import REGISTRY
@@ -37,16 +38,21 @@ def ticket_lookup(ctx: ToolContext, q: TicketQuery) -> ToolOutput:
             past_due = view.resolved_at is None and view.sla_due_at < _end_of(ctx.today)
             return ToolOutput(f"{view.number} \"{view.subject}\": {view.status}, {view.priority} priority, SLA due "
                               f"{view.sla_due_at:%Y-%m-%d %H:%M} UTC" + (" (breached)" if past_due else ""),
-                              view.model_dump(mode="json"))
+                              view.model_dump(mode="json"), presentation=present.ticket(view, past_due),
+                              query={"ticket": view.number})
         account = resolve_customer(session, ctx.actor, q.customer) if q.customer else None
         who = f" for {account.name}" if account else ""
+        customer_code = account.code if account else None
         views = list_tickets(session, ctx.actor, q.status, q.priority, limit=200,
                              account_id=account.id if account else None)
     rows = [{k: v for k, v in t.model_dump(mode="json").items() if k in _BRIEF} for t in views[:MAX_ROWS]]
     scope = " ".join(x for x in (q.status, q.priority) if x)
     newest = "; ".join(f"{r['number']} {r['subject']} ({r['status']})" for r in rows[:3])
     return ToolOutput(f"{len(views)}{'+' if len(views) == 200 else ''} {scope + ' ' if scope else ''}tickets{who}"
-                      + (f"; newest: {newest}" if newest else ""), {"count": len(views), "tickets": rows})
+                      + (f"; newest: {newest}" if newest else ""), {"count": len(views), "tickets": rows},
+                      presentation=present.tickets(rows, len(views), scope, who),
+                      query={"customer": customer_code, "status": q.status,
+                             "priority": q.priority})
 
 
 @REGISTRY.tool("sla_breaches", SlaQuery, roles=SALES_ROLES, examples=(
@@ -65,4 +71,6 @@ def sla_breaches(ctx: ToolContext, q: SlaQuery) -> ToolOutput:
                        "total_breached": report.total_breached, "breach_rate": report.breach_rate,
                        "rows": [r.model_dump() for r in report.rows],
                        "worst_open_breaches": [{k: v for k, v in t.model_dump(mode="json").items() if k in _BRIEF}
-                                               for t in report.worst_open_breaches[:10]]})
+                                               for t in report.worst_open_breaches[:10]]},
+                      presentation=present.sla(report),
+                      query={"period": rng.label, "start": rng.start.isoformat(), "end": rng.end.isoformat()})

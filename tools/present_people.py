@@ -1,0 +1,137 @@
+"""What a person reads for the CRM, HR and service desk tools: the asked figures and names in a headline, lists as
+tables. Figures are the services' own, only formatted here."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+from typing import Any
+
+from erp_core.crm.views import Account360, PipelineRow
+from erp_core.hr.views import EmployeeView, LeaveBalanceView
+from erp_core.servicedesk.queries import SlaReport, TicketView
+from tools.formatting import amount, count, date_words, money, month_words, percent, period_words, short_date
+from tools.presentation import Presentation, Table
+
+
+def _plural(n: int, word: str, plural: str | None = None) -> str:
+    return f"{count(n)} {word if n == 1 else (plural or word + 's')}"
+
+
+# --- CRM
+
+def pipeline(rows: Sequence[PipelineRow], by: str) -> Presentation:
+    deals = sum(r.count for r in rows)
+    totals: dict[str, list[Decimal]] = defaultdict(lambda: [Decimal(0), Decimal(0)])
+    for r in rows:
+        totals[r.currency][0] += Decimal(r.amount)
+        totals[r.currency][1] += Decimal(r.weighted_amount)
+    worth = " and ".join(f"{money(a, c)} (weighted {money(w, c)})" for c, (a, w) in sorted(totals.items()))
+    headline = f"Open pipeline: {_plural(deals, 'deal')}" + (f" worth {worth}" if worth else "") + f", by {by}."
+    body = tuple((r.key, count(r.count), money(r.amount, r.currency), money(r.weighted_amount, r.currency))
+                 for r in rows)
+    table = Table(f"Open pipeline by {by}", (by.replace("_", " ").capitalize(), "Deals", "Amount", "Weighted"), body)
+    return Presentation(headline, (table,) if body else ())
+
+
+def deals_at_risk(deals: Sequence[Mapping[str, Any]], total: int, customer: str | None) -> Presentation:
+    scope = f" for {customer}" if customer else ""
+    headline = f"{_plural(total, 'open deal')}{scope} {'is' if total == 1 else 'are'} at risk."
+    if deals:
+        top = max(deals, key=lambda d: Decimal(d["amount"]))
+        headline += (f" The largest: {top['name']} ({top['account']}), {money(top['amount'], top['currency'])}, "
+                     f"{top['reasons'][0]}.")
+    body = tuple((d["name"], d["account"] or "", d["stage"], money(d["amount"], d["currency"]), d["owner"],
+                  "; ".join(d["reasons"])) for d in deals)
+    table = Table(f"Deals at risk{scope}", ("Deal", "Customer", "Stage", "Amount", "Owner", "Why"), body)
+    return Presentation(headline, (table,) if body else ())
+
+
+def account_360(view: Account360) -> Presentation:
+    a, cur = view.account, view.currency
+    headline = (f"{a.name} ({a.code}), owner {a.owner_user_id}: {_plural(len(view.open_opportunities), 'open deal')} "
+                f"worth {money(view.open_pipeline, cur)}; lifetime won {money(view.lifetime_won, cur)}; "
+                f"{_plural(view.open_tickets, 'open ticket')} ({count(view.breached_tickets)} past SLA).")
+    tables = []
+    if view.open_opportunities:
+        tables.append(Table(f"Open deals of {a.name}", ("Deal", "Stage", "Amount", "Close date", "Probability"),
+                            tuple((o.name, o.stage, money(o.amount, o.currency), short_date(o.close_date),
+                                   f"{o.probability}%") for o in view.open_opportunities[:10])))
+    if view.contacts:
+        tables.append(Table(f"Contacts at {a.name}", ("Name", "Title", "Email", "Phone"),
+                            tuple((c.name, c.title, c.email, c.phone) for c in view.contacts[:5])))
+    return Presentation(headline, tuple(tables))
+
+
+# --- HR
+
+def employee(view: EmployeeView) -> Presentation:
+    headline = (f"{view.name} ({view.employee_no}) is {view.title} in {view.department_code}, {view.location}; "
+                f"manager {view.manager_name or 'none'}; hired {date_words(view.hire_date)}.")
+    if view.salary_band:
+        headline += f" Salary band {view.salary_band}."
+    return Presentation(headline)
+
+
+def reporting_chain(name: str, chain: Sequence[Mapping[str, Any]]) -> Presentation:
+    if not chain:
+        return Presentation(f"{name} has no manager on record.")
+    headline = f"{name} reports to {chain[0]['name']} ({chain[0]['title']})"
+    if len(chain) > 1:
+        headline += ", then " + ", then ".join(f"{m['name']} ({m['title']})" for m in chain[1:])
+    table = Table(f"Management chain above {name}, nearest first", ("Level", "Name", "Title", "Employee"),
+                  tuple((str(i), m["name"], m["title"], m["employee_no"]) for i, m in enumerate(chain, start=1)))
+    return Presentation(headline + ".", (table,))
+
+
+def leave_balance(view: LeaveBalanceView, today: dt.date) -> Presentation:
+    kind = view.leave_type.replace("_", " ")
+    return Presentation(
+        f"{view.employee_name} has {amount(view.balance)} days of {kind} leave available as of {date_words(today)} "
+        f"({amount(view.accrued)} accrued, {amount(view.carried_over)} carried over, {amount(view.taken)} taken; "
+        f"{view.entitlement_days} days a year).")
+
+
+def headcount(month_end: dt.date, by_department: Mapping[str, int], department: str | None) -> Presentation:
+    total = sum(by_department.values())
+    when = month_words(month_end.year, month_end.month)
+    if department:
+        return Presentation(f"Headcount of {department} at the end of {when}: {count(total)}.")
+    table = Table(f"Headcount by department, end of {when}", ("Department", "Headcount"),
+                  tuple((d, count(n)) for d, n in sorted(by_department.items(), key=lambda kv: -kv[1])))
+    return Presentation(f"Headcount at the end of {when}: {count(total)} people.", (table,))
+
+
+# --- service desk
+
+def _when(moment: dt.datetime) -> str:
+    return f"{date_words(moment.date())} {moment:%H:%M} UTC"
+
+
+def ticket(view: TicketView, breached: bool) -> Presentation:
+    return Presentation(f"{view.number} \u201c{view.subject}\u201d: {view.status}, {view.priority} priority, SLA due "
+                        f"{_when(view.sla_due_at)}" + (" (breached)." if breached else "."))
+
+
+def tickets(rows: Sequence[Mapping[str, Any]], total: int, scope: str, who: str) -> Presentation:
+    more = "+" if total >= 200 else ""
+    headline = f"{count(total)}{more} {scope + ' ' if scope else ''}ticket{'s' if total != 1 else ''}{who}."
+    body = tuple((r["number"], r["subject"], r["priority"], r["status"],
+                  _when(dt.datetime.fromisoformat(r["sla_due_at"]))) for r in rows)
+    table = Table(f"Tickets{who}, newest first", ("Ticket", "Subject", "Priority", "Status", "SLA due"), body)
+    return Presentation(headline, (table,) if body else ())
+
+
+def sla(report: SlaReport) -> Presentation:
+    words = period_words(report.start, report.end)
+    rate = f" ({percent(Decimal(str(report.breach_rate)) * 100)})" if report.breach_rate is not None else ""
+    headline = (f"SLA in {words}: {count(report.total_breached)} of {_plural(report.total_tickets, 'ticket')} "
+                f"opened breached their resolution target{rate}.")
+    body = tuple((r.priority, count(r.tickets), count(r.breached),
+                  percent(Decimal(str(r.breach_rate)) * 100) if r.breach_rate is not None else "n/a",
+                  count(r.open_breached)) for r in report.rows)
+    table = Table(f"SLA breaches by priority, {words}", ("Priority", "Tickets", "Breached", "Rate", "Still open"),
+                  body)
+    return Presentation(headline, (table,) if body else ())
