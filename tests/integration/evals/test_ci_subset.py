@@ -28,7 +28,7 @@ def test_ci_subset_has_no_structural_failures(demo_db: Database, embedder: Any, 
     request = EvalRequest(ci_only=True, baseline=False, out_dir=tmp_path / "report", corpora=(FIXTURE_DOCUMENTS,),
                           world_kwargs={"db": demo_db, "embedder": embedder, "answer_max_tokens": 48})
     cases = select_cases(request)
-    assert {c.kind for c in cases} >= {"tool_use", "safety", "multi_turn", "retrieval"}
+    assert {c.kind for c in cases} >= {"tool_use", "safety", "multi_turn", "retrieval", "conversation"}
 
     report = run_eval(request, cases=cases)
 
@@ -41,9 +41,30 @@ def test_ci_subset_has_no_structural_failures(demo_db: Database, embedder: Any, 
             assert not broken, f"{case['id']}: {broken}: {trial['problems']}"
             assert trial["turns"], case["id"]
     assert summary["structural_failures"] == dict.fromkeys(STRUCTURAL, 0)
+    _assert_conversation_structure(summary, [c for c in cases if c.kind == "conversation"])
     written = json.loads((tmp_path / "report" / "report.json").read_text(encoding="utf-8"))
     assert written["models"]["default"]["suites"].keys() == summary["suites"].keys()
     assert (tmp_path / "report" / "report.html").read_text(encoding="utf-8").count("<svg") >= 2
+
+
+def _assert_conversation_structure(summary: dict[str, Any], cases: list[Any]) -> None:
+    """The conversation suite ran every turn of its CI conversations, each turn showed the user something, and its
+    scores are rates (structure, not wording: the figures themselves are the full suite's business)."""
+    figures = summary["conversations"]["conversations"]
+    assert figures["conversations"] == len(cases)
+    assert figures["turns"] == sum(len(c.steps) for c in cases)
+    rates = [figures["fully_right"], figures["conversations_fully_right"], *figures["checks"].values(),
+             *(g["fully_right"] for g in [*figures["by_kind"].values(), *figures["by_domain"].values()]),
+             *(v for k in figures["pass^k"].values() for v in k.values())]
+    assert all(r is None or 0.0 <= r <= 1.0 for r in rates), rates
+    assert set(figures["by_kind"]) == {"first turn", "follow-up"}
+    for case in summary["cases"]:
+        if case["kind"] != "conversation":
+            continue
+        for trial in case["trials"]:
+            for turn in trial["turns"]:
+                assert turn["shown"].strip(), f"{case['id']}: {turn['message']!r} showed nothing"
+                assert turn["latency_ms"] > 0 and set(turn["checks"]) >= {"answered", "figures_backed"}
 
 
 def test_the_write_audit_catches_a_posting_without_approval(demo_db: Database) -> None:
