@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -86,9 +86,9 @@ def _as_period(rng: PeriodRange) -> dict[str, str]:
 
 
 def remember(tool: str, kinds: Mapping[str, str], query: Mapping[str, Any], today: dt.date,
-             data: Mapping[str, Any] | None = None) -> dict[str, Any]:
+             data: Mapping[str, Any] | None = None, fields: Collection[str] | None = None) -> dict[str, Any]:
     """The thread's last query after a successful read: ``query`` (the tool's own ``ToolOutput.query`` or the
-    validated arguments) reduced to the tool's arguments, periods and as-of dates resolved.
+    validated arguments) reduced to the tool's arguments (``fields``, when given), periods and as-of dates resolved.
 
     An account reported by code is kept by name when the tool's data names it, so that "the payroll one" can edit it.
     """
@@ -107,7 +107,8 @@ def remember(tool: str, kinds: Mapping[str, str], query: Mapping[str, Any], toda
         elif value is not None:
             args[name] = value
     for name in _plain_fields(kinds, query):  # arguments that are no slot (a status filter, a score threshold)
-        args[name] = query[name]
+        if fields is None or name in fields:
+            args[name] = query[name]
     if data is not None:
         for name, kind in kinds.items():
             if kind == "account" and args.get(name) == data.get("account_code") and data.get("account_name"):

@@ -124,8 +124,9 @@ async def act(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, An
         update["pending"] = output.approval
     if not spec.proposes:  # the thread's last resolved read query, for the next turn's follow-up
         query = output.query if output.query is not None else args.model_dump(exclude_none=True)
-        update["last_query"] = remember(spec.name, slots.slot_kinds(spec.json_schema()), query, ctx.tools.today,
-                                        output.data)
+        schema = spec.json_schema()
+        update["last_query"] = remember(spec.name, slots.slot_kinds(schema), query, ctx.tools.today, output.data,
+                                        fields=schema.get("properties", {}))
     return update
 
 

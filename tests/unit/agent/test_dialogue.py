@@ -243,3 +243,10 @@ def test_every_tool_declares_slot_kinds_the_agent_knows() -> None:
         assert set(kinds.values()) <= SLOT_KINDS, name
     assert TOOLS["account_activity"] == {"account": "account", "period": "period"}
     assert TOOLS["open_invoices"] == {"name": "party", "as_of": "as_of"}
+
+
+def test_reported_keys_that_are_no_argument_are_not_carried() -> None:
+    fields = load_all().get("open_invoices").json_schema()["properties"]
+    stored = remember("open_invoices", TOOLS["open_invoices"], {"as_of": "2026-10-31", "buckets": 5}, TODAY,
+                      fields=fields)
+    assert stored["args"] == {"as_of": "2026-10-31"}
