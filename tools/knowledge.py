@@ -24,6 +24,7 @@ from retrieval.extract import extract_answer
 from tools.context import ToolContext
 from tools.output import ToolOutput
 from tools.present_documents import document_answer
+from tools.present_graph import graph_answer
 from tools.registry import REGISTRY
 
 MAX_ROWS = 20
@@ -66,11 +67,17 @@ def graph_query(ctx: ToolContext, q: GraphQuery) -> ToolOutput:
         raise NexusError(ErrorCode.STORE_UNAVAILABLE, "the knowledge graph is not configured or its server is down")
     with ctx.db.read() as session:
         params = graph_params(session, ctx, q)
+        currency = functional_currency(session, ctx.actor.tenant) if q.amount else None
     rows: list[dict[str, Any]] = graph.run_named(q.query, ctx.actor.tenant, **params)
     shown = {k: v for k, v in params.items() if k != "groups"}
     brief = "; ".join(", ".join(str(v) for v in row.values() if v not in (None, "")) for row in rows[:5])
+    said = q.person or q.customer or q.vendor or q.account or q.text
+    shown_rows = rows[:MAX_ROWS]
+    presentation = graph_answer(q.query, shown_rows, subject=said, amount=q.amount, currency=currency,
+                                document_type=q.document_type)
     return ToolOutput(f"{q.query} {shown}: {len(rows)} rows" + (f": {brief}" if brief else ""),
-                      {"query": q.query, "params": shown, "rows": rows[:MAX_ROWS]})
+                      {"query": q.query, "params": shown, "rows": shown_rows}, presentation=presentation,
+                      query={"query": q.query, **shown})
 
 
 def graph_params(session: Session, ctx: ToolContext, q: GraphQuery) -> dict[str, Any]:
