@@ -20,7 +20,7 @@ class Row:
     where: str
 
     def get(self, column: str) -> str:
-        return (self.values.get(column) or "").strip()
+        return self.values.get(column, "")
 
 
 def issue(code: str, message: str, where: str) -> Issue:
@@ -66,7 +66,7 @@ def _rows(reader: Any, header: list[str], name: str) -> Iterator[Row]:
         number, start = start, reader.line_num + 1
         if not any(cell.strip() for cell in cells):
             continue
-        values = dict(zip(header, cells, strict=False))
+        values = dict(zip(header, (cell.strip() for cell in cells), strict=False))
         if len(cells) > len(header):
             values["__extra__"] = ",".join(cells[len(header):])
         yield Row(values, f"{name}:{number}")

@@ -101,8 +101,8 @@ def read_ledger_file(path: Path) -> LedgerFile:
 
 def _command(entry: SourceEntry, codes: dict[str, str] | None) -> PostJournalEntry:
     return PostJournalEntry(date=entry.date, memo=entry.memo, idempotency_key=entry.key, lines=[
-        JournalLineIn.model_construct(account_code=codes.get(line.account, line.account) if codes else line.account,
-                                      debit=line.debit, credit=line.credit, currency=line.currency, dimensions=None)
+        JournalLineIn(account_code=codes.get(line.account, line.account) if codes else line.account,
+                      debit=line.debit, credit=line.credit, currency=line.currency)
         for line in entry.lines])
 
 

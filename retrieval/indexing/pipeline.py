@@ -119,7 +119,7 @@ def run_batch(pipeline: Pipeline, docs: Sequence[SourceDocument]) -> tuple[int, 
 def index_corpus(path: Path, vector_store: VectorStore, content_store: ContentStore | None = None, *,
                  model_path: Path | None = None, device: str = "auto", rebuild: bool = False,
                  batch_documents: int = BATCH_DOCUMENTS, progress: ProgressFn | None = None,
-                 pipeline: Pipeline | None = None) -> IndexReport:
+                 pipeline: Pipeline | None = None, documents: list[SourceDocument] | None = None) -> IndexReport:
     """Indexes every document listed by the manifests under ``path``, incrementally.
 
     Args:
@@ -129,12 +129,15 @@ def index_corpus(path: Path, vector_store: VectorStore, content_store: ContentSt
         progress: called as ``progress(done, total, doc_id)`` after each batch.
         pipeline: a pipeline from ``build_pipeline`` writing to ``vector_store``, to reuse its loaded model; by
             default one is built (and the model loaded) when something needs indexing.
+        documents: the documents to index instead of the manifests' (``folder.folder_documents`` for a folder
+            without a manifest); removals stay scoped to these documents' sources.
 
     Raises:
         NexusError: VALIDATION_FAILED listing every manifest problem (nothing is written then); STORE_UNAVAILABLE.
     """
     started = time.perf_counter()
-    documents = load_documents(path)
+    if documents is None:
+        documents = load_documents(path)
     report = IndexReport()
     indexed = {(d.tenant, d.doc_id): d for d in vector_store.indexed_documents()}
     todo = []
