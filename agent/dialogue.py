@@ -161,6 +161,17 @@ _NOT_NAMES = re.compile(r"^(?:what|how|and|but|the|for|same|show|which|break|com
                         re.IGNORECASE)
 
 
+# One short question per slot kind, asked when a follow-up leaves that slot open (never guessed).
+QUESTIONS: dict[str, str] = {
+    "account": "Which account, for example travel or rent?",
+    "grouping": "By month, by department or by account?",
+    "period": "For which period, for example last month or Q3?",
+    "department": "Which department?",
+    "party": "Which customer or vendor?",
+    "person": "Who do you mean?",
+}
+
+
 @dataclass
 class _Turn:
     """What the request says, read once."""
@@ -336,7 +347,7 @@ def read_followup(request: str, last: Mapping[str, Any] | None, today: dt.date,
     grouping = _GROUPING.search(request)
     if grouping or _BREAK.search(request):
         if grouping is None:
-            return Clarify("By month, by department or by account?")
+            return Clarify(QUESTIONS["grouping"])
         word = (grouping.group(1) or grouping.group(2) or "").lower()
         by = "month" if word.startswith("month") else "department" if word.startswith("dep") else "account"
         if tool == "kpi" or ("period" not in values and "account" not in values):
@@ -348,7 +359,7 @@ def read_followup(request: str, last: Mapping[str, Any] | None, today: dt.date,
 
     if _ENTRIES.search(request):
         if not values.get("account"):
-            return Clarify("Which account's entries would you like, for example travel or rent?")
+            return Clarify(QUESTIONS["account"])
         return _call(ACTIVITY, tools, values, today, {}, [*edits, "drill_down"])
 
     if _LARGEST.search(request):
@@ -367,6 +378,28 @@ def read_followup(request: str, last: Mapping[str, Any] | None, today: dt.date,
         return None
     extra = {name: value for name, value in (last.get("args") or {}).items() if name not in kinds}
     return _call(tool, tools, values, today, extra, edits)
+
+
+def carry_over(tool: str, args: Mapping[str, Any], request: str, last: Mapping[str, Any] | None,
+               kinds: Mapping[str, str], today: dt.date) -> dict[str, Any]:
+    """The model's call for a follow-up that the patterns could not read, completed from the last query.
+
+    When the model chose the same tool as the last query and the turn is said as a continuation ("and for the other
+    one?"), the arguments it did not give are carried over: the model fills only what the turn changes.
+    """
+    if not last or last.get("tool") != tool or not _elliptical(request):
+        return dict(args)
+    merged = dict(args)
+    for name, value in (last.get("args") or {}).items():
+        if name in merged:
+            continue
+        if kinds.get(name) == "period":
+            rng = _range_of(value, {}, today)
+            if rng is None:
+                continue
+            value = period_phrase(rng)
+        merged[name] = value
+    return merged
 
 
 def tool_slots(specs: Iterable[ToolSpec]) -> dict[str, dict[str, str]]:

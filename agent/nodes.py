@@ -21,7 +21,7 @@ from agent import slots
 from agent.arguments import ground_arguments
 from agent.compose import DIRECT_FALLBACK, checked_sentences, compose, presentation_state
 from agent.decision import ANSWER, decision_schema, describe_candidates, parse_decision
-from agent.dialogue import remember
+from agent.dialogue import carry_over, remember
 from agent.events import ApprovalRequired, Citation, Suggestions, Table, Token, ToolCall, ToolResult
 from agent.guards import check_grounding
 from agent.routing import narrow, split_direct
@@ -97,6 +97,9 @@ async def act(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, An
     else:
         raw_args = ground_arguments(spec, decision.get("args", {}), state["request"],
                                     tuple(state.get("failures", [])))
+        # a follow-up the patterns could not read: the model gave what changed, the rest carries over
+        raw_args = carry_over(spec.name, raw_args, state["request"], state.get("last_query"),
+                              slots.slot_kinds(spec.json_schema()), ctx.tools.today)
     write(ToolCall(id=call_id, tool=spec.name, args=raw_args))
     call_message = AIMessage("", tool_calls=[{"id": call_id, "name": spec.name, "args": raw_args}])
     try:

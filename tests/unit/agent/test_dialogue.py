@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from agent.dialogue import Call, Clarify, read_followup, remember, tool_slots
+from agent.dialogue import Call, Clarify, carry_over, read_followup, remember, tool_slots
 from tools.registry import load_all
 
 TODAY = dt.date(2026, 11, 16)
@@ -250,3 +250,18 @@ def test_reported_keys_that_are_no_argument_are_not_carried() -> None:
     stored = remember("open_invoices", TOOLS["open_invoices"], {"as_of": "2026-10-31", "buckets": 5}, TODAY,
                       fields=fields)
     assert stored["args"] == {"as_of": "2026-10-31"}
+
+
+def test_the_model_fills_only_what_the_turn_changes() -> None:
+    previous = last("account_balance", account="Cash - Operating", as_of="2026-10-31")
+    kinds = TOOLS["account_balance"]
+    # the patterns cannot read "the other bank account"; the model named it, the date carries over
+    assert carry_over("account_balance", {"account": "Cash - Payroll"}, "and the other bank account?", previous,
+                      kinds, TODAY) == {"account": "Cash - Payroll", "as_of": "2026-10-31"}
+    statement = last("income_statement", period="Q3")
+    assert carry_over("income_statement", {}, "and then?", statement, TOOLS["income_statement"], TODAY) == \
+        {"period": "Q3 2026"}
+    # a different tool, or a question said in full, starts afresh
+    assert carry_over("kpi", {"kpi": "revenue"}, "and then?", statement, TOOLS["kpi"], TODAY) == {"kpi": "revenue"}
+    assert carry_over("income_statement", {}, "What was our net income in the year so far?", statement,
+                      TOOLS["income_statement"], TODAY) == {}
