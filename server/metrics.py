@@ -7,9 +7,12 @@ One ``Metrics`` object (own registry) per container, so several apps in one proc
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
+from prometheus_client.registry import Collector
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 if TYPE_CHECKING:
@@ -51,8 +54,33 @@ def metrics_of(container: Container) -> Metrics:
     metrics = container.extras.get("metrics")
     if not isinstance(metrics, Metrics):
         metrics = Metrics()
+        metrics.registry.register(ComponentCollector(container))
         container.extras["metrics"] = metrics
     return metrics
+
+
+class ComponentCollector(Collector):
+    """Each supervised component's state and restarts, read at scrape time (``server.components``)."""
+
+    def __init__(self, container: Container) -> None:
+        self._container = container
+
+    def describe(self) -> list[Metric]:
+        return []  # nothing to read at registration: the states exist only at scrape time
+
+    def collect(self) -> Iterator[Metric]:
+        from server.components import component_status
+
+        up = GaugeMetricFamily("nexus_component_up", "1 when the component is ready, 0 when starting or down.",
+                               labels=["component", "state"])
+        restarts = CounterMetricFamily("nexus_component_restarts", "Times a supervised process was restarted.",
+                                       labels=["component"])
+        for name, status in component_status(self._container).items():
+            state = str(status["state"])
+            up.add_metric([name, state], 1.0 if state == "ready" else 0.0)
+            restarts.add_metric([name], float(str(status.get("restarts", 0))))
+        yield up
+        yield restarts
 
 
 class MetricsMiddleware:
