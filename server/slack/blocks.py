@@ -1,12 +1,17 @@
-"""Block Kit for approvals: the same card in a DM notification and in a threaded reply."""
+"""Block Kit for approvals (the same card in a DM notification and in a threaded reply), and for the answer's tables
+and suggestions."""
 
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 APPROVE_ACTION = "nexus_approve"
 REJECT_ACTION = "nexus_reject"
+SUGGEST_ACTION = "nexus_suggest"
+SECTION_TEXT = 2900  # Slack refuses a section text over 3,000 characters
+_FIGURE = re.compile(r"^[-\u2212]?[\d,]+(\.\d+)?(\s?(%|[A-Z]{3}|days?))?$")
 
 
 def _money(view: dict[str, Any]) -> str:
@@ -49,6 +54,55 @@ def decided_blocks(view: dict[str, Any], decision: str, who: str) -> list[dict[s
     return [{"type": "section", "text": {"type": "mrkdwn",
                                          "text": f"*{decision.capitalize()}* by {who}: {summary} "
                                                  f"({_money(view)}) — status *{view.get('status')}*"}}]
+
+
+def table_text(columns: list[str], rows: list[list[str]], limit: int = SECTION_TEXT - 8) -> str:
+    """A table as aligned monospace text (figures right-aligned), cut to whole rows within ``limit`` characters."""
+    cells = [list(columns), *[[str(c) for c in row] for row in rows]]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(columns))]
+    numeric = [any(row[i] for row in cells[1:]) and all(_FIGURE.match(row[i]) or not row[i] for row in cells[1:])
+               for i in range(len(columns))]
+
+    def line(row: list[str]) -> str:
+        return "  ".join(v.rjust(w) if n else v.ljust(w) for v, w, n in zip(row, widths, numeric, strict=True)).rstrip()
+
+    lines = [line(cells[0]), "  ".join("-" * w for w in widths)]
+    for shown, row in enumerate(cells[1:]):
+        text = line(row)
+        if sum(len(x) + 1 for x in lines) + len(text) + 40 > limit:
+            lines.append(f"… {len(rows) - shown} more rows")
+            break
+        lines.append(text)
+    return "\n".join(lines)
+
+
+def table_blocks(table: dict[str, Any]) -> list[dict[str, Any]]:
+    """A ``table`` event as blocks: a short two-column table as section fields, any other as a preformatted block."""
+    title = {"type": "section", "text": {"type": "mrkdwn", "text": f"*{_escape(str(table.get('title', '')))}*"}}
+    columns, rows = list(table.get("columns", [])), list(table.get("rows", []))
+    if len(columns) == 2 and 0 < len(rows) <= 5:
+        fields = [{"type": "mrkdwn", "text": f"*{_escape(str(label))}*\n{_escape(str(value))}"[:1900]}
+                  for label, value in rows]
+        return [title | {"fields": fields}]
+    body = table_text(columns, rows).replace("`", "'")
+    return [title, {"type": "section", "text": {"type": "mrkdwn", "text": f"```{_escape(body)}```"}}]
+
+
+def suggestion_blocks(items: list[str]) -> list[dict[str, Any]]:
+    """Suggested follow-ups as buttons; pressing one asks it in the thread (``SUGGEST_ACTION``)."""
+    if not items:
+        return []
+    return [{"type": "actions", "block_id": "suggestions", "elements": [
+        {"type": "button", "action_id": f"{SUGGEST_ACTION}:{i}", "value": text[:2000],
+         "text": {"type": "plain_text", "text": text[:75]}} for i, text in enumerate(items[:5])]}]
+
+
+def answer_blocks(text: str, tables: list[dict[str, Any]], suggestions: list[str]) -> list[dict[str, Any]]:
+    """The whole answer as blocks: its text, each table, then the suggestions (Slack allows 50 blocks)."""
+    blocks: list[dict[str, Any]] = [{"type": "section", "text": {"type": "mrkdwn", "text": text[:SECTION_TEXT]}}]
+    for table in tables:
+        blocks += table_blocks(table)
+    return (blocks[:48] + suggestion_blocks(suggestions))[:50]
 
 
 def _escape(text: str) -> str:

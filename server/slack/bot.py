@@ -18,7 +18,7 @@ from erp_core.errors import NexusError
 from erp_core.identity import Actor
 from server.instrumentation import surface
 from server.permissions import PermissionMap
-from server.slack.blocks import APPROVE_ACTION, REJECT_ACTION, decided_blocks
+from server.slack.blocks import APPROVE_ACTION, REJECT_ACTION, SUGGEST_ACTION, decided_blocks
 from server.slack.identity import SlackDirectory, async_web_client
 from server.slack.streaming import StreamingReply
 
@@ -90,6 +90,14 @@ class SlackBot:
             opened = await self.client.chat_postMessage(channel=command["channel_id"],
                                                         text=f"<@{command['user_id']}> asked: {text}")
             await self.answer(command["user_id"], text, command["channel_id"], str(opened["ts"]))
+
+        @app.action(re.compile(f"^{SUGGEST_ACTION}"))
+        async def on_suggestion(ack: Any, body: dict[str, Any]) -> None:
+            await ack()  # a suggestion button asks its text in the same thread, as the user who pressed it
+            message = body.get("message") or {}
+            channel = str((body.get("container") or {}).get("channel_id") or (body.get("channel") or {}).get("id"))
+            await self.answer(body["user"]["id"], str(body["actions"][0]["value"]), channel,
+                              str(message.get("thread_ts") or message.get("ts")))
 
         @app.action(APPROVE_ACTION)
         async def on_approve(ack: Any, body: dict[str, Any]) -> None:

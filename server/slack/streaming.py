@@ -2,7 +2,8 @@
 
 The first ``chat.postMessage`` opens the reply; tokens accumulate and ``chat.update`` rewrites it at most once per
 ``min_interval_s`` (Slack allows about one update per second per message); the final text is always written.
-Approval requests become a Block Kit card in the same thread.
+Approval requests become a Block Kit card in the same thread; the answer's tables and suggestions become blocks of
+the reply when the turn ends.
 """
 
 from __future__ import annotations
@@ -11,8 +12,8 @@ import time
 from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any
 
-from agent.events import ApprovalRequired, Citation, Done, Error, Event, Token, ToolCall, ToolResult
-from server.slack.blocks import approval_blocks
+from agent.events import ApprovalRequired, Citation, Done, Error, Event, Suggestions, Table, Token, ToolCall, ToolResult
+from server.slack.blocks import answer_blocks, approval_blocks
 
 if TYPE_CHECKING:
     from slack_sdk.web.async_client import AsyncWebClient
@@ -30,6 +31,8 @@ class StreamingReply:
         self._text = ""
         self._activity: list[str] = []
         self._sources: list[str] = []
+        self._tables: list[dict[str, Any]] = []
+        self._suggestions: list[str] = []
         self._last_update = 0.0
         self._shown = ""
         self.updates = 0
@@ -56,7 +59,11 @@ class StreamingReply:
             return
         if not force and time.monotonic() - self._last_update < self._interval:
             return
-        await self._client.chat_update(channel=self.channel, ts=self.ts, text=text)
+        if force and (self._tables or self._suggestions):
+            await self._client.chat_update(channel=self.channel, ts=self.ts, text=text,
+                                           blocks=answer_blocks(text, self._tables, self._suggestions))
+        else:
+            await self._client.chat_update(channel=self.channel, ts=self.ts, text=text)
         self._shown = text
         self._last_update = time.monotonic()
         self.updates += 1
@@ -76,6 +83,10 @@ class StreamingReply:
                 self._activity.append(f"{mark} `{tools.get(event.id, 'tool')}` {event.summary}"[:300])
             elif isinstance(event, Citation):
                 self._sources.append(event.title or event.doc_id)
+            elif isinstance(event, Table):
+                self._tables.append(event.payload())
+            elif isinstance(event, Suggestions):
+                self._suggestions = list(event.items)
             elif isinstance(event, ApprovalRequired):
                 await self.post_approval(event)
             elif isinstance(event, Error):

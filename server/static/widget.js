@@ -149,6 +149,83 @@
     return amount === null || amount === undefined ? "" : String(amount) + (currency ? " " + currency : "");
   }
 
+  // ---------------------------------------------------------------- tables and charts from `table` events
+  // A figure as the server formats it: "17,056,593.73", "-1,200.00 USD", "12.5%", "31 days". Right-aligned.
+  var NUMERIC = /^[-\u2212]?[\d,]+(\.\d+)?(\s?(%|[A-Z]{3}|days?))?$/;
+
+  function renderTable(data) {
+    var columns = data.columns || [];
+    var rows = data.rows || [];
+    var numeric = columns.map(function (_, c) {
+      var filled = rows.filter(function (row) { return String(row[c] || "").trim() !== ""; });
+      return filled.length > 0 && filled.every(function (row) { return NUMERIC.test(String(row[c]).trim()); });
+    });
+    var head = el("tr", null, columns.map(function (name, c) {
+      return el("th", { className: numeric[c] ? "num" : "", scope: "col", text: name });
+    }));
+    var body = el("tbody", null, rows.map(function (row) {
+      var total = row.some(function (cell) { return /^(total\b|net income$)/i.test(String(cell || "")); });
+      return el("tr", { className: total ? "total" : "" }, row.map(function (cell, c) {
+        var text = String(cell === null || cell === undefined ? "" : cell);
+        return el("td", { className: numeric[c] || NUMERIC.test(text.trim()) ? "num" : "", text: text });
+      }));
+    }));
+    var figure = el("figure", { className: "result-table" }, [
+      el("figcaption", { text: data.title || "" }),
+      el("div", { className: "table-wrap" }, [el("table", { className: "data" }, [el("thead", null, [head]), body])]),
+    ]);
+    if (data.series && data.series.points && data.series.points.length > 1) figure.appendChild(renderChart(data.series));
+    return figure;
+  }
+
+  var SVG = "http://www.w3.org/2000/svg";
+
+  function svg(tag, attrs, text) {
+    var node = document.createElementNS(SVG, tag);
+    Object.keys(attrs || {}).forEach(function (key) { node.setAttribute(key, attrs[key]); });
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  function compact(value) {
+    var abs = Math.abs(value);
+    if (abs >= 1e9) return (value / 1e9).toFixed(1) + "B";
+    if (abs >= 1e6) return (value / 1e6).toFixed(1) + "M";
+    if (abs >= 1e3) return (value / 1e3).toFixed(0) + "k";
+    return String(Math.round(value * 100) / 100);
+  }
+
+  // A small line chart of a series (x: period labels, y: values); the exact figures are in the table above it.
+  function renderChart(series) {
+    var points = series.points.map(function (p) { return { x: String(p[0]), y: Number(p[1]) }; })
+      .filter(function (p) { return isFinite(p.y); });
+    var width = 360, height = 130, left = 44, right = 8, top = 10, bottom = 22;
+    var ys = points.map(function (p) { return p.y; });
+    var low = Math.min(0, Math.min.apply(null, ys)), high = Math.max.apply(null, ys);
+    if (high === low) high = low + 1;
+    function px(i) { return left + (points.length === 1 ? 0 : i * (width - left - right) / (points.length - 1)); }
+    function py(v) { return top + (high - v) * (height - top - bottom) / (high - low); }
+    var chart = svg("svg", { viewBox: "0 0 " + width + " " + height, width: "100%", role: "img",
+                             "aria-label": series.label || "chart", class: "chart" });
+    chart.appendChild(svg("title", {}, series.label || ""));
+    chart.appendChild(svg("line", { x1: left, x2: width - right, y1: py(low), y2: py(low), class: "axis" }));
+    [high, low].forEach(function (v) {
+      chart.appendChild(svg("text", { x: left - 4, y: py(v) + 4, "text-anchor": "end", class: "tick" }, compact(v)));
+    });
+    chart.appendChild(svg("polyline", { points: points.map(function (p, i) { return px(i) + "," + py(p.y); }).join(" "),
+                                        class: "line" }));
+    points.forEach(function (p, i) {
+      var dot = svg("circle", { cx: px(i), cy: py(p.y), r: 2.5, class: "dot" });
+      dot.appendChild(svg("title", {}, p.x + ": " + p.y.toLocaleString()));
+      chart.appendChild(dot);
+    });
+    [0, points.length - 1].forEach(function (i) {
+      chart.appendChild(svg("text", { x: px(i), y: height - 6, "text-anchor": i === 0 ? "start" : "end", class: "tick" },
+                            points[i].x));
+    });
+    return chart;
+  }
+
   // ---------------------------------------------------------------- the widget
   function Widget(options) {
     this.token = options.token;
@@ -239,8 +316,11 @@
     var activity = el("ul", { className: "activity" });
     var body = el("div", { className: "answer" });
     var sources = el("ol", { className: "citations" });
+    var tables = el("div", { className: "tables" });
+    var chips = el("div", { className: "suggestions", role: "group", "aria-label": "Suggestions" });
     box.appendChild(activity);
     box.appendChild(body);
+    box.appendChild(tables);
     var tools = {};
     var done = false;
 
@@ -263,6 +343,18 @@
             entry.className = "tool " + (data.ok ? "ok" : "failed");
             entry.querySelector(".tool-status").textContent = (data.ok ? " ✓ " : " ✗ ") + (data.summary || "");
           }
+        } else if (name === "table") {
+          tables.appendChild(renderTable(data));
+          self.log.scrollTop = self.log.scrollHeight;
+        } else if (name === "suggestions") {
+          (data.items || []).forEach(function (text) {
+            chips.appendChild(el("button", { className: "chip", type: "button", text: text, onclick: function () {
+              if (self.busy) return;
+              self.input.value = text;
+              self.send();
+            } }));
+          });
+          if (!chips.parentNode) box.appendChild(chips);
         } else if (name === "citation") {
           if (!sources.parentNode) box.appendChild(el("div", { className: "sources" }, [el("span", { text: "Sources" }), sources]));
           sources.appendChild(el("li", { title: data.snippet || "" }, [el("span", { className: "cite-title", text: data.title || data.doc_id })]));

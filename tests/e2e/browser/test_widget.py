@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import select
 
 from agent.backends.scripted import ScriptedChat
-from agent.events import Citation, Done, Token, ToolCall, ToolResult
+from agent.events import Citation, Done, Suggestions, Table, Token, ToolCall, ToolResult
 from erp_core.ledger.models import JournalEntry
 from server.app import create_app
 from server.bootstrap import build_container
@@ -24,6 +24,15 @@ ANSWER = ("**Rent** for October:\n\n| Account | Amount |\n|---|---|\n| 6100 Rent
           "Model text cannot inject markup: <img src=x onerror=alert(1)>")
 
 
+FORECAST = Table(title="Forecast of revenue (USD)", columns=["Month", "Value", "", "Low", "High"],
+                 rows=[["September 2026", "5,985,873.26 USD", "actual", "", ""],
+                       ["October 2026", "5,235,405.78 USD", "actual", "", ""],
+                       ["November 2026", "5,127,039.42 USD", "forecast", "3,253,677.56 USD", "7,000,401.27 USD"]],
+                 series={"label": "revenue", "points": [["September 2026", "5985873.26"],
+                                                        ["October 2026", "5235405.78"],
+                                                        ["November 2026", "5127039.42"]]})
+
+
 @pytest.fixture()
 def server(kit: Any, tmp_path: Path) -> Any:
     settings = Settings(_env_file=None, data_dir=tmp_path / "data", notify_poll_s=0.3)  # type: ignore[call-arg]
@@ -32,6 +41,9 @@ def server(kit: Any, tmp_path: Path) -> Any:
     created: list[dict[str, Any]] = []
 
     def script(actor: Any, message: str, thread_id: str) -> list[Any]:
+        if "forecast" in message.lower():
+            return [Token(text="Forecast of revenue: November 2026 5,127,039.42 USD."), FORECAST,
+                    Suggestions(items=["Show the trial balance"]), Done(thread_id=thread_id)]
         if "propose" in message.lower():
             view = kit.submit_entry(container.db, "acme", memo=f"Office rent October {uuid.uuid4().hex[:6]}")
             created.append(view)
@@ -102,3 +114,26 @@ def test_propose_then_approve_in_the_card_posts_the_entry(server: Any, page: Any
     with server.container.db.read() as session:
         entry = session.get(JournalEntry, entry_id)
         assert entry is not None and entry.status == "posted" and entry.posted_by == "carol@acme"
+
+
+def test_a_table_event_is_a_table_with_a_chart_and_suggestions_are_chips(server: Any, page: Any,
+                                                                         artifacts: Path) -> None:
+    root = widget(page, server.base_url)
+    ask(root, "Forecast revenue for the next month")
+    answer = root.locator(".msg.assistant").last
+    answer.locator(".feedback").wait_for()
+    table = answer.locator(".result-table")
+    assert table.locator("figcaption").inner_text() == "Forecast of revenue (USD)"
+    assert table.locator("th").all_inner_texts() == ["Month", "Value", "", "Low", "High"]
+    value = table.locator("tbody tr").nth(2).locator("td").nth(1)
+    assert value.inner_text() == "5,127,039.42 USD"
+    assert value.evaluate("cell => getComputedStyle(cell).textAlign") == "right"  # figures right-aligned
+    month = table.locator("tbody tr").first.locator("td").first
+    assert month.evaluate("cell => getComputedStyle(cell).textAlign") in ("left", "start")
+    assert table.locator("svg.chart circle").count() == 3  # one point per period of the series
+    page.screenshot(path=str(artifacts / "table.png"))
+    chip = answer.locator(".suggestions button.chip")
+    assert chip.inner_text() == "Show the trial balance"
+    chip.click()
+    root.locator(".msg.user").last.wait_for()
+    assert root.locator(".msg.user").last.inner_text() == "Show the trial balance"  # the chip sends its text

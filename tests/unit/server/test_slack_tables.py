@@ -1,0 +1,74 @@
+"""Slack gets the answer's tables as blocks (aligned monospace, or fields for a short two-column table) and its
+suggestions as buttons, in the reply's final update."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from typing import Any
+
+from agent.events import Done, Event, Suggestions, Table, Token
+from server.slack.blocks import SUGGEST_ACTION, table_blocks, table_text
+from server.slack.streaming import StreamingReply
+
+TRIAL = {"title": "Trial balance as of 31 Oct 2026", "columns": ["Account", "Name", "Debit", "Credit"],
+         "rows": [["1010", "Cash - Operating", "17,895,380.60", ""], ["2010", "Accounts Payable", "", "4,123,584.96"],
+                  ["", "Total (USD)", "142,062,122.50", "142,062,122.50"]]}
+
+
+def test_figures_are_right_aligned_and_names_left_aligned() -> None:
+    lines = table_text(TRIAL["columns"], TRIAL["rows"]).split("\n")
+    assert lines[0].startswith("Account  Name") and set(lines[1]) <= {"-", " "}
+    width = len(lines[4])
+    assert lines[2].index("17,895,380.60") + len("17,895,380.60") == lines[4].index("142,062,122.50") + 14
+    assert lines[3].endswith("4,123,584.96") and len(lines[3]) == width  # the credit column ends where totals do
+
+
+def test_long_tables_are_cut_at_whole_rows() -> None:
+    rows = [[str(i), f"Account {i}", "1,000.00", ""] for i in range(400)]
+    text = table_text(TRIAL["columns"], rows)
+    assert len(text) < 2900 and text.endswith("more rows")
+
+
+def test_a_short_two_column_table_is_fields() -> None:
+    (block,) = table_blocks({"title": "KPIs", "columns": ["KPI", "Value"], "rows": [["Revenue", "5,235,405.78 USD"]]})
+    assert block["fields"] == [{"type": "mrkdwn", "text": "*Revenue*\n5,235,405.78 USD"}]
+    title, body = table_blocks(TRIAL)
+    assert body["text"]["text"].startswith("```Account") and title["text"]["text"] == f"*{TRIAL['title']}*"
+
+
+class FakeClient:
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, dict[str, Any]]] = []
+
+    async def chat_postMessage(self, **params: Any) -> dict[str, Any]:
+        self.calls.append(("chat.postMessage", params))
+        return {"ts": "1.0"}
+
+    async def chat_update(self, **params: Any) -> dict[str, Any]:
+        self.calls.append(("chat.update", params))
+        return {"ok": True}
+
+
+async def _events() -> AsyncIterator[Event]:
+    yield Token(text="Trial balance as of 31 October 2026: balanced.")
+    yield Table(title=TRIAL["title"], columns=TRIAL["columns"], rows=TRIAL["rows"])
+    yield Suggestions(items=["Show the balance sheet as of 31 October 2026"])
+    yield Done(thread_id="t")
+
+
+def test_the_final_update_carries_the_tables_and_suggestions() -> None:
+    client = FakeClient()
+    reply = StreamingReply(client, "C1", "0.1", min_interval_s=60)  # type: ignore[arg-type]
+
+    async def run() -> None:
+        await reply.open()
+        await reply.consume(_events())
+
+    asyncio.run(run())
+    final = [params for name, params in client.calls if name == "chat.update"][-1]
+    kinds = [b["type"] for b in final["blocks"]]
+    assert kinds == ["section", "section", "section", "actions"]
+    assert final["blocks"][0]["text"]["text"] == final["text"] == "Trial balance as of 31 October 2026: balanced."
+    button = final["blocks"][-1]["elements"][0]
+    assert button["action_id"].startswith(SUGGEST_ACTION) and button["value"].startswith("Show the balance sheet")
