@@ -29,6 +29,10 @@ def _render(event: str, data: dict[str, object]) -> str | None:
         return f"\n[tool {data.get('name')} {json.dumps(data.get('args'))}]\n"
     if event == "tool_result":
         return f"[{'ok' if data.get('ok') else 'failed'}: {data.get('summary')}]\n"
+    if event == "table":
+        return "\n\n" + _table(data) + "\n"
+    if event == "suggestions":
+        return "\n[try: " + " | ".join(str(item) for item in _items(data.get("items"))) + "]\n"
     if event == "citation":
         return f"\n[source: {data.get('title')}]"
     if event == "approval_required":
@@ -37,6 +41,18 @@ def _render(event: str, data: dict[str, object]) -> str | None:
     if event == "error":
         return f"\n[error {data.get('code')}: {data.get('message')}]\n"
     return None
+
+
+def _items(value: object) -> list[object]:
+    return list(value) if isinstance(value, list) else []
+
+
+def _table(data: dict[str, object]) -> str:
+    """A ``table`` event as the Markdown the thread keeps (``tools.presentation.Table.markdown``)."""
+    from tools.presentation import Table
+
+    rows = tuple(tuple(str(cell) for cell in _items(row)) for row in _items(data.get("rows")))
+    return Table(str(data.get("title", "")), tuple(str(c) for c in _items(data.get("columns"))), rows).markdown()
 
 
 def _names(value: object) -> str:
