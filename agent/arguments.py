@@ -41,17 +41,17 @@ def _said(value: str, request: str) -> bool:
     return value.lower().strip() in request.lower() or all(w in spoken for w in words)
 
 
-def _choices(prop: dict[str, Any], defs: dict[str, Any]) -> list[Any] | None:
+def choices_of(prop: dict[str, Any], defs: dict[str, Any]) -> list[Any] | None:
     if "enum" in prop:
         return list(prop["enum"])
     if "const" in prop:
         return [prop["const"]]
     ref = prop.get("$ref")
     if isinstance(ref, str) and ref.startswith("#/$defs/"):
-        return _choices(defs.get(ref.removeprefix("#/$defs/"), {}), defs)
+        return choices_of(defs.get(ref.removeprefix("#/$defs/"), {}), defs)
     for key in ("anyOf", "oneOf", "allOf"):
         for sub in prop.get(key, []):
-            if (found := _choices(sub, defs)) is not None:
+            if (found := choices_of(sub, defs)) is not None:
                 return found
     return None
 
@@ -63,7 +63,7 @@ def _types(prop: dict[str, Any]) -> set[str]:
     return kinds
 
 
-def _named_choice(options: list[Any], request: str) -> Any | None:
+def named_choice(options: list[Any], request: str) -> Any | None:
     """The option the request names: its own words ("closed won", "by owner") or an everyday synonym."""
     lowered = f" {' '.join(_WORD.findall(request.lower()))} "
     for option in options:
@@ -82,7 +82,7 @@ def _figures(request: str) -> set[float]:
 
 
 def _ground_choice(value: Any, options: list[Any], required: bool, request: str) -> tuple[bool, Any]:
-    named = _named_choice(options, request)
+    named = named_choice(options, request)
     if named is not None:
         return True, named
     if value is None or required or _said(str(value), request):
@@ -145,7 +145,7 @@ def ground_arguments(spec: ToolSpec, args: dict[str, Any], request: str,
     grounded = {name: value for name, value in args.items() if name not in props}  # validation reports these
     for name, prop in props.items():
         present, value, kind = name in args, args.get(name), kinds.get(name)
-        options = _choices(prop, defs)
+        options = choices_of(prop, defs)
         if options is not None:
             keep, value = _ground_choice(value, options, name in required, request)
         elif _types(prop) & {"integer", "number"} or kind in slots.COUNTS:

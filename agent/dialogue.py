@@ -27,8 +27,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from agent import slots
+from agent.arguments import choices_of, named_choice
 from agent.routing import PERIOD_PHRASE, PROPER_NAME
 from erp_core.errors import NexusError
+from erp_core.resolve.departments import ALIASES as DEPARTMENT_ALIASES
+from erp_core.resolve.epm import resolve_kpi
 from erp_core.resolve.periods import (
     PeriodRange,
     period_phrase,
@@ -172,6 +175,17 @@ QUESTIONS: dict[str, str] = {
 }
 
 
+# In a follow-up about departments a bare department name is one ("and in sales?"); in a fresh request "sales" or
+# "finance" usually is not, which is why agent.slots is stricter. Pronoun-like words ("it", "people") stay out.
+_DEPARTMENT_NAMES = sorted({w.lower() for code, words in DEPARTMENT_ALIASES.items() for w in (code, *words)} |
+                           {"sales", "finance", "marketing", "engineering", "operations", "executive"}
+                           - {"it", "people", "dev", "tech", "accounts"}, key=len, reverse=True)
+_DEPARTMENT_NAME = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in _DEPARTMENT_NAMES) + r")\b", re.IGNORECASE)
+_NTH_LARGEST = re.compile(r"\b(second|third|fourth|fifth|next)\s+(?:largest|biggest|highest|most)\b", re.IGNORECASE)
+_NTH = {"second": 2, "third": 3, "fourth": 4, "fifth": 5, "next": 2}
+_OPEN_RANKING = {"open_invoices": "customers_by_balance", "open_bills": "vendors_by_balance"}
+
+
 @dataclass
 class _Turn:
     """What the request says, read once."""
@@ -276,6 +290,9 @@ def _replacement(turn: _Turn, kinds: Mapping[str, str], values: dict[str, Any]) 
         turn.used.append(match.group(0))
         return
     prefer_department = "department" in present and values.get("department") and not values.get("account")
+    if department is None and "department" in present and (values.get("department") or not present & {"account",
+                                                                                                      "kpi"}):
+        department = _first_match(_DEPARTMENT_NAME, text)
     if account and "account" in present and not (prefer_department and department):
         values["account"] = account
         turn.edits.append("account")
@@ -297,6 +314,27 @@ def _replacement(turn: _Turn, kinds: Mapping[str, str], values: dict[str, Any]) 
             break
 
 
+def _first_match(pattern: re.Pattern[str], text: str) -> str | None:
+    match = pattern.search(text)
+    return match.group(0) if match else None
+
+
+def _choice_edits(turn: _Turn, options: Mapping[str, list[Any]], kinds: Mapping[str, str],
+                  args: Mapping[str, Any]) -> dict[str, Any]:
+    """Choices the turn names outright ("and sick days?" → leave_type sick), for arguments that are no slot."""
+    edits: dict[str, Any] = {}
+    for name, choices in options.items():
+        if name in kinds:
+            continue  # groupings and comparisons are read by their own patterns
+        named = named_choice(choices, turn.text)
+        if named is not None and named != args.get(name):
+            edits[name] = named
+            turn.used.append(str(named).replace("_", " "))
+    if edits:
+        turn.edits.append("choice")
+    return edits
+
+
 def _own_subject(turn: _Turn) -> bool:
     """Whether the request names a subject of its own beyond the slots it replaces."""
     text = turn.text
@@ -306,14 +344,25 @@ def _own_subject(turn: _Turn) -> bool:
     return _SUBJECTS.search(text) is not None
 
 
+def _kpi_key(said: Any) -> str | None:
+    try:
+        return resolve_kpi(str(said)) if said else None
+    except NexusError:
+        return None
+
+
 def _elliptical(text: str) -> bool:
     """Said as a continuation: an opener ("and", "what about"), a pronoun ("that", "the same"), or only a few words."""
     return bool(_OPENER.search(text) or _ANAPHORA.search(text)) or len(re.findall(r"\w+", text)) <= 4
 
 
-def read_followup(request: str, last: Mapping[str, Any] | None, today: dt.date,
-                  tools: ToolSlots) -> Call | Clarify | None:
-    """The turn as an edit of ``last`` ({"tool", "args"} as :func:`remember` made it), or None for a new question."""
+def read_followup(request: str, last: Mapping[str, Any] | None, today: dt.date, tools: ToolSlots,
+                  choices: Mapping[str, Mapping[str, list[Any]]] | None = None) -> Call | Clarify | None:
+    """The turn as an edit of ``last`` ({"tool", "args"} as :func:`remember` made it), or None for a new question.
+
+    ``choices`` lists each tool's enumerated arguments (:func:`tool_choices`), so a turn that names another option of
+    one ("and sick days?") edits it.
+    """
     if not last or last.get("tool") not in tools or not _elliptical(request):
         return None
     tool = str(last["tool"])
@@ -330,6 +379,7 @@ def read_followup(request: str, last: Mapping[str, Any] | None, today: dt.date,
     elif base is not None and "period" in values:
         values["period"] = base
     _replacement(turn, kinds, values)
+    picked = _choice_edits(turn, (choices or {}).get(tool, {}), kinds, last.get("args") or {})
     if _own_subject(turn):
         return None
     edits = turn.edits
@@ -337,6 +387,8 @@ def read_followup(request: str, last: Mapping[str, Any] | None, today: dt.date,
     if _COMPARE.search(request) or re.search(r"\bvs\.?\b", request, re.IGNORECASE):
         if _BUDGET.search(request):
             values.setdefault("period", base)
+            if values.get("account"):  # one account against its budget, not the whole variance report
+                return _call(COMPARE, tools, values, today, {"against": "budget"}, [*edits, "comparison"])
             return _call(BUDGET, tools, values, today, {}, [*edits, "comparison"])
         against = "previous_year" if _LAST_YEAR.search(request) or _YEAR_AGO.search(request) else "previous_period"
         if tool in (BUDGET, "kpi"):
@@ -350,7 +402,9 @@ def read_followup(request: str, last: Mapping[str, Any] | None, today: dt.date,
             return Clarify(QUESTIONS["grouping"])
         word = (grouping.group(1) or grouping.group(2) or "").lower()
         by = "month" if word.startswith("month") else "department" if word.startswith("dep") else "account"
-        if tool == "kpi" or ("period" not in values and "account" not in values):
+        if tool == "kpi" and _kpi_key(values.get("kpi")) != "revenue":
+            return None  # a P&L breakdown shows revenue, not the other KPIs
+        if "period" not in values and "account" not in values:
             return None
         if by == "department":
             values.pop("department", None)
@@ -362,8 +416,15 @@ def read_followup(request: str, last: Mapping[str, Any] | None, today: dt.date,
             return Clarify(QUESTIONS["account"])
         return _call(ACTIVITY, tools, values, today, {}, [*edits, "drill_down"])
 
+    nth = _NTH_LARGEST.search(request)
+    if nth is not None and tool in (RANKING, "open_invoices", "open_bills"):
+        args = last.get("args") or {}
+        what = _OPEN_RANKING.get(tool) or args.get("what")
+        limit = max(int(args.get("limit") or 5), _NTH[nth.group(1).lower()])
+        return _call(RANKING, tools, values, today, {"what": what, "limit": limit}, [*edits, "ranking"])
+
     if _LARGEST.search(request):
-        what = {"open_invoices": "customers_by_balance", "open_bills": "vendors_by_balance"}.get(tool)
+        what = _OPEN_RANKING.get(tool)
         if what is None and tool in ("income_statement", BREAKDOWN, COMPARE, ACTIVITY, BUDGET):
             what = "entries" if values.get("account") else "expense_accounts"
         elif what is None and tool == RANKING:
@@ -377,7 +438,7 @@ def read_followup(request: str, last: Mapping[str, Any] | None, today: dt.date,
     if not edits:
         return None
     extra = {name: value for name, value in (last.get("args") or {}).items() if name not in kinds}
-    return _call(tool, tools, values, today, extra, edits)
+    return _call(tool, tools, values, today, {**extra, **picked}, edits)
 
 
 def carry_over(tool: str, args: Mapping[str, Any], request: str, last: Mapping[str, Any] | None,
@@ -405,3 +466,16 @@ def carry_over(tool: str, args: Mapping[str, Any], request: str, last: Mapping[s
 def tool_slots(specs: Iterable[ToolSpec]) -> dict[str, dict[str, str]]:
     """Tool name → {argument: slot kind}, from each tool's argument schema (the one description of its slots)."""
     return {spec.name: slots.slot_kinds(spec.json_schema()) for spec in specs}
+
+
+def tool_choices(specs: Iterable[ToolSpec]) -> dict[str, dict[str, list[Any]]]:
+    """Tool name → {argument: its options}, for the enumerated arguments of each tool's schema."""
+    found: dict[str, dict[str, list[Any]]] = {}
+    for spec in specs:
+        schema = spec.json_schema()
+        defs = schema.get("$defs", {})
+        options = {name: opts for name, prop in schema.get("properties", {}).items()
+                   if (opts := choices_of(prop, defs)) is not None}
+        if options:
+            found[spec.name] = options
+    return found

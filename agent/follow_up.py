@@ -12,7 +12,7 @@ from typing import Any
 from langchain_core.messages import AIMessage
 from langgraph.runtime import Runtime
 
-from agent.dialogue import Call, Clarify, read_followup, tool_slots
+from agent.dialogue import Call, Clarify, read_followup, tool_choices, tool_slots
 from agent.events import Token
 from agent.state import AgentContext, AgentState
 
@@ -22,8 +22,8 @@ async def follow_up(state: AgentState, runtime: Runtime[AgentContext]) -> dict[s
     last = state.get("last_query")
     if not last:
         return {}
-    tools = tool_slots(ctx.registry.for_actor(ctx.tools.actor))
-    reading = read_followup(state["request"], last, ctx.tools.today, tools)
+    specs = ctx.registry.for_actor(ctx.tools.actor)
+    reading = read_followup(state["request"], last, ctx.tools.today, tool_slots(specs), tool_choices(specs))
     if isinstance(reading, Call):
         # The one tool is also the only candidate, so a fixable error is retried on it by the model.
         return {"decision": {"tool": reading.tool, "args": reading.args, "follow_up": list(reading.edits)},

@@ -14,11 +14,13 @@ from sqlalchemy.orm import Session
 
 from erp_core.ledger.roles import REPORT_READERS
 from erp_core.reports.breakdowns import breakdown as breakdown_report
+from erp_core.reports.comparisons import budget_comparison
 from erp_core.reports.comparisons import compare_periods as compare_report
 from erp_core.reports.rankings import ranking as ranking_report
 from erp_core.resolve import PeriodRange, resolve_period
 from erp_core.resolve.accounts import resolve_account
 from erp_core.resolve.departments import resolve_department_name
+from erp_core.resolve.epm import epm_window
 from erp_core.resolve.periods import previous_period, same_period_last_year
 from erp_core.resolve.queries import BreakdownQuery, ComparisonQuery, RankingQuery
 from tools.context import ToolContext
@@ -29,6 +31,7 @@ from tools.registry import REGISTRY
 
 READERS = sorted(REPORT_READERS)
 _MEASURES = {"revenue": "Revenue", "expenses": "Expenses", "net_income": "Net income", "amount": "Net activity"}
+# Actual against budget is the EPM data: finance roles that may read budgets (erp_core checks it again).
 _RANKED = {"expense_accounts": "Largest expense accounts", "customers_by_revenue": "Top customers by revenue",
            "customers_by_balance": "Customers with the largest open balance",
            "vendors_by_spend": "Top vendors by spend", "vendors_by_balance": "Vendors we owe the most",
@@ -137,7 +140,9 @@ def present_ranking(data: Mapping[str, Any], start: dt.date, end: dt.date, scope
     "Compare net income this quarter with last quarter", "How does revenue this year compare to last year?",
     "Travel spend last month versus the month before", "P&L for Q3 against the same quarter last year"))
 def compare_periods(ctx: ToolContext, q: ComparisonQuery) -> ToolOutput:
-    """The P&L or one account in a period against the period before or the same period a year earlier."""
+    """The P&L or one account in a period against the period before, the same period a year earlier, or the budget."""
+    if q.against == "budget":
+        return _against_budget(ctx, q)
     rng, end = _range(ctx, q.period, "last month")
     other = previous_period(rng) if q.against == "previous_period" else same_period_last_year(rng)
     other_end = other.end if end == rng.end else min(other.end, other.start + (end - rng.start))
@@ -147,6 +152,34 @@ def compare_periods(ctx: ToolContext, q: ComparisonQuery) -> ToolOutput:
                               account_code=scope["account_code"], department=scope["department"])
     shown = present_comparison(data, (rng.start, end), (other.start, other_end), _subject(scope))
     return ToolOutput(shown.headline, data, presentation=shown, query=_query(rng, scope, against=q.against))
+
+
+def _against_budget(ctx: ToolContext, q: ComparisonQuery) -> ToolOutput:
+    window = epm_window(q.period, ctx.today)
+    with ctx.db.read() as session:
+        scope = _scope(session, ctx, q.account, q.department)
+        data = budget_comparison(ctx.actor, session, window.label, ytd=window.ytd, account_code=scope["account_code"],
+                                 department=scope["department"])
+    start, end = dt.date.fromisoformat(data["date_from"]), dt.date.fromisoformat(data["as_of"])
+    shown = present_budget(data, start, end, _subject(scope))
+    rng = resolve_period(f"{start.isoformat()} to {end.isoformat()}", ctx.today)
+    return ToolOutput(shown.headline, data, presentation=shown, query=_query(rng, scope, against="budget"))
+
+
+def present_budget(data: Mapping[str, Any], start: dt.date, end: dt.date, subject: str) -> Presentation:
+    currency = data["currency"]
+    (row,) = data["rows"]
+    pct = f" ({'+' if not row['variance_pct'].startswith('-') else ''}{percent(row['variance_pct'])})" \
+        if row["variance_pct"] is not None else " (no budget)"
+    what = _MEASURES[row["measure"]].lower()
+    headline = (f"{subject}, {period_words(start, end)}: {what} actual {money(row['actual'], currency)} against "
+                f"budget {money(row['budget'], currency)}, variance {money(row['variance'], currency)}{pct}.")
+    table = Table(f"{subject}: actual vs budget, {period_words(start, end)}",
+                  ("Measure", f"Actual ({currency})", f"Budget ({currency})", f"Variance ({currency})", "Variance %"),
+                  ((_MEASURES[row["measure"]], amount(row["actual"], currency), amount(row["budget"], currency),
+                    amount(row["variance"], currency),
+                    percent(row["variance_pct"]) if row["variance_pct"] is not None else "n/a"),))
+    return Presentation(headline, (table,))
 
 
 def present_comparison(data: Mapping[str, Any], now: tuple[dt.date, dt.date], before: tuple[dt.date, dt.date],

@@ -62,7 +62,7 @@ _DEPARTMENT = "Department name or code, e.g. \"engineering\", \"ENG\"; omit for 
 Grouping = Literal["month", "department", "account"]
 RankingKind = Literal["expense_accounts", "customers_by_revenue", "customers_by_balance", "vendors_by_spend",
                       "vendors_by_balance", "payments", "entries"]
-ComparisonKind = Literal["previous_period", "previous_year"]
+ComparisonKind = Literal["previous_period", "previous_year", "budget"]
 
 
 class BreakdownQuery(_Query):
@@ -88,8 +88,8 @@ class RankingQuery(_Query):
 
 
 class ComparisonQuery(_Query):
-    against: ComparisonKind = Field("previous_period", description="Compare with the period just before or with the "
-                                    "same period a year earlier.", json_schema_extra=slot("comparison"))
+    against: ComparisonKind = Field("previous_period", description="Compare with the period just before, the same "
+                                    "period a year earlier, or the budget.", json_schema_extra=slot("comparison"))
     period: str | None = Field(None, max_length=40, description=_PERIOD + " Default: last month.",
                                json_schema_extra=slot("period"))
     account: str | None = Field(None, max_length=200, description="One account (name or code) instead of the whole "

@@ -7,11 +7,12 @@ from typing import Any
 
 import pytest
 
-from agent.dialogue import Call, Clarify, carry_over, read_followup, remember, tool_slots
+from agent.dialogue import Call, Clarify, carry_over, read_followup, remember, tool_choices, tool_slots
 from tools.registry import load_all
 
 TODAY = dt.date(2026, 11, 16)
 TOOLS = tool_slots(load_all().all())
+CHOICES = tool_choices(load_all().all())
 
 
 def last(tool: str, **query: Any) -> dict[str, Any]:
@@ -19,7 +20,7 @@ def last(tool: str, **query: Any) -> dict[str, Any]:
 
 
 def read(request: str, previous: dict[str, Any] | None) -> Call | Clarify | None:
-    return read_followup(request, previous, TODAY, TOOLS)
+    return read_followup(request, previous, TODAY, TOOLS, CHOICES)
 
 
 # ------------------------------------------------------------------------------------------- remembering
@@ -265,3 +266,49 @@ def test_the_model_fills_only_what_the_turn_changes() -> None:
     assert carry_over("kpi", {"kpi": "revenue"}, "and then?", statement, TOOLS["kpi"], TODAY) == {"kpi": "revenue"}
     assert carry_over("income_statement", {}, "What was our net income in the year so far?", statement,
                       TOOLS["income_statement"], TODAY) == {}
+
+
+def test_one_account_against_its_budget() -> None:
+    previous = last("account_activity", account="Travel Expense", period="Q3")
+    assert read("Compare with budget", previous) == \
+        Call("compare_periods", {"period": "Q3 2026", "account": "Travel Expense", "against": "budget"},
+             ("comparison",))
+    then = remember("compare_periods", TOOLS["compare_periods"],
+                    {"period": "Q3", "account": "Travel Expense", "against": "budget"}, TODAY)
+    assert read("What about meals and entertainment?", then) == \
+        Call("compare_periods", {"against": "budget", "period": "Q3 2026", "account": "meals and entertainment"},
+             ("account",))
+
+
+def test_a_bare_department_name_in_a_follow_up_about_departments() -> None:
+    budget = last("budget_vs_actual", period="Q3", department="ENG")
+    assert read("What about sales?", budget) == \
+        Call("budget_vs_actual", {"period": "Q3 2026", "department": "sales"}, ("department",))
+    heads = last("headcount", department="engineering")
+    assert read("And in sales?", heads) == Call("headcount", {"department": "sales"}, ("department",))
+    assert read("How many of them are in finance?", last("headcount")) == \
+        Call("headcount", {"department": "finance"}, ("department",))
+    # "sales" after a revenue KPI is the KPI's own word, not a department
+    assert read("and sales?", last("kpi", kpi="gross margin", period="Q3")) == \
+        Call("kpi", {"kpi": "sales", "period": "Q3 2026"}, ("kpi",))
+
+
+def test_another_option_of_a_choice() -> None:
+    leave = last("leave_balance", person="me", leave_type="annual")
+    assert read("And sick days?", leave) == Call("leave_balance", {"person": "me", "leave_type": "sick"}, ("choice",))
+    assert read("and unpaid?", leave) == Call("leave_balance", {"person": "me", "leave_type": "unpaid"}, ("choice",))
+
+
+def test_the_second_largest() -> None:
+    ranked = last("ranking", what="vendors_by_balance", period="this year", limit=1)
+    reading = read("And the second largest?", ranked)
+    assert isinstance(reading, Call) and reading.tool == "ranking"
+    assert reading.args["what"] == "vendors_by_balance" and reading.args["limit"] == 2
+    bills = read("and the third biggest?", last("open_bills", as_of="2026-11-16"))
+    assert isinstance(bills, Call) and bills.args["what"] == "vendors_by_balance" and bills.args["limit"] == 5
+
+
+def test_revenue_by_month_after_the_revenue_kpi() -> None:
+    assert read("Break that down by month", last("kpi", kpi="revenue", period="Q3")) == \
+        Call("breakdown", {"period": "Q3 2026", "by": "month"}, ("grouping",))
+    assert read("Break that down by month", last("kpi", kpi="DSO", period="Q3")) is None
