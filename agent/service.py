@@ -149,6 +149,13 @@ class AgentTurns:
             yield event
         yield await self._done(graph, config, thread_id, started)
 
+    async def thread_owner(self, actor: Actor, thread_id: str) -> str | None:
+        """Who started ``thread_id`` in the actor's tenant; None when the tenant has no such thread."""
+        graph = await self.graph()
+        values = (await graph.aget_state(self._config(actor, thread_id))).values or {}
+        owner = values.get("owner")
+        return str(owner) if owner else None
+
     def _decided(self, actor: Actor, pending: dict[str, Any]) -> dict[str, Any] | None:
         """The human decision as erp_core recorded it, or None while still pending. Never taken from the client."""
         approval_id = pending.get("approval_id")

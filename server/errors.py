@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import re
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -10,7 +12,9 @@ from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from erp_core.errors import ErrorCode, NexusError
+from erp_core.errors import ErrorCode, ErrorKind, NexusError
+
+log = logging.getLogger("nexus.errors")
 
 HTTP_STATUS: dict[ErrorCode, int] = {
     ErrorCode.VALIDATION_FAILED: 422,
@@ -41,8 +45,26 @@ def status_for(code: ErrorCode) -> int:
     return HTTP_STATUS.get(code, 400)
 
 
+# Addresses of internal services (bolt://graph:7687, mongodb://…, http://10.0.0.5:19530, a bare 10.0.0.5:5432) that
+# a store or backend error names for the operator's log; end users see a placeholder instead.
+_INTERNAL_ADDRESS = re.compile(r"\b[a-zA-Z][a-zA-Z0-9+.-]*://[^\s'\"<>)]+|\b\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?\b")
+
+
+def public_message(err: NexusError) -> str:
+    """``err.message`` as an end user may read it: infrastructure errors lose the internal addresses they name (the
+    full message is logged for the operator)."""
+    if err.kind is not ErrorKind.INFRA:
+        return err.message
+    redacted = _INTERNAL_ADDRESS.sub("<internal address>", err.message)
+    if redacted != err.message:
+        log.warning("%s: %s", err.code.value, err.message)
+    return redacted
+
+
 def error_body(err: NexusError) -> dict[str, Any]:
-    return {"error": err.as_dict()}
+    body = err.as_dict()
+    body["message"] = public_message(err)
+    return {"error": body}
 
 
 def error_response(err: NexusError, headers: dict[str, str] | None = None) -> JSONResponse:

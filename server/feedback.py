@@ -1,7 +1,9 @@
 """Thumbs up/down on an answer, stored with its thread in the SQL database (the interface layer's own table).
 
-A thread belongs to the tenant and user who first gave feedback on it; another tenant asking about that thread id gets
-404, exactly like an unknown thread (no data, no hint that it exists).
+Feedback belongs to the thread's owner: the user who started the conversation, as the turn service records it. Anyone
+else (another tenant, a colleague, or a thread id that never existed) gets 404, exactly like an unknown thread: no
+data and no hint that it exists. Rows are also stored and read per tenant and user, so a thread id reused by another
+tenant never mixes with this one.
 """
 
 from __future__ import annotations
@@ -38,15 +40,21 @@ def _view(row: Feedback) -> dict[str, Any]:
             "created_at": as_utc(row.created_at).isoformat()}
 
 
-def _thread_rows(session: Session, thread_id: str) -> list[Feedback]:
-    return list(session.scalars(select(Feedback).where(Feedback.thread_id == thread_id).order_by(Feedback.id)))
+def _thread_rows(session: Session, actor: Actor, thread_id: str) -> list[Feedback]:
+    return list(session.scalars(select(Feedback).where(
+        Feedback.tenant == actor.tenant, Feedback.user_id == actor.user_id, Feedback.thread_id == thread_id,
+    ).order_by(Feedback.id)))
+
+
+def check_owner(actor: Actor, thread_id: str, owner: str | None) -> None:
+    """NOT_FOUND unless ``actor`` started the thread (``owner`` is the turn service's answer for the actor's tenant)."""
+    if owner is None or owner != actor.user_id:
+        raise not_found("thread", thread_id)
 
 
 def record(session: Session, actor: Actor, thread_id: str, rating: str, *, message_id: str | None = None,
            comment: str | None = None, surface: str = "widget") -> dict[str, Any]:
-    """Store one rating; a thread someone else's tenant already owns is "not found" (404)."""
-    if any(row.tenant != actor.tenant for row in _thread_rows(session, thread_id)):
-        raise not_found("thread", thread_id)
+    """Store one rating of the actor's own thread (callers check ownership first with ``check_owner``)."""
     row = Feedback(tenant=actor.tenant, user_id=actor.user_id, thread_id=thread_id, message_id=message_id,
                    rating=rating, comment=comment, surface=surface, created_at=utcnow())
     session.add(row)
@@ -55,7 +63,5 @@ def record(session: Session, actor: Actor, thread_id: str, rating: str, *, messa
 
 
 def for_thread(session: Session, actor: Actor, thread_id: str) -> list[dict[str, Any]]:
-    rows = [row for row in _thread_rows(session, thread_id) if row.tenant == actor.tenant]
-    if not rows:
-        raise not_found("thread", thread_id)
-    return [_view(row) for row in rows]
+    """The actor's feedback on their own thread (empty until they rate an answer)."""
+    return [_view(row) for row in _thread_rows(session, actor, thread_id)]

@@ -37,27 +37,37 @@ class MaxBodySizeMiddleware:
             await self._refuse(send, limit)
             return
         seen = 0
-        started = False
+        started = exceeded = refused = False
 
         async def counting_receive() -> Message:
-            nonlocal seen
+            nonlocal seen, exceeded
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > limit:
+                    exceeded = True
                     raise BodyTooLarge
             return message
 
         async def tracking_send(message: Message) -> None:
-            nonlocal started
+            # A chunked body (no Content-Length) is only found too large while the app reads it, and the framework
+            # may turn that failure into its own answer (FastAPI: 400 "error parsing the body"): whatever the app
+            # answers after the limit was crossed is replaced by the 413.
+            nonlocal started, refused
+            if refused:
+                return
             if message["type"] == "http.response.start":
+                if exceeded:
+                    refused = True
+                    await self._refuse(send, limit)
+                    return
                 started = True
             await send(message)
 
         try:
             await self.app(scope, counting_receive, tracking_send)
         except BodyTooLarge:
-            if not started:
+            if not started and not refused:
                 await self._refuse(send, limit)
 
     async def _refuse(self, send: Send, limit: int) -> None:

@@ -139,6 +139,12 @@ class Settings(BaseSettings):
                                  "frank@acme": "cfo,employee", "eve@acme": "employee"},
         description="Users the demo page at / may sign in as (user id → roles); only while the dev issuer is on.")
     demo_default_user: str = Field("carol@acme", description="Who the demo page signs in as by default.")
+    demo_page_enabled: bool | None = Field(
+        None, description="Serve the demo page at / and its sign-in /demo/token (loopback Host and same-origin "
+                          "requests only); default: on only while bound to 127.0.0.1 with the dev issuer on.")
+    metrics_token: SecretStr | None = Field(
+        None, description="Bearer token that /metrics requires from scrapers; unset: /metrics answers loopback "
+                          "clients only.")
     slack_enabled: bool = Field(False, description="Mount the Slack bot at /slack/events (needs the secrets below).")
     slack_bot_token: SecretStr | None = Field(None, description="Slack bot token (xoxb-…).")
     slack_signing_secret: SecretStr | None = Field(None, description="Slack signing secret for request signatures.")
@@ -173,6 +179,11 @@ class Settings(BaseSettings):
     @property
     def binds_loopback(self) -> bool:
         return self.host in {"127.0.0.1", "localhost", "::1"}
+
+    def demo_page_on(self) -> bool:
+        if self.demo_page_enabled is None:
+            return self.binds_loopback and self.dev_issuer_enabled()
+        return self.demo_page_enabled and self.dev_issuer_enabled()
 
     def dev_issuer_enabled(self) -> bool:
         if self.auth_mode == "auto":

@@ -19,6 +19,7 @@ from starlette.types import Receive, Scope, Send
 
 from agent.events import Done, Error, Event
 from erp_core.errors import ErrorCode, NexusError
+from server.errors import public_message
 
 log = logging.getLogger("nexus.sse")
 
@@ -33,7 +34,7 @@ def frame(event: Event) -> dict[str, Any]:
 
 def error_event(exc: BaseException) -> Error:
     if isinstance(exc, NexusError):
-        return Error(code=exc.code.value, message=exc.message, retryable=exc.retryable)
+        return Error(code=exc.code.value, message=public_message(exc), retryable=exc.retryable)
     log.exception("stream failed", exc_info=exc)
     if isinstance(exc, ConnectionError | TimeoutError):
         return Error(code=ErrorCode.BACKEND_UNAVAILABLE.value, message="the model backend is unreachable",

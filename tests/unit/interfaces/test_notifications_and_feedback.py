@@ -82,8 +82,18 @@ def test_widget_badge_is_pushed_to_open_streams(make_app, kit, bearer) -> None:
     assert pushed[0][1]["approval"]["id"] == view["id"]
 
 
+class ThreadsOf:
+    """Turns whose threads (``tenant/thread_id`` → owner) exist already: feedback asks the turn service who owns one."""
+
+    def __init__(self, owners: dict[str, str]) -> None:
+        self.owners = owners
+
+    async def thread_owner(self, actor, thread_id: str) -> str | None:
+        return self.owners.get(f"{actor.tenant}/{thread_id}")
+
+
 def test_feedback_is_stored_with_the_thread_and_tenant_scoped(make_app, bearer) -> None:
-    client, container = make_app()
+    client, container = make_app(turns=ThreadsOf({"acme/th-1": "alice@acme"}))
     alice = bearer(container)
     up = client.post("/v1/feedback", headers=alice, json={"thread_id": "th-1", "rating": "up", "message_id": "m1"})
     assert up.status_code == 201 and up.json()["rating"] == "up"
@@ -105,11 +115,12 @@ def test_widget_assets_and_demo_sign_in(make_app) -> None:
     assert js.headers["content-type"].startswith("text/javascript")
     page = client.get("/")
     assert page.status_code == 200 and '<script src="/widget.js">' in page.text
-    session = client.get("/demo/token").json()
+    local = {"host": "127.0.0.1:8000"}  # demo sign-in answers loopback addresses only
+    session = client.get("/demo/token", headers=local).json()
     assert session["user"] == "carol@acme" and "controller" in session["roles"]
     actor = container.authenticator.authenticate(f"Bearer {session['token']}")
     assert actor.user_id == "carol@acme" and actor.tenant == "acme"
-    assert client.get("/demo/token", params={"user": "mallory@acme"}).status_code == 404
+    assert client.get("/demo/token", params={"user": "mallory@acme"}, headers=local).status_code == 404
 
 
 def test_demo_sign_in_is_off_without_the_dev_issuer(make_app) -> None:

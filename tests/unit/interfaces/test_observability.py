@@ -38,7 +38,7 @@ def test_metrics_count_requests_ttft_tokens_tools_and_approvals(make_app, bearer
         assert resp.status_code == 200
         "".join(resp.iter_text())
     client.get("/v1/models", headers=bearer(container))
-    body = client.get("/metrics")
+    body = client.get("/metrics", headers={"host": "127.0.0.1:8000"})  # loopback scrapers only
     assert body.status_code == 200 and body.headers["content-type"].startswith("text/plain")
     s = samples(body.text)
     assert s[("nexus_http_requests_total", (("method", "GET"), ("route", "/v1/models"), ("status", "200")))] == 1
