@@ -15,12 +15,13 @@ from sqlalchemy.orm import Session
 from erp_core.apar.aging import aging_report
 from erp_core.apar.models import Customer, Invoice, Payment
 from erp_core.db import Database
+from erp_core.epm.service import budget_vs_actual
 from erp_core.errors import NexusError
 from erp_core.identity import Actor
 from erp_core.ledger.models import EntryStatus, JournalEntry
 from erp_core.reports.balances import account_balance
 from erp_core.reports.breakdowns import breakdown, month_ranges
-from erp_core.reports.comparisons import change_pct, compare_periods
+from erp_core.reports.comparisons import budget_comparison, change_pct, compare_periods
 from erp_core.reports.filters import ReportFilter
 from erp_core.reports.rankings import ranking
 from erp_core.reports.statements import income_statement
@@ -159,3 +160,18 @@ def test_reports_are_for_finance_roles(session: Session) -> None:
         with pytest.raises(NexusError) as caught:
             report()
         assert caught.value.code.value == "forbidden"
+
+
+def test_one_account_and_net_income_against_budget(session: Session) -> None:
+    report = budget_vs_actual(session, ALICE, "2026-Q3", department="ENG")
+    travel = next(r for r in report.rows if r.account_code == "6200")
+    (row,) = budget_comparison(ALICE, session, "2026-Q3", account_code="6200", department="ENG")["rows"]
+    assert (row["actual"], row["budget"]) == (travel.actual, travel.budget)
+    assert Decimal(row["variance"]) == Decimal(travel.variance)
+    header = budget_comparison(ALICE, session, "2026-Q3", account_code="6000", department="ENG")["rows"][0]
+    opex = [r for r in report.rows if r.account_code.startswith("6")]
+    assert Decimal(header["actual"]) == _sum([r.actual for r in opex])
+    (net,) = budget_comparison(ALICE, session, "2026-Q3")["rows"]
+    whole = budget_vs_actual(session, ALICE, "2026-Q3")
+    assert (net["measure"], net["actual"], net["budget"]) == ("net_income", whole.total_actual_net_income,
+                                                              whole.total_budget_net_income)
