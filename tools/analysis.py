@@ -140,7 +140,7 @@ def present_ranking(data: Mapping[str, Any], start: dt.date, end: dt.date, scope
     "Compare net income this quarter with last quarter", "How does revenue this year compare to last year?",
     "Travel spend last month versus the month before", "P&L for Q3 against the same quarter last year"))
 def compare_periods(ctx: ToolContext, q: ComparisonQuery) -> ToolOutput:
-    """The P&L or one account in a period against the period before, the same period a year earlier, or the budget."""
+    """The P&L or one account in a period against another period: the one before, or the same one a year earlier."""
     if q.against == "budget":
         return _against_budget(ctx, q)
     rng, end = _range(ctx, q.period, "last month")

@@ -88,8 +88,10 @@ class RankingQuery(_Query):
 
 
 class ComparisonQuery(_Query):
-    against: ComparisonKind = Field("previous_period", description="Compare with the period just before, the same "
-                                    "period a year earlier, or the budget.", json_schema_extra=slot("comparison"))
+    # "budget" is reached by a follow-up ("compare with budget" after one account's spend); a fresh budget question
+    # belongs to budget_vs_actual, so the description the model reads offers only the two periods.
+    against: ComparisonKind = Field("previous_period", description="Compare with the period just before or with the "
+                                    "same period a year earlier.", json_schema_extra=slot("comparison"))
     period: str | None = Field(None, max_length=40, description=_PERIOD + " Default: last month.",
                                json_schema_extra=slot("period"))
     account: str | None = Field(None, max_length=200, description="One account (name or code) instead of the whole "
