@@ -116,10 +116,11 @@ def account_activity(ctx: ToolContext, q: AccountPeriodQuery) -> ToolOutput:
         account = resolve_account(session, ctx.actor.tenant, q.account)
         totals = account_balance_report(account.code, ctx.actor, session, flt)
         ledger = account_ledger(account.code, ctx.actor, session, flt, limit=15)
+        account_type = account.type
     summary = (f"{ledger['account_code']} {ledger['account_name']} in {label}: net {totals['balance']} "
                f"{totals['currency']} (debits {totals['debit']}, credits {totals['credit']})")
     before = _previous(rng)
-    shown = present.account_activity(ledger, totals, words, suggestions=(
+    shown = present.account_activity(ledger, totals, words, account_type=account_type, suggestions=(
         (f"What did we spend on {ledger['account_name']} in {before}?",) if before else ()))
     return ToolOutput(summary, {"account_code": ledger["account_code"], "account_name": ledger["account_name"],
                                 "period": label, "net": totals["balance"], "debit": totals["debit"],

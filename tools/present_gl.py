@@ -63,12 +63,15 @@ def trial_balance(data: Mapping[str, Any], as_of: dt.date) -> Presentation:
 
 
 def account_activity(ledger: Mapping[str, Any], totals: Mapping[str, Any], period: str,
-                     suggestions: Sequence[str] = ()) -> Presentation:
-    """The net movement on one account over a period, and its postings as a table."""
+                     suggestions: Sequence[str] = (), account_type: str | None = None) -> Presentation:
+    """The net movement on one account over a period (what was spent, for an expense account), and its postings."""
     currency = totals["currency"]
     name = f"{ledger['account_name']} ({ledger['account_code']})"
-    headline = (f"{name} in {period}: net {money(totals['balance'], currency)} "
-                f"(debits {money(totals['debit'], currency)}, credits {money(totals['credit'], currency)}).")
+    net = money(totals["balance"], currency)
+    headline = f"Spent on {name} in {period}: {net}" if account_type == "expense" else f"{name} in {period}: net {net}"
+    if Decimal(totals["debit"]) and Decimal(totals["credit"]):  # both sides moved: the net alone would hide it
+        headline += f" (debits {money(totals['debit'], currency)}, credits {money(totals['credit'], currency)})"
+    headline += "."
     lines = ledger["lines"]
     if not lines:
         return Presentation(headline, suggestions=tuple(suggestions))

@@ -152,11 +152,14 @@
   // ---------------------------------------------------------------- tables and charts from `table` events
   // A figure as the server formats it: "17,056,593.73", "-1,200.00 USD", "12.5%", "31 days". Right-aligned.
   var NUMERIC = /^[-\u2212]?[\d,]+(\.\d+)?(\s?(%|[A-Z]{3}|days?))?$/;
+  var IDENTIFIER = /^(account|code|entry|ticket|line|employee|level|no\.?|id|number)$/i;
 
   function renderTable(data) {
     var columns = data.columns || [];
     var rows = data.rows || [];
-    var numeric = columns.map(function (_, c) {
+    // Identifiers (account codes, entry and ticket numbers) look like numbers but read as names: left-aligned.
+    var numeric = columns.map(function (name, c) {
+      if (IDENTIFIER.test(String(name))) return false;
       var filled = rows.filter(function (row) { return String(row[c] || "").trim() !== ""; });
       return filled.length > 0 && filled.every(function (row) { return NUMERIC.test(String(row[c]).trim()); });
     });
@@ -167,7 +170,7 @@
       var total = row.some(function (cell) { return /^(total\b|net income$)/i.test(String(cell || "")); });
       return el("tr", { className: total ? "total" : "" }, row.map(function (cell, c) {
         var text = String(cell === null || cell === undefined ? "" : cell);
-        return el("td", { className: numeric[c] || NUMERIC.test(text.trim()) ? "num" : "", text: text });
+        return el("td", { className: numeric[c] ? "num" : "", text: text });
       }));
     }));
     var figure = el("figure", { className: "result-table" }, [
@@ -341,7 +344,9 @@
           var entry = tools[data.id];
           if (entry) {
             entry.className = "tool " + (data.ok ? "ok" : "failed");
-            entry.querySelector(".tool-status").textContent = (data.ok ? " ✓ " : " ✗ ") + (data.summary || "");
+            // The answer states the result in words; the tool's raw summary stays a tooltip unless the call failed.
+            entry.querySelector(".tool-status").textContent = data.ok ? " ✓" : " ✗ " + (data.summary || "");
+            entry.title = data.summary || "";
           }
         } else if (name === "table") {
           tables.appendChild(renderTable(data));

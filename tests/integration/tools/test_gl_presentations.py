@@ -43,7 +43,8 @@ def test_account_activity_states_the_net_and_lists_postings(seeded_read_db: Data
         expected = account_balance(code, CAROL, session, Q3)
     shown = out.presentation
     assert shown is not None
-    assert f"({code}) in Q3 2026 (Jul–Sep): net {money(expected['balance'], expected['currency'])}" in shown.headline
+    assert shown.headline.startswith(f"Spent on {out.data['account_name']} ({code}) in Q3 2026 (Jul–Sep): "
+                                     f"{money(expected['balance'], expected['currency'])}")
     (table,) = shown.tables
     assert table.columns == ("Date", "Memo", "Debit", "Credit", "Balance") and 0 < len(table.rows) <= 15
     assert out.query is not None and out.query["account"] == code and out.query["period"] == "Q3 2026"
