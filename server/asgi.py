@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from fastapi import FastAPI
+from server.offline import keep_offline
 
-from server.app import create_app
-from server.bootstrap import build_container
-from server.logging_setup import configure
-from server.settings import Settings
+keep_offline()  # before FastAPI, Haystack or the hub client are imported: they read it at import time
+
+from fastapi import FastAPI  # noqa: E402
+
+from server.app import create_app  # noqa: E402
+from server.bootstrap import build_container  # noqa: E402
+from server.logging_setup import configure  # noqa: E402
+from server.settings import Settings  # noqa: E402
 
 
 def create() -> FastAPI:

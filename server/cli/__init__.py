@@ -5,9 +5,13 @@ Imports stay light here: ``nexus --help`` must not load torch, llama.cpp or the 
 
 from __future__ import annotations
 
-import importlib
+from server.offline import keep_offline
 
-import typer
+keep_offline()  # first: every sub-command (serve, eval, index, …) imports libraries that read it at import time
+
+import importlib  # noqa: E402
+
+import typer  # noqa: E402
 
 COMMAND_MODULES: tuple[str, ...] = ("serve", "token", "chat", "settings_cmd", "audit", "db", "index", "graph", "stores",
                                      "seed", "gpu", "outbox", "eval", "tenant", "imports", "export")
