@@ -24,6 +24,12 @@ _NUMBER = re.compile(r"(?<![\w.])[-+]?\d[\d,]*(?:\.\d+)?(?![\d])")
 _QUOTED = re.compile(r"\"([^\"]{1,200})\"|'([^']{1,200})'|“([^”]{1,200})”")
 _WORD = re.compile(r"[a-z0-9]+")
 _NEAR = 4  # words between a parameter's name and its figure ("base of 10", "height is 5")
+# Values a request states without quotes: proper names ("Golden State Warriors", "Nashville") and codes that mix
+# digits with letters or separators ("2022/AL2562", "2022-2023", "ORD-42"). A sentence's first word is capitalised
+# for grammar, not because it names something.
+_NAME_RUN = re.compile(r"\b[A-Z][\w'&.-]*(?:\s+(?:of\s+|de\s+|the\s+)?[A-Z][\w'&.-]*)*")
+_CODE = re.compile(r"\b(?=[\w/.-]*\d)(?=[\w/.-]*[A-Za-z/-])[\w][\w/.-]*\w\b")
+_NEGATION = re.compile(r"\b(?:no|not|without|don't|do not|exclude|excluding)\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
 
 
 def _figures(request: str) -> list[tuple[int, float, str]]:
@@ -46,6 +52,19 @@ def _said(value: str, request: str) -> bool:
     return bool(words) and all(w in set(_WORD.findall(lowered)) for w in words)
 
 
+def _stated_values(request: str) -> list[str]:
+    """Unquoted values the request states, in order: codes first (they are specific), then proper names."""
+    values = [m.group(0) for m in _CODE.finditer(request) if not _NUMBER.fullmatch(m.group(0))]
+    for match in _NAME_RUN.finditer(request):
+        text = match.group(0).rstrip(".")
+        before = request[: match.start()].rstrip()
+        if not before or before[-1] in ".?!:":  # sentence-initial: drop its first word
+            text = text.partition(" ")[2]
+        if text and text != "I" and text not in values:
+            values.append(text)
+    return values
+
+
 def _kinds(prop: dict[str, Any]) -> set[str]:
     kind = prop.get("type")
     kinds = set(kind) if isinstance(kind, list) else {kind} if isinstance(kind, str) else set()
@@ -65,11 +84,19 @@ def _named_option(options: list[Any], request: str) -> Any | None:
     return None
 
 
+def _stem(word: str) -> str:
+    for suffix in ("ing", "ed", "es", "s", "ly"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            return word[: -len(suffix)]
+    return word
+
+
 def _name_position(name: str, request: str) -> int | None:
-    """Where the request mentions the parameter (any word of its name of 3+ letters), character offset after it."""
+    """Where the request mentions the parameter (a word of its name, 3+ letters, any inflection): the offset after
+    that word."""
     words = [w for w in re.split(r"[_\W]+|(?<=[a-z])(?=[A-Z])", name) if len(w) >= 3]
     for word in words:
-        match = re.search(rf"\b{re.escape(word.lower())}\w*", request.lower())
+        match = re.search(rf"\b{re.escape(_stem(word.lower()))}\w*", request.lower())
         if match:
             return match.end()
     return None
@@ -119,10 +146,13 @@ def ground_arguments(tool: ClientTool, args: dict[str, Any], request: str) -> di
     required = set(tool.required)
     figures = _Figures(request)
     quoted = [a or b or c for a, b, c in _QUOTED.findall(request)]
+    stated = [v for v in _stated_values(request) if not any(v in q for q in quoted)]
     grounded = {name: value for name, value in args.items() if name not in props}  # the schema reports these
     for value in args.values():
         if figures.has(value):
             figures.claim(value)
+        if isinstance(value, str):
+            stated = [v for v in stated if v.lower() not in value.lower() and value.lower() not in v.lower()]
     for name, prop in props.items():
         prop = prop if isinstance(prop, dict) else {}
         present, value = name in args, args.get(name)
@@ -146,11 +176,17 @@ def ground_arguments(tool: ClientTool, args: dict[str, Any], request: str) -> di
                 grounded[name] = value
             elif (present or need) and quoted:
                 grounded[name] = quoted.pop(0)
+            elif need and stated:
+                grounded[name] = stated.pop(0)  # the model wrote something the user never said
             elif present and need:
                 grounded[name] = value
         elif "boolean" in kinds:
-            if present and (need or _name_position(name, request) is not None):
+            mentioned = _name_position(name, request)
+            if present and (need or mentioned is not None):
                 grounded[name] = value
+            elif not present and mentioned is not None:
+                # a flag the request names ("with details") that the model left out; "without details" says no
+                grounded[name] = _NEGATION.search(request[: mentioned].rsplit(" ", 1)[0] + " ") is None
         elif present and (need or _leaves_said(value, request, figures)):
             grounded[name] = value  # lists and objects: kept when required or made of what the user said
     return grounded

@@ -69,7 +69,8 @@ def test_schemas_the_grammar_cannot_express_are_issues(schema: dict) -> None:
     {"type": "object", "properties": {"ok": {"type": "boolean"}}, "required": ["ok"]},
     {"type": "string", "pattern": "^[0-9]{3}-[a-z]+$"},
     {"type": "object", "properties": {"n": {"$ref": "#/$defs/node"}},
-     "$defs": {"node": {"type": "object", "properties": {"kids": {"type": "array", "items": {"$ref": "#/$defs/node"}}}}}},
+     "$defs": {"node": {"type": "object",
+                        "properties": {"kids": {"type": "array", "items": {"$ref": "#/$defs/node"}}}}}},
     {"type": "object", "properties": {"text": {"type": "string", "maxLength": 100000, "format": "email"}}},
 ])
 def test_schemas_the_grammar_expresses_pass(schema: dict) -> None:
@@ -124,7 +125,8 @@ def test_parse_calls_reads_calls_no_tool_and_refuses_cut_off_replies() -> None:
     assert parse_calls('{"tool": "get_weather", "tool_args": {"city": "Paris"}}', [WEATHER])[0].arguments == {
         "city": "Paris"}
     assert parse_calls(json.dumps({"tool": NO_TOOL}), [WEATHER]) is None
-    repeated = '[{"tool": "get_weather", "tool_args": {"city": "Oslo"}}, {"tool": "get_weather", "tool_args": {"city": "Oslo"}}]'
+    one = {"tool": "get_weather", "tool_args": {"city": "Oslo"}}
+    repeated = json.dumps([one, one])
     assert len(parse_calls(repeated, [WEATHER]) or []) == 1
     with pytest.raises(ValueError):
         parse_calls('{"tool": "get_weather", "tool_args": {"city": "Par', [WEATHER])

@@ -14,7 +14,7 @@ from agent.client_tools.calling import ClientToolCaller, RoutingPolicy
 from agent.client_tools.catalog import ClientToolRanker
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "agent"))
-from test_client_tools import WordsEmbedder  # noqa: E402
+from test_client_tools import WordsEmbedder
 
 WEATHER = {"type": "function", "function": {
     "name": "get_weather", "description": "Weather for a city",
