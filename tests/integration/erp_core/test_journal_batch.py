@@ -18,9 +18,10 @@ from erp_core.ledger.models import JournalEntry, JournalLine
 Entry = Callable[..., PostJournalEntry]
 
 
-def _count(company, model: type) -> int:  # type: ignore[no-untyped-def]
+def _count(company, model: type[JournalEntry] | type[JournalLine]) -> int:  # type: ignore[no-untyped-def]
     with company.db.read() as session:
-        return int(session.scalar(select(func.count()).select_from(model).where(model.tenant == company.tenant)))
+        return int(session.scalar(select(func.count()).select_from(model).where(model.tenant == company.tenant))
+                   or 0)
 
 
 def test_batch_posts_small_entries_and_submits_large_ones(company, make_entry: Entry) -> None:  # type: ignore[no-untyped-def]
@@ -32,7 +33,7 @@ def test_batch_posts_small_entries_and_submits_large_ones(company, make_entry: E
     assert items[1].approval_id is not None and items[0].approval_id is None
     assert _count(company, JournalLine) == 4
     with company.db.unit_of_work() as session:
-        approve(items[1].approval_id, items[1].payload_hash, company.carol, session)  # type: ignore[arg-type]
+        approve(str(items[1].approval_id), items[1].payload_hash, company.carol, session)
     assert _count(company, JournalLine) == 6
     with company.db.unit_of_work() as session:  # a replay returns what is stored, now posted
         again = submit_journal_batch(batch, company.alice, session)
