@@ -101,6 +101,8 @@ async def checked_sentences(chunks: AsyncIterator[str], *, sources: list[str], s
         yield tail, check_sentence(tail, sources=sources, shown=seen, prompts=echo).ok
 
 
+# A direct answer is a greeting or a word about the assistant: the model's first sentences are judged, no more.
+DIRECT_MAX_SENTENCES = 3
 # Shown when a direct answer (no tool) had no sentence that passed the checks: what the assistant can do, plainly.
 DIRECT_FALLBACK = ("I can answer questions about the ledger, budgets and KPIs, customers and deals, employees and "
                    "leave, approvals and company policies. What would you like to know?")

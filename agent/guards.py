@@ -15,7 +15,15 @@ from decimal import Decimal, InvalidOperation
 # 1,234.56 · -12.5 · 45% · 1.2m · 3k; dates and ids are stripped before matching (see _strip_non_figures).
 _NUMBER = re.compile(r"(?<![\w.])[-+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?|(?<![\w.])[-+]?\d+(?:\.\d+)?")
 _SCALE = re.compile(r"\s*(k|m|bn|b|thousand|million|billion)\b", re.IGNORECASE)
-_DATE = re.compile(r"\b\d{4}-\d{2}(?:-\d{2})?\b|\b\d{1,2}/\d{1,2}/\d{2,4}\b")
+_MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?"
+          r"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b\.?")
+# Dates and periods, as data writes them (2026-10-31) and as answers write them in words ("31 October 2026",
+# "1–15 Oct 2026", "Q3 2026", "FY 2026", "October 2026"): a day or a year is not a figure to ground.
+_DATE = re.compile(r"\b\d{4}-\d{2}(?:-\d{2})?\b|\b\d{1,2}/\d{1,2}/\d{2,4}\b"
+                   rf"|\b(?:\d{{1,2}}\s*[\u2013-]\s*)?\d{{1,2}}\s+{_MONTH}(?:\s+\d{{4}})?\b"
+                   rf"|\b{_MONTH}\s+\d{{1,2}},?\s+\d{{4}}\b|\b{_MONTH}\s+\d{{4}}\b"
+                   r"|\b(?:Q[1-4]|FY|H[12])\s*'?\d{4}\b|\b(?:in|of|for|since|until|by|year)\s+(?:19|20)\d{2}\b",
+                   re.IGNORECASE)
 _ID = re.compile(r"\b[A-Za-z]+[-_]?\d[\w-]*\b|\b\d+(?!(?:k|m|bn|b)\b)[A-Za-z][\w-]*\b", re.IGNORECASE)
 _SCALES = {"k": 1_000, "thousand": 1_000, "m": 1_000_000, "million": 1_000_000, "b": 1_000_000_000,
            "bn": 1_000_000_000, "billion": 1_000_000_000}
@@ -118,6 +126,12 @@ _MISGROUPED = re.compile(r"\d,(?:\d{1,2}|\d{4,})(?![\d])")
 _RAW_DATA = re.compile(r"[{}\[\]]|\bDATA\s*:", re.IGNORECASE)
 _WORDS = re.compile(r"[a-z0-9']+")
 ECHO_WORDS = 5  # a run of this many words shared with a prompt is an echo, not an answer
+# What a small model writes when it recites a system prompt rather than answering: it tells the reader what they
+# are ("You are an AI assistant…") or gives prompt-style instructions ("Rewrite the input text…").
+_PROMPT_LIKE = re.compile(r"^\s*(?:you are|you're)\b.{0,40}\b(?:assistant|ai|model|bot)\b"
+                          r"|^\s*(?:rewrite|answer|reply|respond|use only|ignore|translate|summari[sz]e|output)\b"
+                          r"|\bnot instructions\b|\b(?:system prompt|the results? (?:are|is) data)\b",
+                          re.IGNORECASE)
 
 
 def split_sentences(text: str) -> tuple[list[str], str]:
@@ -186,8 +200,10 @@ def check_sentence(sentence: str, *, sources: Iterable[str], shown: str, prompts
     if repeats_itself(sentence.rstrip(".!? ")) or (len(words) >= 6 and len(set(words)) < len(words) / 2):
         return SentenceVerdict(False, "repeats itself")
     own = _shingles(sentence)
-    if own and own & _shingles(shown):
+    said = " ".join(words)
+    if (own and own & _shingles(shown)) or (said and said in {" ".join(_WORDS.findall(s.lower()))
+                                                              for s in split_sentences(shown + " ")[0]}):
         return SentenceVerdict(False, "repeats the answer")
-    if own and any(own & _shingles(prompt) for prompt in prompts):
+    if (own and any(own & _shingles(prompt) for prompt in prompts)) or _PROMPT_LIKE.search(sentence):
         return SentenceVerdict(False, "echoes the prompt")
     return SentenceVerdict(True)

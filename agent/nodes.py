@@ -19,7 +19,7 @@ from pydantic import ValidationError
 import prompts
 from agent import slots
 from agent.arguments import ground_arguments
-from agent.compose import DIRECT_FALLBACK, checked_sentences, compose, presentation_state
+from agent.compose import DIRECT_FALLBACK, DIRECT_MAX_SENTENCES, checked_sentences, compose, presentation_state
 from agent.decision import ANSWER, decision_schema, describe_candidates, parse_decision
 from agent.dialogue import carry_over, remember
 from agent.events import ApprovalRequired, Citation, Suggestions, Table, Token, ToolCall, ToolResult
@@ -217,7 +217,8 @@ async def _model_answer(state: AgentState, runtime: Runtime[AgentContext]) -> di
         user = prompts.render("answer_direct", history=_history(state), request=state["request"])
         messages: list[BaseMessage] = [SystemMessage(prompts.load("system")), HumanMessage(user)]
         text = await _checked_model_sentences(runtime, messages, max_tokens=ctx.answer_max_tokens,
-                                              sources=[state["request"]], shown="", usage=usage)
+                                              sources=[state["request"]], shown="", usage=usage,
+                                              limit=DIRECT_MAX_SENTENCES)
         if not text:
             text = DIRECT_FALLBACK
             await _stream_text(runtime, text)

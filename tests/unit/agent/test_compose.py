@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from decimal import Decimal
 
 from agent.compose import checked_sentences, compose, echo_sources
 from agent.guards import check_sentence, exact_figure_check, split_sentences
@@ -66,3 +67,22 @@ def test_compose_joins_headlines_tables_and_unique_suggestions() -> None:
     assert composed.suggestions == ("a", "b", "c")
     assert composed.tables[0].series is not None and composed.tables[0].as_dict() == table
     assert composed.markdown().endswith("**T**\n\n| A | B |\n|---|---|\n| 1 | 2 |")
+
+
+def test_dates_and_periods_in_words_are_not_figures() -> None:
+    from agent.guards import figures
+
+    assert figures("Cash (1010) balance as of 5 December 2026: 17,895,380.60 USD.") == [
+        ("1010", Decimal("1010")), ("17,895,380.60", Decimal("17895380.60"))]
+    assert figures("Q3 2026 (Jul–Sep), FY 2026, 1–15 Oct 2026, October 2026") == []
+    assert [raw for raw, _ in figures("3 decisions on 12 Marketing accounts")] == ["3", "12"]  # not months
+
+
+def test_a_recited_system_prompt_or_a_repeated_sentence_is_refused() -> None:
+    def said(sentence: str, shown: str = "") -> str:
+        return check_sentence(sentence, sources=[], shown=shown, prompts=echo_sources()).reason
+
+    assert said("You're an AI assistant for text re-writing.") == "echoes the prompt"
+    assert said("Rewrite the input text so it's more professional.") == "echoes the prompt"
+    assert said("I'm a tool.", shown="I'm a tool. I help with data.") == "repeats the answer"
+    assert said("I'm Nexus, and I help with your ledger.") == ""
