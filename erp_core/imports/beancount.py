@@ -18,6 +18,7 @@ import hashlib
 import re
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import Any
 
 from erp_core.errors import Issue
 from erp_core.imports.csvfile import issue
@@ -227,6 +228,11 @@ class _Parser:
 
 
 def read_beancount(path: Path) -> LedgerFile:
+    """The ledger in ``path``: read by beancount's own loader when the package is installed, else by this module's
+    parser of the subset a general ledger holds."""
+    loaded = read_with_beancount(path)
+    if loaded is not None:
+        return loaded
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -248,3 +254,84 @@ def account_type(name: str) -> str:
 
 def is_beancount_name(name: str) -> bool:
     return bool(_ACCOUNT.match(name))
+
+
+def read_with_beancount(path: Path) -> LedgerFile | None:
+    """The ledger as beancount's own loader reads it (parse, plugins, booking, validation), or None when the
+    ``beancount`` package is not installed.
+
+    Beancount then decides the syntax and its own checks (unknown accounts, unbalanced transactions, failing balance
+    assertions, ``pad`` filled in, amounts interpolated), reported at their lines; what a GL entry cannot hold (costs,
+    prices) is reported as by ``parse_beancount``.
+    """
+    try:
+        from beancount import loader
+        from beancount.core import data
+    except ImportError:
+        return None
+    name = str(path)
+    out = LedgerFile(name, "beancount")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        out.issues.append(Issue("unreadable_file", f"{path}: {exc}", name))
+        return out
+    # load_string, not load_file: load_file may leave a pickle cache next to the user's ledger
+    entries, errors, _options = loader.load_string(text)
+    seen: set[tuple[str, str]] = set()
+    for error in errors:
+        where = _where(name, getattr(error, "source", None))
+        code = "balance_failed" if type(error).__name__ == "BalanceError" else "beancount"
+        # beancount may report one failing directive twice (its balance check and its validation)
+        if (where, code) in seen or (where, error.message) in seen:
+            continue
+        seen.update({(where, code), (where, error.message)})
+        out.issues.append(issue(code, error.message, where))
+    keys: dict[str, int] = {}
+    for entry in entries:
+        where = _where(name, entry.meta)
+        if isinstance(entry, data.Open):
+            out.opens.append(OpenAccount(entry.account, entry.date, tuple(entry.currencies or ()), where))
+        elif isinstance(entry, data.Close):
+            out.closes.append(CloseAccount(entry.account, entry.date, where))
+        elif isinstance(entry, data.Balance) and entry.amount.number is not None:
+            out.assertions.append(BalanceAssertion(entry.account, entry.date, entry.amount.number,
+                                                   entry.amount.currency, where))
+        elif isinstance(entry, data.Transaction):
+            txn = _transaction(entry, name, where, out)
+            if txn is not None:
+                txn.key = _stable_key(txn, keys)
+                out.entries.append(txn)
+    return out
+
+
+def _where(name: str, meta: object) -> str:
+    line = meta.get("lineno") if isinstance(meta, dict) else None
+    return f"{name}:{line}" if line else name
+
+
+def _transaction(entry: Any, name: str, where: str, out: LedgerFile) -> SourceEntry | None:
+    """A beancount ``Transaction`` (booked: amounts filled in) as a source entry."""
+    memo = " - ".join(part for part in (entry.payee or "", entry.narration or "") if part) or "beancount transaction"
+    txn = SourceEntry("", entry.date, memo, [], where)
+    for posting in entry.postings:
+        line_where = _where(name, posting.meta) if posting.meta else where
+        if posting.cost is not None or posting.price is not None:
+            out.issues.append(issue("unsupported", "costs {...} and prices @ are not supported; post in one "
+                                                   "currency per line without conversion", line_where))
+            return None
+        if posting.units is None or posting.units.number is None:
+            out.issues.append(issue("syntax", "a posting without an amount beancount could not fill", line_where))
+            return None
+        _Parser._add(txn, posting.account, posting.units.number, posting.units.currency, line_where)
+    return txn
+
+
+def _stable_key(txn: SourceEntry, seen: dict[str, int]) -> str:
+    """The same key ``parse_beancount`` gives: date, memo and the signed postings."""
+    signed = sorted(f"{line.account}={line.debit if line.debit is not None else -(line.credit or 0)}{line.currency}"
+                    for line in txn.lines)
+    digest = hashlib.sha256("|".join([txn.date.isoformat(), txn.memo, *signed]).encode()).hexdigest()[:32]
+    count = seen.get(digest, 0) + 1
+    seen[digest] = count
+    return f"{KEY_PREFIX}{digest}" + (f"#{count}" if count > 1 else "")

@@ -60,9 +60,11 @@ def plan_chart(source: LedgerFile, session: Session, tenant: str, functional: st
         if assertion.account not in used_by and not any(a.startswith(assertion.account + ":") for a in used_by):
             issues.append(issue("unknown_account", f"balance of {assertion.account}, which is never opened",
                                 assertion.where))
-    leaves = set(used_by)
-    headers = {parent for name in leaves for parent in _ancestors(name)}
-    for name in sorted(leaves & headers):
+    posted = {line.account for entry in source.entries for line in entry.lines}
+    headers = {parent for name in used_by for parent in _ancestors(name)}
+    # An account opened but never posted to may group others (a header); one posted to may not.
+    leaves = set(used_by) - (headers - posted)
+    for name in sorted(posted & headers):
         issues.append(issue("posted_header", f"{name} has sub-accounts and is used itself; in a general ledger an "
                                              "account with sub-accounts is a header: move its postings to a "
                                              "sub-account", used_by[name]))

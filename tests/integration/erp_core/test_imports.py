@@ -168,6 +168,7 @@ def test_the_preparer_cannot_approve_the_import(db: Database, tmp_path: Path) ->
 
 
 BEAN = """option "operating_currency" "USD"
+2024-01-01 open Assets:Bank
 2024-01-01 open Assets:Bank:Checking USD
 2024-01-01 open Equity:Opening-Balances USD
 2024-01-01 open Income:Salary USD
@@ -224,7 +225,7 @@ def test_a_failing_balance_assertion_rolls_the_import_back(db: Database, tmp_pat
     path = _file(tmp_path, "wrong.beancount", wrong)
     with pytest.raises(NexusError) as caught:
         _import(db, tenant, path, approver="frank", roles="cfo")
-    assert [(i.code, i.field) for i in caught.value.issues] == [("balance_failed", f"{path}:16")]
+    assert [(i.code, i.field) for i in caught.value.issues] == [("balance_failed", f"{path}:17")]
     with db.read() as session:
         assert session.scalar(select(func.count()).select_from(Account).where(Account.tenant == tenant)) == 0
 
