@@ -25,7 +25,8 @@ from dataclasses import asdict
 from multiprocessing.connection import Connection
 from typing import Any
 
-PROBE = [{"role": "user", "content": "Say OK."}]
+# A system and a user turn, like every agent prompt: a chat template that cannot render them fails here.
+PROBE = [{"role": "system", "content": "You are a helpful assistant."}, {"role": "user", "content": "Say OK."}]
 PROBE_TOKENS = 4
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
+from agent.backends.chat_template import ChatTemplate
 from agent.backends.loops import repeats_itself
 from erp_core.errors import ErrorCode, NexusError
 
@@ -82,33 +83,21 @@ class LlamaEngine:
         self._prefix_states: OrderedDict[tuple[int, ...], Any] = OrderedDict()
         self._prefix_slots = prefix_slots
         self._grammars: OrderedDict[str, Any] = OrderedDict()
-        self._formatter = self._make_formatter()
+        self._template = self._make_template()
 
     # -- prompt rendering -------------------------------------------------------------------------------------------
-    def _make_formatter(self) -> Any:
-        from llama_cpp.llama_chat_format import Jinja2ChatFormatter
-
-        meta = self.llm.metadata
-        template = meta.get("tokenizer.chat_template")
+    def _make_template(self) -> ChatTemplate:
+        template = self.llm.metadata.get("tokenizer.chat_template")
         if not template:
             raise NexusError(ErrorCode.BACKEND_UNAVAILABLE, "model has no chat template in its GGUF metadata")
         llm = self.llm
         eos = llm.detokenize([llm.token_eos()], special=True).decode("utf-8", "ignore")
         bos = llm.detokenize([llm.token_bos()], special=True).decode("utf-8", "ignore")
-        return Jinja2ChatFormatter(template=template, eos_token=eos, bos_token=bos)
+        return ChatTemplate(template, bos_token=bos, eos_token=eos)
 
-    def render(self, messages: Sequence[dict[str, Any]], *, generation_prompt: bool = True) -> tuple[str, list[str]]:
-        result = self._formatter(messages=list(messages))
-        prompt = result.prompt
-        if not generation_prompt:
-            prompt = self._strip_generation_prompt(prompt)
-        stops = result.stop if isinstance(result.stop, list) else [result.stop]
-        return prompt, [s for s in stops if s]  # an empty stop string would end every generation at once
-
-    def _strip_generation_prompt(self, prompt: str) -> str:
-        # Jinja2ChatFormatter always adds the assistant header; render it once on an empty list to learn it.
-        header = self._formatter(messages=[]).prompt
-        return prompt[: -len(header)] if header and prompt.endswith(header) else prompt
+    def render(self, messages: Sequence[dict[str, Any]]) -> tuple[str, list[str]]:
+        rendered = self._template.render(messages)
+        return rendered.prompt, rendered.stops
 
     def tokenize(self, text: str) -> list[int]:
         return list(self.llm.tokenize(text.encode("utf-8"), add_bos=False, special=True))
@@ -131,16 +120,12 @@ class LlamaEngine:
 
     # -- prefix cache ----------------------------------------------------------------------------------------------
     def _static_prefix(self, messages: Sequence[dict[str, Any]], tokens: list[int]) -> tuple[int, ...]:
-        """Tokens of the leading system messages, when the full prompt really starts with them."""
-        leading = []
-        for message in messages:
-            if message.get("role") != "system":
-                break
-            leading.append(message)
-        if not leading or len(leading) == len(messages):
+        """Tokens of the leading system messages' part of the prompt, when the full prompt really starts with them."""
+        text = self._template.static_prefix(messages)
+        if not text:
             return ()
-        prefix = self.tokenize(self.render(leading, generation_prompt=False)[0])
-        return tuple(prefix) if tokens[: len(prefix)] == prefix else ()
+        prefix = self.tokenize(text)
+        return tuple(prefix) if prefix and tokens[: len(prefix)] == prefix else ()
 
     def _restore_prefix(self, prefix: tuple[int, ...]) -> int:
         """Make the model's KV state start with ``prefix``; returns how many prompt tokens were already cached."""
