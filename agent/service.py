@@ -125,9 +125,23 @@ class AgentTurns:
                 return
             async for event in self._stream(graph, Command(resume=outcome), config, context):
                 yield event
-        async for event in self._stream(graph, new_turn(actor.user_id, message), config, context):
-            yield event
+        try:
+            async for event in self._stream(graph, new_turn(actor.user_id, message), config, context):
+                yield event
+        except NexusError as exc:
+            if exc.code is ErrorCode.CONTEXT_TOO_LONG:
+                await self._forget_turn(graph, config, snapshot)
+            raise
         yield await self._done(graph, config, thread_id, started)
+
+    async def _forget_turn(self, graph: Any, config: dict[str, Any], before: Any) -> None:
+        """Put a thread back as it was before a turn the model could not take (its message does not fit the context
+        window). The failed run left that message, and the step it failed in, as the thread's newest checkpoint: every
+        later turn would resume into the same failure."""
+        if before.values:  # the thread's pre-turn checkpoint becomes its newest again
+            await graph.aupdate_state(before.config, None, as_node="__copy__")
+        else:  # the oversized message was the thread's first: the thread never began
+            await self._saver.adelete_thread(config["configurable"]["thread_id"])
 
     async def resume(self, actor: Actor, thread_id: str) -> AsyncIterator[Event]:
         """Continue a thread after its approval was decided (the widget calls this right after approve/reject)."""
