@@ -45,7 +45,7 @@ from tools.registry import ToolSpec
 
 ToolSlots = Mapping[str, Mapping[str, str]]  # tool name → {argument name: slot kind}, for the tools the actor may use
 
-BREAKDOWN, RANKING, COMPARE, BUDGET, ACTIVITY = "breakdown", "ranking", "compare_periods", "budget_vs_actual", \
+BREAKDOWN, RANKING, COMPARE, BUDGET, ACTIVITY = "breakdown", "ranking", "period_comparison", "budget_vs_actual", \
     "account_activity"
 
 
@@ -251,10 +251,6 @@ def _named_party(text: str) -> str | None:
 
 def _by_kind(tool_slots: Mapping[str, str], args: Mapping[str, Any]) -> dict[str, Any]:
     return {kind: args[name] for name, kind in tool_slots.items() if name in args}
-
-
-def _field(tool_slots: Mapping[str, str], kind: str) -> str | None:
-    return next((name for name, k in tool_slots.items() if k == kind), None)
 
 
 def _call(tool: str, tools: ToolSlots, values: Mapping[str, Any], today: dt.date, extra: Mapping[str, Any],

@@ -136,10 +136,10 @@ def present_ranking(data: Mapping[str, Any], start: dt.date, end: dt.date, scope
     return Presentation(headline, (Table(f"{title} {when}", columns, body),))
 
 
-@REGISTRY.tool("compare_periods", ComparisonQuery, roles=READERS, examples=(
-    "Compare net income this quarter with last quarter", "How does revenue this year compare to last year?",
-    "Travel spend last month versus the month before", "P&L for Q3 against the same quarter last year"))
-def compare_periods(ctx: ToolContext, q: ComparisonQuery) -> ToolOutput:
+@REGISTRY.tool("period_comparison", ComparisonQuery, roles=READERS, examples=(
+    "Net income this quarter versus last quarter", "Is revenue this year higher than last year?",
+    "Travel spend last month versus the month before", "P&L for Q3 against the same quarter a year earlier"))
+def period_comparison(ctx: ToolContext, q: ComparisonQuery) -> ToolOutput:
     """The P&L or one account in a period against another period: the one before, or the same one a year earlier."""
     if q.against == "budget":
         return _against_budget(ctx, q)

@@ -60,11 +60,11 @@ def test_five_turns_about_net_income(make_agent: MakeAgent, demo_db: Database) -
 
     call, _ = _turn(agent, "versus last year", thread)
     assert call is not None
-    assert (call.tool, call.args) == ("compare_periods", {"period": "Q2 2026", "against": "previous_year"})
+    assert (call.tool, call.args) == ("period_comparison", {"period": "Q2 2026", "against": "previous_year"})
 
     call, events = _turn(agent, "What about travel?", thread)
     assert call is not None
-    assert (call.tool, call.args) == ("compare_periods", {"period": "Q2 2026", "against": "previous_year",
+    assert (call.tool, call.args) == ("period_comparison", {"period": "Q2 2026", "against": "previous_year",
                                                           "account": "travel"})
     result = next(e for e in events if isinstance(e, ToolResult))
     with demo_db.read() as session:

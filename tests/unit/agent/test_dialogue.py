@@ -195,7 +195,7 @@ def test_compare_with_budget() -> None:
 
 def test_versus_last_year_or_the_previous_period() -> None:
     reading = read("versus last year", last("income_statement", period="Q3"))
-    assert isinstance(reading, Call) and reading.tool == "compare_periods"
+    assert isinstance(reading, Call) and reading.tool == "period_comparison"
     assert reading.args == {"period": "Q3 2026", "against": "previous_year"}
     quarter = read("compared to the previous quarter?", last("account_activity", account="Travel Expense",
                                                               period="Q3"))
@@ -271,12 +271,12 @@ def test_the_model_fills_only_what_the_turn_changes() -> None:
 def test_one_account_against_its_budget() -> None:
     previous = last("account_activity", account="Travel Expense", period="Q3")
     assert read("Compare with budget", previous) == \
-        Call("compare_periods", {"period": "Q3 2026", "account": "Travel Expense", "against": "budget"},
+        Call("period_comparison", {"period": "Q3 2026", "account": "Travel Expense", "against": "budget"},
              ("comparison",))
-    then = remember("compare_periods", TOOLS["compare_periods"],
+    then = remember("period_comparison", TOOLS["period_comparison"],
                     {"period": "Q3", "account": "Travel Expense", "against": "budget"}, TODAY)
     assert read("What about meals and entertainment?", then) == \
-        Call("compare_periods", {"against": "budget", "period": "Q3 2026", "account": "meals and entertainment"},
+        Call("period_comparison", {"against": "budget", "period": "Q3 2026", "account": "meals and entertainment"},
              ("account",))
 
 
