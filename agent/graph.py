@@ -1,5 +1,5 @@
-"""Wiring only: follow_up → (act |) route → decide → act → (await_approval) → respond, with a step limit and
-bounded retries."""
+"""Wiring only: follow_up → (act |) route → (respond when nothing fits |) decide → act → (await_approval) → respond,
+with a step limit and bounded retries."""
 
 from __future__ import annotations
 
@@ -35,6 +35,10 @@ def after_follow_up(state: AgentState) -> Literal["act", "route", "__end__"]:
     return "__end__" if state.get("answer") else "route"  # a clarifying question, or a new question
 
 
+def after_route(state: AgentState) -> Literal["decide", "respond"]:
+    return "respond" if state.get("declined") else "decide"  # nothing fits: say so, no model call
+
+
 def _may_retry(state: AgentState, ctx: AgentContext) -> bool:
     return len(state.get("failures", [])) <= ctx.max_retries and state.get("attempts", 0) < ctx.max_steps
 
@@ -49,7 +53,7 @@ def build_graph(checkpointer: Any = None) -> Any:
     graph.add_node("respond", respond)
     graph.add_edge(START, "follow_up")
     graph.add_conditional_edges("follow_up", after_follow_up)
-    graph.add_edge("route", "decide")
+    graph.add_conditional_edges("route", after_route)
     graph.add_conditional_edges("decide", after_decide)
     graph.add_conditional_edges("act", after_act)
     graph.add_edge("await_approval", "respond")

@@ -24,7 +24,7 @@ from agent.decision import ANSWER, decision_schema, describe_candidates, parse_d
 from agent.dialogue import carry_over, remember
 from agent.events import ApprovalRequired, Citation, Suggestions, Table, Token, ToolCall, ToolResult
 from agent.guards import check_grounding
-from agent.routing import narrow, split_direct
+from agent.routing import Decline, narrow, nothing_fits, said_as_continuation, split_direct
 from agent.state import AgentContext, AgentState
 from tools.errors import classify
 
@@ -53,10 +53,18 @@ def _add_usage(state: AgentState, message: BaseMessage) -> dict[str, int]:
 
 async def route(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, Any]:
     ctx = runtime.context
-    ranked = await asyncio.to_thread(ctx.router.route, ctx.tools.actor, state["request"], ctx.route_k)
-    routed, direct_score = split_direct(ranked, ctx.route_k)
+    ranking = await asyncio.to_thread(ctx.router.rank, ctx.tools.actor, state["request"])
+    routed, direct_score = split_direct(ranking.tools, ctx.route_k)
     # A request that clearly matches a tool is not small talk: a small model too often "answers" it from thin air.
     direct = not routed or routed[0].score < ctx.answer_threshold
+    small_talk = bool(routed) and direct_score is not None and direct_score - routed[0].score >= ctx.route_margin
+    # Nothing fits (a capability the assistant lacks, or no tool even close): say so instead of calling the nearest
+    # tool. A continuation of the thread ("and for marketing?") is left to the model, which continues the last query.
+    if not small_talk and not (state.get("last_query") and said_as_continuation(state["request"])):
+        readable = [spec.name for spec in ctx.registry.for_actor(ctx.tools.actor) if not spec.proposes]
+        decline = nothing_fits(ranking, readable)
+        if decline is not None:
+            return {"candidates": [], "allow_answer": False, "declined": decline.as_dict()}
     if routed and routed[0].score < ctx.small_talk_threshold:
         routed = []  # nothing is even close: offering tools only invites a wrong call
     elif routed and direct_score is not None and direct_score - routed[0].score >= ctx.route_margin:
@@ -162,6 +170,8 @@ def _confirmation(state: AgentState) -> str:
 
 async def respond(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, Any]:
     """Write the final answer: a refusal, an approval outcome, a failure to resolve, or the model's answer."""
+    if state.get("declined"):
+        return await _decline(state, runtime)
     if state.get("refusal"):
         text = f"I can't do that: {state['refusal']}."
     elif state.get("outcome"):
@@ -176,6 +186,18 @@ async def respond(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str
         return await _model_answer(state, runtime)
     await _stream_text(runtime, text)
     return {"answer": text, "messages": [AIMessage(text)]}
+
+
+async def _decline(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, Any]:
+    """Nothing fits the request: say what the assistant cannot do and offer up to three things it can (chips)."""
+    body = state.get("declined") or {}
+    decline = Decline(body.get("capability"), tuple(body.get("suggestions") or ()))
+    text = decline.message()
+    await _stream_text(runtime, text)
+    if decline.suggestions:
+        runtime.stream_writer(Suggestions(items=list(decline.suggestions)))
+    kept = text + "".join(f"\n- {item}" for item in decline.suggestions)  # the thread's history reads as shown
+    return {"answer": kept, "messages": [AIMessage(kept)]}
 
 
 async def _model_text(ctx: AgentContext, messages: list[BaseMessage], max_tokens: int,

@@ -25,6 +25,7 @@ class AgentState(TypedDict, total=False):
     failures: list[str]  # model-fixable errors fed back to the model this turn
     results: list[dict[str, Any]]  # this turn's tool outputs: tool, summary, data
     refusal: str | None  # a business refusal to tell the user
+    declined: dict[str, Any] | None  # nothing fits the request: {capability, suggestions} (agent.routing.Decline)
     pending: dict[str, Any] | None  # an approval this thread waits for
     outcome: dict[str, Any] | None  # the human decision on ``pending``
     answer: str
@@ -41,7 +42,7 @@ def new_turn(owner: str, message: str) -> dict[str, Any]:
 
     return {"messages": [HumanMessage(message)], "owner": owner, "request": message, "candidates": [],
             "allow_answer": True, "decision": None, "attempts": 0, "failures": [], "results": [], "refusal": None,
-            "pending": None, "outcome": None, "answer": "", "grounding": None,
+            "declined": None, "pending": None, "outcome": None, "answer": "", "grounding": None,
             "usage": {"input_tokens": 0, "output_tokens": 0}}
 
 

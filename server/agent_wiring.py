@@ -9,7 +9,7 @@ from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
 from agent.checkpoints import open_checkpointer
-from agent.routing import ToolRouter
+from agent.routing import ToolRouter, out_of_scope_capabilities
 from agent.service import AgentSettings, AgentTurns
 from erp_core.db import Database
 from server.model_provider import ModelProvider
@@ -126,7 +126,7 @@ def build_agent(settings: Settings, db: Database, models: ModelProvider, embedde
     model prose below the agent's default (the CI eval subset, which checks structure, not prose)."""
     registry = load_all()
     router: Lazy[ToolRouter] = Lazy(lambda: ToolRouter(build_routing_embedder(settings, embedder()), registry.all(),
-                                                       direct_utterances()))
+                                                       direct_utterances(), out_of_scope_capabilities()))
     turns = AgentTurns(
         model=models.get, db=db, registry=registry, router=router, documents=lambda: vectors().search(),
         graph=lambda: graphs().graph, anomaly_scorer=scorer,

@@ -13,7 +13,7 @@ from langchain_core.language_models import BaseChatModel
 
 from agent.checkpoints import open_checkpointer
 from agent.events import Event
-from agent.routing import ToolRouter
+from agent.routing import ToolRouter, out_of_scope_capabilities
 from agent.service import AgentSettings, AgentTurns
 from erp_core.db import Database
 from erp_core.identity import Actor
@@ -27,7 +27,7 @@ EVE = Actor.of("eve@acme", "acme", "employee")
 
 @pytest.fixture(scope="session")
 def router(embedder: Any) -> ToolRouter:
-    return ToolRouter(embedder, load_all().all(), direct_utterances())
+    return ToolRouter(embedder, load_all().all(), direct_utterances(), out_of_scope_capabilities())
 
 
 _LOOP = asyncio.new_event_loop()  # one loop for the whole module, like a server process
