@@ -370,8 +370,12 @@ def read_followup(request: str, last: Mapping[str, Any] | None, today: dt.date, 
         base = resolve_period(f"{as_of:%Y-%m}", today)
     turn = _Turn(request)
     period = _period_edit(turn, base, today)
-    if period is not None:
-        values["period" if "period" in kinds.values() else "as_of"] = period
+    dated = {"period", "as_of"} & set(kinds.values())
+    if period is not None and not dated:
+        turn.edits.remove("period")  # a tool without dates (a search, a lookup): the period is no edit of it
+        values["period"] = period  # a breakdown or comparison asked in the same turn may still use it
+    elif period is not None:
+        values["period" if "period" in dated else "as_of"] = period
     elif base is not None and "period" in values:
         values["period"] = base
     _replacement(turn, kinds, values)
