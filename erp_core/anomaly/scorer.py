@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -115,6 +115,22 @@ class LedgerAnomalyScorer:
         score, signals = score_features(profile, self.search, entry_draft.tenant, features,
                                         tz=self.tz(entry_draft.tenant), digits=digits)
         return score, [s.reason for s in signals]
+
+    def score_many(self, drafts: Sequence[EntryDraft], session: Session) -> list[tuple[float, list[str]]]:
+        """``score`` for a batch of one tenant's drafts against the ledger as it stands: one refresh for all (none of
+        them is posted yet), so a 5,000-entry batch costs one query instead of 5,000."""
+        if not drafts:
+            return []
+        tenant = drafts[0].tenant
+        profile = self.refresh(session, tenant)
+        tz = self.tz(tenant)
+        out = []
+        for draft in drafts:
+            digits = minor_units(draft.functional_currency)
+            score, signals = score_features(profile, self.search, tenant, features_of_draft(draft, digits), tz=tz,
+                                            digits=digits)
+            out.append((score, [s.reason for s in signals]))
+        return out
 
 
 @dataclass(frozen=True, slots=True)

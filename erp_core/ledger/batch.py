@@ -13,6 +13,7 @@ import datetime as dt
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Protocol, runtime_checkable
 
 from sqlalchemy.orm import Session
 
@@ -63,19 +64,34 @@ def _renumbered(issues: list[Issue], positions: list[int]) -> list[Issue]:
     return out
 
 
+@runtime_checkable
+class BatchScorer(Protocol):
+    """An anomaly scorer that scores a batch against the ledger at once (``LedgerAnomalyScorer.score_many``)."""
+
+    def score_many(self, drafts: Sequence[EntryDraft], session: Session) -> list[tuple[float, list[str]]]: ...
+
+
+def _scores(prepared: list[PreparedEntry], actor: Actor, currency: str, scorer: AnomalyScorer | None,
+            session: Session) -> list[tuple[float, list[str]]] | None:
+    """Each entry's anomaly score and reasons, as a single submission would get them (None without a scorer)."""
+    if scorer is None:
+        return None
+    moment = utcnow()
+    drafts = [EntryDraft(actor.tenant, new_id(), item.command.date, item.command.memo, actor.user_id,
+                         tuple(DraftLine(line.account.code, line.account.type.value, line.currency, line.debit,
+                                         line.credit, line.dimensions) for line in item.valid.lines),
+                         item.valid.functional_amount, currency, moment) for item in prepared]
+    if isinstance(scorer, BatchScorer):
+        return scorer.score_many(drafts, session)
+    return [scorer.score(draft, session) for draft in drafts]
+
+
 def _needs_approval(item: PreparedEntry, actor: Actor, currency: str, rules: list[PolicyRule],
-                    scorer: AnomalyScorer | None, session: Session) -> bool:
-    score = None
-    if scorer is not None:
-        lines = tuple(DraftLine(line.account.code, line.account.type.value, line.currency, line.debit, line.credit,
-                                line.dimensions) for line in item.valid.lines)
-        draft = EntryDraft(actor.tenant, new_id(), item.command.date, item.command.memo, actor.user_id, lines,
-                           item.valid.functional_amount, currency, utcnow())
-        score, _reasons = scorer.score(draft, session)
+                    score: float | None) -> bool:
     snapshot = DocumentSnapshot(document_id="", payload={}, preparer_id=actor.user_id,
                                 amount=item.valid.functional_amount, currency=currency,
                                 account_classes=frozenset(item.valid.account_types),
-                                anomaly_score=score)
+                                anomaly_score=min(1.0, max(0.0, float(score))) if score is not None else None)
     requirements, _expiry = requirements_for(rules, snapshot)
     return bool(requirements)
 
@@ -116,17 +132,23 @@ def submit_journal_batch(commands: Sequence[PostJournalEntry], actor: Actor, ses
                                        "stored")
     prepared = prepare_entries(fresh, results)
     rules = load_rules(session, actor.tenant, JOURNAL_ENTRY)
+    scores = _scores(prepared, actor, currency, scorer, session)
     direct: list[tuple[int, PreparedEntry]] = []
-    for position, item in zip(positions, prepared, strict=True):
-        if _needs_approval(item, actor, currency, rules, scorer, session):
+    direct_scores: list[tuple[float, list[str]]] = []
+    for index, (position, item) in enumerate(zip(positions, prepared, strict=True)):
+        score = scores[index] if scores is not None else None
+        if _needs_approval(item, actor, currency, rules, score[0] if score is not None else None):
             result = submit_journal_entry(item.command, actor, session, scorer=scorer, now=now, source=SOURCE)
             entry = result.entry
             items[position] = BatchItem(entry.idempotency_key, entry.id, entry.status,
                                         result.approval.id if result.approval else None, entry.payload_hash)
         else:
             direct.append((position, item))
+            if score is not None:
+                direct_scores.append((min(1.0, max(0.0, float(score[0]))), score[1]))
     ids = write_posted([item for _, item in direct], session, tenant=actor.tenant, currency=currency,
-                       created_by=actor.user_id, posted_by=actor.user_id, source=SOURCE, posted_at=now)
+                       created_by=actor.user_id, posted_by=actor.user_id, source=SOURCE, posted_at=now,
+                       anomaly=direct_scores if scores is not None else None)
     for (position, item), entry_id in zip(direct, ids, strict=True):
         items[position] = BatchItem(item.command.idempotency_key, entry_id, "posted", None, item.payload_hash)
     return [items[p] for p in range(len(commands))]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -27,11 +28,11 @@ from erp_core.outbox import OutboxEvent
 from erp_core.tenancy import new_id, require_role, utcnow
 
 _KEY_CHUNK = 500
-# Columns a bulk posting writes; the others (reverses_id, anomaly_score, rejected_reason, published_at) are NULL for
-# an imported, posted entry and its event.
+# Columns a bulk posting writes; the others (reverses_id, rejected_reason, published_at) are NULL for a bulk-posted
+# entry and its event (anomaly_score too, unless the caller scored the entries).
 _ENTRY_COLUMNS = ("id", "tenant", "idempotency_key", "entry_date", "memo", "status", "payload", "payload_hash",
                   "functional_amount_minor", "source", "anomaly_reasons", "created_by", "created_at", "posted_by",
-                  "posted_at", "approval_id")
+                  "posted_at", "approval_id", "anomaly_score")
 _EVENT_COLUMNS = ("tenant", "event_type", "aggregate_type", "aggregate_id", "payload", "created_at")
 # PostgreSQL: one probe of the (tenant, idempotency_key) unique index per key, whatever the statistics say. With an
 # IN list the planner may instead read every entry of the tenant and compare each with the whole list (stale
@@ -138,9 +139,11 @@ def stored_entries(session: Session, tenant: str, keys: Sequence[str]) -> dict[s
 
 def write_posted(prepared: Sequence[PreparedEntry], session: Session, *, tenant: str, currency: str,
                  created_by: str, posted_by: str, source: str, approval_id: str | None = None,
-                 posted_at: dt.datetime | None = None) -> list[str]:
+                 posted_at: dt.datetime | None = None,
+                 anomaly: Sequence[tuple[float, list[str]]] | None = None) -> list[str]:
     """Write validated entries as posted: entries, lines, outbox events and audit records in as few round trips as
-    the database allows. Callers have validated (and, where needed, approved) the batch. Returns the new ids."""
+    the database allows. Callers have validated (and, where needed, approved) the batch. ``anomaly`` holds each
+    entry's (score, reasons) when the caller scored them. Returns the new ids."""
     if not prepared:
         return []
     moment = posted_at or utcnow()
@@ -153,16 +156,18 @@ def write_posted(prepared: Sequence[PreparedEntry], session: Session, *, tenant:
     lines: list[tuple[Any, ...]] = []
     events: list[tuple[Any, ...]] = []
     audits: list[AuditEvent] = []
-    for item in prepared:
+    for index, item in enumerate(prepared):
         cmd, valid, digest = item.command, item.valid, item.payload_hash
+        score, reasons = (anomaly[index][0], json.dumps([str(r) for r in anomaly[index][1]])) if anomaly \
+            else (None, "[]")
         entry_id = new_id()
         day = stored_days.get(cmd.date)
         if day is None:
             day = stored_days[cmd.date] = stored_temporal(session, cmd.date)
         ids.append(entry_id)
         entries.append((entry_id, tenant, cmd.idempotency_key, day, cmd.memo, posted, item.payload, digest,
-                        to_minor(valid.functional_amount, currency), source, "[]", created_by, stored_moment,
-                        posted_by, stored_moment, approval_id))
+                        to_minor(valid.functional_amount, currency), source, reasons, created_by, stored_moment,
+                        posted_by, stored_moment, approval_id, score))
         lines.extend(line_values(tenant, entry_id, day, valid))
         events.append((tenant, ENTRY_POSTED, "journal_entry", entry_id,
                        posted_event(entry_id, digest, None, item.payload), stored_moment))

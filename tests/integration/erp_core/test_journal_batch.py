@@ -3,10 +3,12 @@ entry under its approval policy, small ones through the bulk path."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from erp_core.approvals import approve
 from erp_core.audit import verify_chain
@@ -14,6 +16,7 @@ from erp_core.errors import ErrorCode, NexusError
 from erp_core.ledger import PostJournalEntry
 from erp_core.ledger.batch import submit_journal_batch
 from erp_core.ledger.models import JournalEntry, JournalLine
+from erp_core.ledger.ports import EntryDraft
 
 Entry = Callable[..., PostJournalEntry]
 
@@ -59,3 +62,35 @@ def test_an_invalid_batch_stores_nothing_and_lists_every_issue(company, make_ent
         submit_journal_batch([make_entry("r", "1.00")], company.carol.__class__.of(
             f"sam@{company.tenant}", company.tenant, "sales_rep"), session)
     assert refused.value.code == ErrorCode.FORBIDDEN
+
+
+
+def test_batch_entries_are_scored_like_single_ones(company, make_entry: Entry) -> None:  # type: ignore[no-untyped-def]
+    from erp_core.anomaly import LedgerAnomalyScorer
+    from erp_core.ledger.batch import _scores
+    from erp_core.ledger.bulk import prepare_entries, validate_entries
+
+    with company.db.unit_of_work() as session:
+        items = submit_journal_batch([make_entry("s1", "120.00"), make_entry("s2", "80.00", debit="6200")],
+                                     company.alice, session, scorer=LedgerAnomalyScorer())
+    assert [i.status for i in items] == ["posted", "posted"]
+    with company.db.read() as session:
+        scores = dict(session.execute(select(JournalEntry.idempotency_key, JournalEntry.anomaly_score).where(
+            JournalEntry.tenant == company.tenant)).tuples().all())
+        assert all(scores[key] is not None and 0.0 <= scores[key] <= 1.0 for key in ("s1", "s2"))
+        # one refresh for the batch (score_many) gives what scoring each entry alone gives
+        cmds = [make_entry("s3", "120.00"), make_entry("s4", "999.00", debit="6200", day=dt.date(2026, 9, 30))]
+        results, _issues, currency = validate_entries(cmds, company.alice, session)
+        prepared = prepare_entries(cmds, results)
+        batch = _scores(prepared, company.alice, currency, LedgerAnomalyScorer(), session)
+
+        class OneByOne:
+            def __init__(self) -> None:
+                self.inner = LedgerAnomalyScorer()
+
+            def score(self, draft: EntryDraft, session: Session) -> tuple[float, list[str]]:
+                return self.inner.score(draft, session)
+
+        single = _scores(prepared, company.alice, currency, OneByOne(), session)
+    assert batch is not None and single is not None
+    assert [score for score, _ in batch] == [score for score, _ in single]
