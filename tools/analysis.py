@@ -87,8 +87,8 @@ def present_breakdown(data: Mapping[str, Any], start: dt.date, end: dt.date, sub
     measures = [m for m in ("revenue", "expenses", "net_income", "amount") if m in data["total"]]
     total = data["total"]
     stated = ", ".join(f"{_MEASURES[m].lower()} {money(total[m], currency)}" for m in measures)
-    headline = (f"{subject} in {period_words(start, end)} by {data['by']}: {len(data['rows'])} rows; "
-                f"total {stated}.")
+    # No row count in the headline: every figure a person reads must be one of the report's (the table shows them).
+    headline = f"{subject} in {period_words(start, end)} by {data['by']}: total {stated}."
     rows = tuple((str(r["label"]), *(amount(r[m], currency) for m in measures if m in r))
                  for r in data["rows"])
     if data["by"] == "account":
