@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-METRICS = ("tool_choice_accuracy", "argument_accuracy", "answer_correctness", "tool_results_tie_out")
+METRICS = ("tool_choice_accuracy", "argument_accuracy", "answer_correctness", "tool_results_tie_out",
+           "conversation_turns_fully_right")
 
 
 def _case_status(summary: dict[str, Any]) -> dict[str, bool]:

@@ -41,7 +41,8 @@ def _models_section(models: dict[str, Any]) -> str:
     chart = grouped_bars(suites, {label: [models[label]["suites"].get(s, {}).get("pass_rate") for s in suites]
                                   for label in labels})
     rows = [[s, *[models[label]["suites"].get(s, {}).get("pass_rate") for label in labels]] for s in suites]
-    metric_names = ["tool_choice_accuracy", "argument_accuracy", "answer_correctness", "tool_results_tie_out"]
+    metric_names = ["tool_choice_accuracy", "argument_accuracy", "answer_correctness", "tool_results_tie_out",
+                    "conversation_turns_fully_right"]
     metric_rows = [[m, *[models[label]["metrics"].get(m) for label in labels]] for m in metric_names]
     for r in ("recall@5", "mrr", "context_precision", "context_recall"):
         metric_rows.append([f"retrieval {r}", *[models[label]["metrics"]["retrieval"].get(r) for label in labels]])

@@ -92,9 +92,11 @@ def model_summary(records: Sequence[CaseRecord], trials: int) -> dict[str, Any]:
     retrieval = [r for r in records if r.kind == "retrieval"]
     structural = {name: sum(1 for r in records for t in r.trials if t.checks.get(name) is False)
                   for name in STRUCTURAL}
+    conversations = conversation_summary(records)
     return {
         "suites": per_suite,
         "metrics": {
+            "conversation_turns_fully_right": (conversations or {}).get("conversations", {}).get("fully_right"),
             "tool_choice_accuracy": _check_rate(records, "tool_choice"),
             "argument_accuracy": _check_rate(records, "arguments"),
             "answer_correctness": _check_rate(records, "answer_correct"),
@@ -106,7 +108,7 @@ def model_summary(records: Sequence[CaseRecord], trials: int) -> dict[str, Any]:
         "routing_and_grammar": _baseline(records),
         "latency": _latency(records),
         "confusion": _confusion(records),
-        "conversations": conversation_summary(records),
+        "conversations": conversations,
         "failures": _failures([r for r in records if r.kind != "conversation"]),  # conversations: failing turns
         "cases": [r.as_dict() for r in records],
     }
