@@ -86,6 +86,17 @@ def _scores(prepared: list[PreparedEntry], actor: Actor, currency: str, scorer: 
     return [scorer.score(draft, session) for draft in drafts]
 
 
+class _Known:
+    """A scorer that answers with the score the batch already computed for the entry (no second ledger query)."""
+
+    def __init__(self, result: tuple[float, list[str]]) -> None:
+        self.result = result
+
+    def score(self, entry_draft: EntryDraft, session: Session) -> tuple[float, list[str]]:
+        del entry_draft, session
+        return self.result
+
+
 def _needs_approval(item: PreparedEntry, actor: Actor, currency: str, rules: list[PolicyRule],
                     score: float | None) -> bool:
     snapshot = DocumentSnapshot(document_id="", payload={}, preparer_id=actor.user_id,
@@ -138,7 +149,8 @@ def submit_journal_batch(commands: Sequence[PostJournalEntry], actor: Actor, ses
     for index, (position, item) in enumerate(zip(positions, prepared, strict=True)):
         score = scores[index] if scores is not None else None
         if _needs_approval(item, actor, currency, rules, score[0] if score is not None else None):
-            result = submit_journal_entry(item.command, actor, session, scorer=scorer, now=now, source=SOURCE)
+            known = _Known(score) if score is not None else None
+            result = submit_journal_entry(item.command, actor, session, scorer=known, now=now, source=SOURCE)
             entry = result.entry
             items[position] = BatchItem(entry.idempotency_key, entry.id, entry.status,
                                         result.approval.id if result.approval else None, entry.payload_hash)
