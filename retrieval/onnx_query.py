@@ -93,26 +93,28 @@ def quantize_int8(graph: Path) -> Path:
 
     log.info("quantizing %s to int8 (once) → %s", graph.name, target)
     partial = target.with_suffix(f".{os.getpid()}.partial")
-    # The quantizer advises its shape pre-processing on the root logger; that step fails on this graph (incomplete
-    # symbolic shapes) and the measured result above is without it, so the advice is only noise at start-up.
-    advice = _DropMessage("Please consider to run pre-processing")
-    logging.getLogger().addFilter(advice)
+    # The quantizer talks on the root logger: ~30 INFO lines ("Ignore MatMul due to non constant B", one per
+    # attention product, which dynamic quantization rightly leaves in float) and advice to run its shape
+    # pre-processing, which fails on this graph (the measured result above is without it). Noise in a user's console.
+    chatter = _QuantizerChatter()
+    logging.getLogger().addFilter(chatter)
     try:
         quantize_dynamic(graph, partial, weight_type=QuantType.QInt8, per_channel=True,
                          extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT})
     finally:
-        logging.getLogger().removeFilter(advice)
+        logging.getLogger().removeFilter(chatter)
     partial.replace(target)
     return target
 
 
-class _DropMessage(logging.Filter):
-    def __init__(self, prefix: str) -> None:
-        super().__init__()
-        self._prefix = prefix
+class _QuantizerChatter(logging.Filter):
+    """Drops what onnxruntime's quantizer logs below WARNING, and its pre-processing advice."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        return not str(record.msg).startswith(self._prefix)
+        if str(record.msg).startswith("Please consider to run pre-processing"):
+            return False
+        from_quantizer = f"onnxruntime{os.sep}quantization" in record.pathname
+        return not (from_quantizer and record.levelno < logging.WARNING)
 
 
 class OnnxQueryEmbedder:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -43,8 +44,12 @@ def test_documents_stay_on_torch_and_the_export_is_reused(embedder, tmp_path: Pa
 
 
 def test_the_routing_embedder_is_int8_on_both_sides_and_close_to_float(onnx_embedder: OnnxQueryEmbedder,
-                                                                         tmp_path: Path) -> None:
-    router = routing_embedder(onnx_embedder, tmp_path)  # reuses the torch model behind the float query path
+                                                                         tmp_path: Path,
+                                                                         caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.INFO):
+        router = routing_embedder(onnx_embedder, tmp_path)  # reuses the torch model behind the float query path
+    quantizer_lines = [r.getMessage() for r in caplog.records if "onnxruntime" in r.pathname]
+    assert quantizer_lines == []  # its ~30 INFO lines stay out of the user's console
     assert isinstance(router, OnnxQueryEmbedder) and router.int8
     assert len(list(tmp_path.glob("*.int8.onnx"))) == 1
     queries = np.array([router.embed_query(text) for text in TEXTS])
