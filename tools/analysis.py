@@ -101,7 +101,8 @@ def present_breakdown(data: Mapping[str, Any], start: dt.date, end: dt.date, sub
         key = "amount" if "amount" in measures else "net_income"
         series = Series(f"{_MEASURES[key]} ({currency})", tuple((str(r["label"]), str(r[key])) for r in data["rows"]))
     table = Table(f"{subject} by {data['by']}, {period_words(start, end)}", columns, rows, series)
-    return Presentation(headline, (table,))
+    # Follow-ups the dialogue reads as edits of this very query (agent/dialogue.py).
+    return Presentation(headline, (table,), suggestions=("Versus last year", "Compare with budget"))
 
 
 @REGISTRY.tool("ranking", RankingQuery, roles=READERS, examples=(
@@ -199,4 +200,4 @@ def present_comparison(data: Mapping[str, Any], now: tuple[dt.date, dt.date], be
                  for r in data["rows"])
     table = Table(f"{subject}: {current} vs {previous}", ("Measure", current, previous, f"Change ({currency})",
                                                             "Change %"), body)
-    return Presentation(headline, (table,))
+    return Presentation(headline, (table,), suggestions=("Break that down by month", "Compare with budget"))
