@@ -24,6 +24,7 @@ from agent.decision import ANSWER, decision_schema, describe_candidates, parse_d
 from agent.dialogue import carry_over, remember
 from agent.events import ApprovalRequired, Citation, Suggestions, Table, Token, ToolCall, ToolResult
 from agent.guards import check_grounding
+from agent.role_gap import role_gap
 from agent.routing import Decline, narrow, nothing_fits, said_as_continuation, split_direct
 from agent.state import AgentContext, AgentState
 from tools.errors import classify
@@ -53,6 +54,10 @@ def _add_usage(state: AgentState, message: BaseMessage) -> dict[str, int]:
 
 async def route(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, Any]:
     ctx = runtime.context
+    gap = await asyncio.to_thread(role_gap, ctx.router, ctx.registry, ctx.tools.actor, state["request"])
+    if gap is not None:  # a write the actor's roles cannot make: say so rather than propose a different write
+        return {"candidates": [], "allow_answer": False,
+                "declined": {"capability": gap.capability(), "suggestions": []}}
     ranking = await asyncio.to_thread(ctx.router.rank, ctx.tools.actor, state["request"])
     routed, direct_score = split_direct(ranking.tools, ctx.route_k)
     # A request that clearly matches a tool is not small talk: a small model too often "answers" it from thin air.
