@@ -99,18 +99,20 @@ def read_ledger_file(path: Path) -> LedgerFile:
     return read_journal_csv(path) if kind == "csv" else read_beancount(path)
 
 
-def _command(entry: SourceEntry, codes: dict[str, str] | None) -> PostJournalEntry:
+def _command(entry: SourceEntry, codes: dict[str, str] | None, currency: str = "") -> PostJournalEntry:
+    """The entry as a ledger command; a line without a currency is in ``currency`` (the tenant's functional one)."""
     return PostJournalEntry(date=entry.date, memo=entry.memo, idempotency_key=entry.key, lines=[
         JournalLineIn(account_code=codes.get(line.account, line.account) if codes else line.account,
-                      debit=line.debit, credit=line.credit, currency=line.currency)
+                      debit=line.debit, credit=line.credit, currency=line.currency or currency)
         for line in entry.lines])
 
 
-def _commands(entries: list[SourceEntry], codes: dict[str, str], issues: list[Issue]) -> list[PostJournalEntry]:
+def _commands(entries: list[SourceEntry], codes: dict[str, str], currency: str,
+              issues: list[Issue]) -> list[PostJournalEntry]:
     commands = []
     for entry in entries:
         try:
-            commands.append(_command(entry, codes))
+            commands.append(_command(entry, codes, currency))
         except ValidationError as exc:
             issues.extend(issue("bad_field", f"{'.'.join(map(str, e['loc']))}: {e['msg']}", entry.where)
                           for e in exc.errors())
@@ -244,7 +246,7 @@ def import_journal(path: Path, tenant: str, preparer_id: str, approver: Actor, s
     # Everything below runs even when reading found problems, so one run reports every problem of the file; the
     # accounts and periods it creates on the way are rolled back with the rest when anything was found.
     summary.accounts_created = _create_accounts(plan, preparer, session)
-    commands = _commands(source.entries, plan.codes, issues)
+    commands = _commands(source.entries, plan.codes, currency, issues)
     entries = source.entries if len(commands) == len(source.entries) else \
         [e for e in source.entries if e.key in {c.idempotency_key for c in commands}]
     stored = stored_entries(session, tenant, [cmd.idempotency_key for cmd in commands])

@@ -1,7 +1,8 @@
 """Journal CSV: columns ``date,entry,account_code,debit,credit,currency,memo``; rows sharing ``entry`` form one entry.
 
-Amounts are decimal strings; a row carries a debit or a credit. The entry's idempotency key is ``import:<entry>``, so
-re-importing the file finds every entry already there and changes nothing.
+Amounts are decimal strings; a row carries a debit or a credit; an empty currency is the tenant's functional one.
+The entry's idempotency key is ``import:<entry>``, so re-importing the file finds every entry already there and
+changes nothing.
 """
 
 from __future__ import annotations

@@ -2,8 +2,9 @@
 
 Columns: ``employee_no,first_name,last_name,department,manager`` and optionally
 ``email,user_id,title,location,hire_date,termination_date,level,salary_band,roles,department_name``.
-``manager`` is the manager's ``employee_no`` (in the file or already on record; empty for the top of the org chart).
-``department`` is a department code, created when new (named ``department_name``, or the code). ``level`` defaults to
+``manager`` names the manager (in the file or already on record; empty for the top of the org chart) by
+``employee_no``, e-mail or full name. ``department`` is a department code or name; a new one is created (code from it,
+named ``department_name`` or as written). ``level`` defaults to
 the depth in the org chart (1 = top). Each employee gets a directory user (``user_id``, default
 ``first.last@<tenant>``) with ``roles`` (default ``employee``). An employee number already on record is updated.
 """
@@ -32,6 +33,7 @@ OPTIONAL = ("email", "user_id", "title", "location", "hire_date", "termination_d
             "department_name")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+$")
 _BAND = re.compile(r"^[A-Z][0-9]{1,2}$")
+_DEPT_CODE = re.compile(r"[^A-Z0-9]+")
 
 
 @dataclass
@@ -60,8 +62,8 @@ def _date(row: Row, column: str, problems: list[Issue]) -> dt.date | None:
 
 
 def _person(row: Row, tenant: str, problems: list[Issue]) -> _Person | None:
-    number, first, last, dept = row.get("employee_no"), row.get("first_name"), row.get("last_name"), \
-        row.get("department").upper()
+    number, first, last = row.get("employee_no"), row.get("first_name"), row.get("last_name")
+    dept = _DEPT_CODE.sub("_", row.get("department").upper()).strip("_")[:16]
     found: list[Issue] = []
     for column, value, limit in (("employee_no", number, 16), ("first_name", first, 80), ("last_name", last, 80),
                                  ("department", dept, 16)):
@@ -90,7 +92,7 @@ def _person(row: Row, tenant: str, problems: list[Issue]) -> _Person | None:
         "title": row.get("title") or "Employee", "department_code": dept, "location": row.get("location") or "",
         "hire_date": hired or dt.date.today(), "termination_date": left, "salary_band": band or ""}
     return _Person(row, values, row.get("manager") or None, level, row.get("roles") or "employee",
-                   row.get("department_name") or dept)
+                   row.get("department_name") or row.get("department"))
 
 
 def _levels(people: dict[str, _Person], on_record: dict[str, Employee], issues: list[Issue]) -> dict[str, int]:
@@ -121,6 +123,22 @@ def _levels(people: dict[str, _Person], on_record: dict[str, Employee], issues: 
     return depth
 
 
+def _resolve_managers(people: dict[str, _Person], on_record: dict[str, Employee]) -> None:
+    """Turn each ``manager`` reference (employee_no, e-mail or full name) into an employee_no; an unknown reference
+    stays as written and is reported by ``_levels``."""
+    keys: dict[str, str] = {}
+    candidates = [(number, str(p.values["email"]), f"{p.values['first_name']} {p.values['last_name']}")
+                  for number, p in people.items()]
+    candidates += [(e.employee_no, e.email, e.full_name) for e in on_record.values()]
+    for number, email, name in candidates:
+        for key in (email.lower(), " ".join(name.lower().split())):
+            keys.setdefault(key, number)
+    for person in people.values():
+        ref = person.manager_no
+        if ref and ref not in people and ref not in on_record:
+            person.manager_no = keys.get(" ".join(ref.lower().split()), ref)
+
+
 def import_employees(path: Path, actor: Actor, session: Session) -> MasterDataSummary:
     """Create or update the employees of ``path`` with their managers, departments and directory users."""
     rows = read_rows(path, REQUIRED, OPTIONAL)
@@ -138,12 +156,17 @@ def import_employees(path: Path, actor: Actor, session: Session) -> MasterDataSu
             continue
         people[number] = person
     on_record = {e.employee_no: e for e in session.scalars(select(Employee).where(Employee.tenant == tenant))}
+    _resolve_managers(people, on_record)
     levels = _levels(people, on_record, issues)
     if issues:
         raise validation_error(issues, f"{len(issues)} problems in {path}; nothing was imported")
-    departments = {d.code for d in session.scalars(select(Department).where(Department.tenant == tenant))}
+    known = list(session.scalars(select(Department).where(Department.tenant == tenant)))
+    by_name = {d.name.lower(): d.code for d in known}
+    departments = {d.code for d in known}
     for person in people.values():
         code = str(person.values["department_code"])
+        if code not in departments and person.department_name.lower() in by_name:
+            code = person.values["department_code"] = by_name[person.department_name.lower()]
         if code not in departments:
             session.add(Department(tenant=tenant, code=code, name=person.department_name, active=True))
             departments.add(code)

@@ -281,6 +281,30 @@ def test_master_data_resolves_by_name_right_after_import(db: Database, tmp_path:
         assert session.scalar(select(Vendor.name).where(Vendor.tenant == tenant)) == "Shimano Europe"
 
 
+def test_managers_by_name_or_email_and_departments_by_name(db: Database, tmp_path: Path) -> None:
+    tenant = _tenant(db)
+    with db.unit_of_work() as session:
+        import_employees(_file(tmp_path, "first.csv", "employee_no,first_name,last_name,department,manager,email\n"
+                                                      "E1,Ada,Boss,Executive Office,,ada@bikes.test\n"), _admin(tenant),
+                         session)
+        import_employees(_file(tmp_path, "more.csv", "employee_no,first_name,last_name,department,manager\n"
+                                                     "E2,Ben,Lead,executive office,ADA@bikes.test\n"
+                                                     "E3,Cleo,Crew,Workshop,ben lead\n"), _admin(tenant), session)
+    with db.read() as session:
+        staff = {e.employee_no: e for e in session.scalars(select(Employee).where(Employee.tenant == tenant))}
+        assert staff["E2"].manager_id == staff["E1"].id and staff["E3"].manager_id == staff["E2"].id
+        assert staff["E1"].department_code == staff["E2"].department_code == "EXECUTIVE_OFFICE"
+        assert staff["E3"].department_code == "WORKSHOP"
+
+
+def test_an_empty_currency_is_the_functional_one(db: Database, tmp_path: Path) -> None:
+    tenant = _tenant(db)
+    with db.unit_of_work() as session:
+        import_accounts(_file(tmp_path, "accounts.csv", ACCOUNTS), _admin(tenant), session)
+    summary = _import(db, tenant, _file(tmp_path, "j.csv", JOURNAL.replace(",USD,", ",,")))
+    assert summary.posted == 3  # type: ignore[attr-defined]
+
+
 def test_unknown_manager_and_cycles_are_reported(db: Database, tmp_path: Path) -> None:
     tenant = _tenant(db)
     path = _file(tmp_path, "employees.csv", "employee_no,first_name,last_name,department,manager\n"
