@@ -55,7 +55,7 @@ def trial_balance(data: Mapping[str, Any], as_of: dt.date) -> Presentation:
         label = f"Total {currency}" if several else f"Total ({currency})"
         body.append(("", label, *((currency,) if several else ()), amount(t["debit"], currency),
                      amount(t["credit"], currency)))
-    title = f"Trial balance as of {short_date(as_of)}"
+    title = f"Trial balance as of {short_date(as_of)}" + ("" if several else f" ({', '.join(by_currency)})")
     if len(rows) > MAX_TABLE_ROWS:
         title += f" (first {MAX_TABLE_ROWS} of {count(len(rows))} accounts)"
     table = Table(title, columns, tuple(body))
@@ -75,12 +75,16 @@ def account_activity(ledger: Mapping[str, Any], totals: Mapping[str, Any], perio
     lines = ledger["lines"]
     if not lines:
         return Presentation(headline, suggestions=tuple(suggestions))
+    # The running total within the period (the ledger's balance less the opening balance): its last row is the
+    # headline's figure, where the account's all-time balance would read as if it were the period's.
+    opening = Decimal(ledger["opening_balance"])
     rows = tuple((short_date(iso_date(line["date"])), line["memo"] or "", _blank_zero(line["debit"], currency),
-                  _blank_zero(line["credit"], currency), amount(line["balance"], currency)) for line in lines)
-    title = f"Postings to {name}, {period}"
+                  _blank_zero(line["credit"], currency), amount(Decimal(line["balance"]) - opening, currency))
+                 for line in lines)
+    title = f"Postings to {name}, {period} ({currency})"
     if ledger.get("truncated"):
-        title += f" (first {len(rows)})"
-    table = Table(title, ("Date", "Memo", "Debit", "Credit", "Balance"), rows)
+        title += f", first {len(rows)}"
+    table = Table(title, ("Date", "Memo", "Debit", "Credit", "Running total"), rows)
     return Presentation(headline, (table,), tuple(suggestions))
 
 

@@ -152,6 +152,7 @@
   // ---------------------------------------------------------------- tables and charts from `table` events
   // A figure as the server formats it: "17,056,593.73", "-1,200.00 USD", "12.5%", "31 days". Right-aligned.
   var NUMERIC = /^[-\u2212]?[\d,]+(\.\d+)?(\s?(%|[A-Z]{3}|days?))?$/;
+  var DATE = /^\d{1,2} [A-Z][a-z]{2} \d{4}$/;
   var IDENTIFIER = /^(account|code|entry|ticket|line|employee|level|no\.?|id|number)$/i;
 
   function renderTable(data) {
@@ -170,7 +171,7 @@
       var total = row.some(function (cell) { return /^(total\b|net income$)/i.test(String(cell || "")); });
       return el("tr", { className: total ? "total" : "" }, row.map(function (cell, c) {
         var text = String(cell === null || cell === undefined ? "" : cell);
-        return el("td", { className: numeric[c] ? "num" : "", text: text });
+        return el("td", { className: numeric[c] ? "num" : DATE.test(text) ? "date" : "", text: text });
       }));
     }));
     var figure = el("figure", { className: "result-table" }, [

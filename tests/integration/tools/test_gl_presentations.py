@@ -46,7 +46,7 @@ def test_account_activity_states_the_net_and_lists_postings(seeded_read_db: Data
     assert shown.headline.startswith(f"Spent on {out.data['account_name']} ({code}) in Q3 2026 (Jul–Sep): "
                                      f"{money(expected['balance'], expected['currency'])}")
     (table,) = shown.tables
-    assert table.columns == ("Date", "Memo", "Debit", "Credit", "Balance") and 0 < len(table.rows) <= 15
+    assert table.columns == ("Date", "Memo", "Debit", "Credit", "Running total") and 0 < len(table.rows) <= 15
     assert out.query is not None and out.query["account"] == code and out.query["period"] == "Q3 2026"
 
 
@@ -109,3 +109,12 @@ def test_pending_approvals_presentation(seeded_read_db: Database) -> None:
     assert out.presentation is not None
     n = len(out.data["approvals"])
     assert out.presentation.headline.startswith("Nothing waits" if n == 0 else f"{n} approval")
+
+
+def test_the_postings_running_total_ends_at_the_periods_net(seeded_read_db: Database) -> None:
+    out = run_tool(seeded_read_db, CAROL, "account_activity", {"account": "rent", "period": "September 2026"})
+    assert out.presentation is not None
+    (table,) = out.presentation.tables
+    assert table.columns[-1] == "Running total" and "(USD)" in table.title
+    assert "first" not in table.title  # a month of rent is a few postings: all listed
+    assert table.rows[-1][-1] == money(out.data["net"], "USD").split()[0]  # so the running total ends at the net
