@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from erp_core.errors import Issue, validation_error
 from erp_core.imports.beancount import is_beancount_name
-from erp_core.imports.journal_csv import COLUMNS, KEY_PREFIX
+from erp_core.imports.journal_csv import COLUMNS, csv_entry
 from erp_core.ledger.models import Account, EntryStatus, JournalEntry, JournalLine
 from erp_core.money import fmt, from_minor
 from erp_core.tenancy import functional_currency
@@ -100,7 +100,7 @@ def _csv(session: Session, tenant: str, out: TextIO, codes: dict[int, str], date
             entries, last = entries + 1, line.entry_key
         debit = fmt(from_minor(line.debit_minor, line.currency)).replace(",", "") if line.debit_minor else ""
         credit = fmt(from_minor(line.credit_minor, line.currency)).replace(",", "") if line.credit_minor else ""
-        writer.writerow([line.date.isoformat(), line.entry_key.removeprefix(KEY_PREFIX), codes[line.account_id],
+        writer.writerow([line.date.isoformat(), csv_entry(line.entry_key), codes[line.account_id],
                          debit, credit, line.currency, line.memo])
     return entries
 

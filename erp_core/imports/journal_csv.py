@@ -1,7 +1,8 @@
 """Journal CSV: columns ``date,entry,account_code,debit,credit,currency,memo``; rows sharing ``entry`` form one entry.
 
 Amounts are decimal strings; a row carries a debit or a credit; an empty currency is the tenant's functional one.
-The entry's idempotency key is ``import:<entry>``, so re-importing the file finds every entry already there and
+The entry's idempotency key is ``import:<entry>`` (an ``entry`` that already has a ``namespace:`` is the key itself,
+as exports write keys such as ``bean:…``), so re-importing a file or an export finds every entry already there and
 changes nothing.
 """
 
@@ -16,6 +17,17 @@ from erp_core.imports.sources import LedgerFile, SourceEntry, SourceLine
 
 COLUMNS = ("date", "entry", "account_code", "debit", "credit", "currency", "memo")
 KEY_PREFIX = "import:"
+
+
+def entry_key(entry: str) -> str:
+    """The idempotency key of a CSV entry id (``csv_entry`` in reverse)."""
+    return entry if ":" in entry else f"{KEY_PREFIX}{entry}"
+
+
+def csv_entry(key: str) -> str:
+    """The CSV entry id an export writes for an idempotency key, so that importing it gives the same key."""
+    short = key.removeprefix(KEY_PREFIX)
+    return short if short != key and ":" not in short else key
 
 
 def _amount(text: str) -> Decimal | None:
@@ -74,7 +86,7 @@ def journal_from_rows(rows: list[Row], name: str) -> LedgerFile:
         current = entries.get(name)
         if current is None:
             memo = row.get("memo") or f"Imported entry {name}"
-            current = entries[name] = SourceEntry(f"{KEY_PREFIX}{name}", day or dt.date.min, memo, [], row.where)
+            current = entries[name] = SourceEntry(entry_key(name), day or dt.date.min, memo, [], row.where)
         elif day is not None and current.date != dt.date.min and day != current.date:
             out.issues.append(issue("date_differs", f"entry {name} is dated {current.date} at {current.where} but "
                                                     f"{day} here; all rows of an entry share one date", row.where))

@@ -217,6 +217,11 @@ def test_beancount_ledger_in_and_back_out_with_equal_balances(db: Database, tmp_
     assert _balances(db, other) == _balances(db, tenant)
     again = _import(db, tenant, _file(tmp_path, "books.beancount", BEAN), approver="frank", roles="cfo")
     assert (again.posted, again.unchanged) == (0, 3)  # type: ignore[attr-defined]
+    csv_out = io.StringIO()
+    with db.read() as session:
+        export_journal(session, tenant, csv_out, "csv")
+    as_csv = _import(db, tenant, _file(tmp_path, "books.csv", csv_out.getvalue()), approver="frank", roles="cfo")
+    assert (as_csv.posted, as_csv.unchanged) == (0, 3)  # type: ignore[attr-defined]  # the keys survive the CSV
 
 
 def test_a_failing_balance_assertion_rolls_the_import_back(db: Database, tmp_path: Path) -> None:

@@ -110,3 +110,11 @@ include "other.beancount"
 def test_account_types_come_from_the_root() -> None:
     assert [account_type(n) for n in ("Assets:A", "Liabilities:B", "Equity:C", "Income:D", "Expenses:E")] == [
         "asset", "liability", "equity", "revenue", "expense"]
+
+
+def test_csv_entry_ids_and_keys_round_trip() -> None:
+    from erp_core.imports.journal_csv import csv_entry, entry_key
+
+    for key in ("import:J1", "bean:0a1b2c", "import:bean:x", "api-key-without-namespace:1"):
+        assert entry_key(csv_entry(key)) == key
+    assert csv_entry("import:J1") == "J1" and entry_key("J1") == "import:J1"
