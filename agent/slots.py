@@ -2,7 +2,8 @@
 
 Each extractor returns the words as the user said them ("last month", "Alice Morgan", "gross margin") or None; the
 domain resolvers turn those words into ids afterwards. Lexicons come from erp_core's own resolvers, so a word the
-resolver knows is a word the slot finds.
+resolver knows is a word the slot finds. Extractors are keyed by slot kind, the kind an argument declares on its
+schema's Field (``json_schema_extra=slot("period")``, erp_core.resolve.slots), never by the argument's name.
 """
 
 from __future__ import annotations
