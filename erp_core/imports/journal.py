@@ -135,6 +135,14 @@ def _located(issues: list[Issue], entries: list[SourceEntry]) -> list[Issue]:
     return located
 
 
+def _replay_hash(cmd: PostJournalEntry) -> str | None:
+    """The payload hash the entry would have had; None when its amounts cannot even be read (then it differs)."""
+    try:
+        return payload_hash(canonical_payload(cmd))
+    except MoneyError:
+        return None
+
+
 def _line_order(found: Issue) -> tuple[str, int]:
     """Issues in file order: by the line number at the end of their ``file:line`` location."""
     where = found.field or ""
@@ -180,8 +188,10 @@ def _create_accounts(plan: ChartPlan, actor: Actor, session: Session) -> int:
     return len(plan.new)
 
 
-def _check_closes(source: LedgerFile, issues: list[Issue]) -> None:
+def _check_closes(source: LedgerFile, plan: ChartPlan, issues: list[Issue]) -> None:
     closed = {c.name: c for c in source.closes}
+    issues.extend(issue("unknown_account", f"close of {c.name}, which is never opened", c.where)
+                  for c in source.closes if c.name not in plan.codes)
     for entry in source.entries:
         for line in entry.lines:
             close = closed.get(line.account)
@@ -242,7 +252,7 @@ def import_journal(path: Path, tenant: str, preparer_id: str, approver: Actor, s
     plan = ChartPlan({}, [])
     if source.format == "beancount":
         plan = plan_chart(source, session, tenant, currency, issues)
-        _check_closes(source, issues)
+        _check_closes(source, plan, issues)
     # Everything below runs even when reading found problems, so one run reports every problem of the file; the
     # accounts and periods it creates on the way are rolled back with the rest when anything was found.
     summary.accounts_created = _create_accounts(plan, preparer, session)
@@ -257,7 +267,7 @@ def import_journal(path: Path, tenant: str, preparer_id: str, approver: Actor, s
         if found is None:
             new_entries.append(entry)
             new_commands.append(cmd)
-        elif found.payload_hash != payload_hash(canonical_payload(cmd)):
+        elif found.payload_hash != _replay_hash(cmd):
             issues.append(issue("idempotency_conflict", f"entry {cmd.idempotency_key} was imported before with "
                                                         "other content", entry.where))
     summary.unchanged = len(commands) - len(new_commands)

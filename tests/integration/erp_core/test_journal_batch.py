@@ -94,3 +94,12 @@ def test_batch_entries_are_scored_like_single_ones(company, make_entry: Entry) -
         single = _scores(prepared, company.alice, currency, OneByOne(), session)
     assert batch is not None and single is not None
     assert [score for score, _ in batch] == [score for score, _ in single]
+
+
+def test_a_replay_with_unreadable_amounts_is_a_conflict_not_a_crash(company, make_entry: Entry) -> None:  # type: ignore[no-untyped-def]
+    with company.db.unit_of_work() as session:
+        submit_journal_batch([make_entry("k", "10.00")], company.alice, session)
+    with company.db.unit_of_work() as session, pytest.raises(NexusError) as caught:
+        submit_journal_batch([make_entry("k", "10.001")], company.alice, session)
+    assert [(i.code, i.field) for i in caught.value.issues] == [("idempotency_conflict",
+                                                                 "entries[0].idempotency_key")]
