@@ -66,6 +66,9 @@ def _party_commands(rows: list[Row], issues: list[Issue]) -> list[tuple[Row, Cre
         if row.values.get("segment") is not None and row.get("segment") and row.get("segment") not in SEGMENTS:
             issues.append(issue("bad_segment", f"segment must be one of {', '.join(SEGMENTS)}", row.where))
             continue
+        if len(row.get("industry")) > 80 or len(row.get("owner")) > 160:
+            issues.append(issue("too_long", "industry has at most 80 characters, owner 160", row.where))
+            continue
         if len(row.get("country")) > 2:
             issues.append(issue("bad_country", "country is a two-letter code, e.g. US", row.where))
             continue

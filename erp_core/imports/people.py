@@ -69,6 +69,10 @@ def _person(row: Row, tenant: str, problems: list[Issue]) -> _Person | None:
                                  ("department", dept, 16)):
         if not value or len(value) > limit:
             found.append(issue("bad_field", f"{column} must have 1-{limit} characters", row.where))
+    for column, limit in (("email", 160), ("user_id", 160), ("title", 120), ("location", 80), ("roles", 400),
+                          ("department_name", 120)):
+        if len(row.get(column)) > limit:
+            found.append(issue("too_long", f"{column} is longer than {limit} characters", row.where))
     email = row.get("email") or f"{_ascii(first)}.{_ascii(last)}@{tenant}.example"
     if not _EMAIL.match(email):
         found.append(issue("bad_email", f"email {email!r} is not an address", row.where))
