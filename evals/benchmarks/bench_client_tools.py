@@ -259,11 +259,22 @@ def main() -> None:
     parser.add_argument("--ours-url", help="an already running nexus serve (…/v1); needs --token")
     parser.add_argument("--token", help="bearer token for --ours-url")
     parser.add_argument("-v", "--verbose", action="store_true", help="one line per case on stderr")
+    parser.add_argument("--save", help="also write this run's tallies to a JSON file")
+    parser.add_argument("--show", nargs="+", help="print the table of saved runs (e.g. the two sides run at once "
+                                                  "as two processes) and exit")
     args = parser.parse_args()
-    cases = {c: load_cases(c, args.per_category) for c in args.categories.split(",")}
-    _checker()  # fail before any server starts when bfcl-eval is missing
     from evals.benchmarks.bench_concurrency import hardware
 
+    if args.show:
+        saved: dict[str, dict[str, Tally]] = {}
+        for path in args.show:
+            for side, tallies in json.loads(Path(path).read_text()).items():
+                saved[side] = {c: Tally(t["passed"], t["total"], t["server_errors"], Counter(
+                    {int(k): v for k, v in t["statuses"].items()}), t["seconds"]) for c, t in tallies.items()}
+        print_table(saved, hardware())
+        return
+    cases = {c: load_cases(c, args.per_category) for c in args.categories.split(",")}
+    _checker()  # fail before any server starts when bfcl-eval is missing
     procs: list[subprocess.Popen[bytes]] = []
     sides: dict[str, dict[str, Tally]] = {}
     with tempfile.TemporaryDirectory(prefix="nexus-bfcl-") as data:
@@ -287,6 +298,12 @@ def main() -> None:
                     proc.wait(timeout=15)
                 except subprocess.TimeoutExpired:
                     proc.kill()
+    if args.save:
+        Path(args.save).write_text(json.dumps({side: {c: {"passed": t.passed, "total": t.total,
+                                                          "server_errors": t.server_errors,
+                                                          "statuses": dict(t.statuses), "seconds": t.seconds}
+                                                      for c, t in tallies.items()}
+                                               for side, tallies in sides.items()}))
     print_table(sides, hardware())
 
 
