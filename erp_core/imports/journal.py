@@ -48,6 +48,7 @@ from erp_core.ledger import (
 )
 from erp_core.ledger.bulk import prepare_entries, stored_entries, validate_entries, write_posted
 from erp_core.ledger.models import Account, AccountType, FiscalPeriod, JournalLine, PeriodStatus
+from erp_core.ledger.periods import check_open_window
 from erp_core.ledger.validation import canonical_payload
 from erp_core.money import MoneyError, fmt, from_minor, to_minor
 from erp_core.tenancy import functional_currency, utcnow
@@ -156,6 +157,23 @@ def current_open_period(session: Session, tenant: str, today: dt.date) -> tuple[
         FiscalPeriod.tenant == tenant, FiscalPeriod.status == PeriodStatus.OPEN.value).order_by(
         FiscalPeriod.year, FiscalPeriod.month).limit(1)).first()
     return (row[0], row[1]) if row else (today.year, today.month)
+
+
+def _months_in_window(entries: list[SourceEntry], today: dt.date, issues: list[Issue]) -> set[tuple[int, int]]:
+    """The months the entries need, less those periods may not be opened for (reported at each month's first entry;
+    the ledger's window: ``erp_core.ledger.periods.check_open_window``)."""
+    first: dict[tuple[int, int], SourceEntry] = {}
+    for entry in entries:
+        first.setdefault((entry.date.year, entry.date.month), entry)
+    months = set()
+    for (year, month), entry in sorted(first.items()):
+        try:
+            check_open_window(year, month, today)
+        except NexusError as exc:
+            issues.extend(issue(i.code, f"{entry.date:%Y-%m}: {i.message}", entry.where) for i in exc.issues)
+            continue
+        months.add((year, month))
+    return months
 
 
 def _create_periods(session: Session, tenant: str, months: set[tuple[int, int]], actor: Actor,
@@ -271,8 +289,9 @@ def import_journal(path: Path, tenant: str, preparer_id: str, approver: Actor, s
             issues.append(issue("idempotency_conflict", f"entry {cmd.idempotency_key} was imported before with "
                                                         "other content", entry.where))
     summary.unchanged = len(commands) - len(new_commands)
-    created, to_close = _create_periods(session, tenant, {(c.date.year, c.date.month) for c in new_commands},
-                                        preparer, today or dt.date.today())
+    day = today or dt.date.today()
+    months = _months_in_window(new_entries, day, issues)
+    created, to_close = _create_periods(session, tenant, months, preparer, day)
     summary.periods_created = len(created)
     results, found_issues, currency = validate_entries(new_commands, preparer, session, check_used_keys=False)
     report("validate", len(new_commands), len(new_commands))

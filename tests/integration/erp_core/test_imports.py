@@ -153,6 +153,17 @@ def test_every_problem_is_reported_with_its_line_and_nothing_is_written(db: Data
             FiscalPeriod.tenant == tenant)) == 0
 
 
+def test_history_older_than_the_period_window_is_reported(db: Database, tmp_path: Path) -> None:
+    tenant = _tenant(db)
+    with db.unit_of_work() as session:
+        import_accounts(_file(tmp_path, "accounts.csv", ACCOUNTS), _admin(tenant), session)
+    old = _file(tmp_path, "old.csv", JOURNAL.replace("2025-01-02", "2010-01-02"))
+    with pytest.raises(NexusError) as caught:
+        _import(db, tenant, old)
+    assert ("period_out_of_range", f"{old}:2") in {(i.code, i.field) for i in caught.value.issues}
+    assert _balances(db, tenant) == {}
+
+
 def test_the_preparer_cannot_approve_the_import(db: Database, tmp_path: Path) -> None:
     tenant = _tenant(db)
     with db.unit_of_work() as session:
