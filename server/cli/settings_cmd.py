@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import typer
 
 
@@ -10,7 +12,10 @@ def settings_table_markdown() -> str:
 
     rows = ["| variable | default | description |", "|---|---|---|"]
     for name, field in Settings.model_fields.items():
-        default = field.default
+        # Fields with a factory (dicts of users, roles) have no plain default: show what the factory builds.
+        default = field.get_default(call_default_factory=True)
+        if isinstance(default, dict | list):
+            default = json.dumps(default, separators=(",", ":"))
         shown = "(secret)" if "secret" in name or "password" in name or "api_key" in name else default
         shown = "—" if shown is None else shown
         rows.append(f"| `NEXUS_{name.upper()}` | `{shown}` | {field.description or ''} |")
