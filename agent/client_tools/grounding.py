@@ -151,7 +151,8 @@ def ground_arguments(tool: ClientTool, args: dict[str, Any], request: str) -> di
     for value in args.values():
         if figures.has(value):
             figures.claim(value)
-        if isinstance(value, str):
+        # A value the user gave is taken; an invented one (often the parameter description, copied) claims nothing.
+        if isinstance(value, str) and _said(value, request):
             stated = [v for v in stated if v.lower() not in value.lower() and value.lower() not in v.lower()]
     for name, prop in props.items():
         prop = prop if isinstance(prop, dict) else {}

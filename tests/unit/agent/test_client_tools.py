@@ -144,6 +144,22 @@ def test_grounding_takes_stated_figures_and_drops_unstated_optionals() -> None:
         "city": "Paris", "unit": "fahrenheit"}
 
 
+def test_grounding_replaces_a_copied_description_with_a_value_the_request_states() -> None:
+    shop = ClientTool("find_shop", "Find a music shop", {
+        "type": "object", "properties": {"location": {"type": "string", "description": "The city, e.g. Nashville"},
+                                         "detailed": {"type": "boolean"}}, "required": ["location"]})
+    request = "Find a guitar shop in Nashville, with details."
+    assert ground_arguments(shop, {"location": "The city, e.g. Nashville"}, request) == {
+        "location": "Nashville", "detailed": True}
+    assert ground_arguments(shop, {"location": "Nashville"}, "A shop in Nashville without details") == {
+        "location": "Nashville", "detailed": False}
+    docket = ClientTool("case", "", {"type": "object", "properties": {
+        "docket": {"type": "string"}, "court": {"type": "string"}}, "required": ["docket", "court"]})
+    assert ground_arguments(docket, {"docket": "2022/AL2562", "court": "AL25622"},
+                            "Who was the victim in the case docket numbered 2022/AL2562 in California?") == {
+        "docket": "2022/AL2562", "court": "California"}
+
+
 def test_schema_errors_use_the_clients_schema() -> None:
     assert schema_errors(AREA.parameters, {"base": 1, "height": 2}) == []
     assert schema_errors(AREA.parameters, {"base": "x"})  # wrong type and a missing field
