@@ -19,7 +19,14 @@ from pydantic import ValidationError
 import prompts
 from agent import slots
 from agent.arguments import ground_arguments
-from agent.compose import DIRECT_FALLBACK, DIRECT_MAX_SENTENCES, checked_sentences, compose, presentation_state
+from agent.compose import (
+    DIRECT_FALLBACK,
+    DIRECT_MAX_SENTENCES,
+    Composed,
+    checked_sentences,
+    compose,
+    presentation_state,
+)
 from agent.decision import ANSWER, decision_schema, describe_candidates, parse_decision
 from agent.dialogue import carry_over, remember
 from agent.events import ApprovalRequired, Citation, Suggestions, Table, Token, ToolCall, ToolResult
@@ -205,6 +212,16 @@ async def _decline(state: AgentState, runtime: Runtime[AgentContext]) -> dict[st
     return {"answer": kept, "messages": [AIMessage(kept)]}
 
 
+def _show_structure(runtime: Runtime[AgentContext], composed: Composed) -> None:
+    """The composed answer's tables as ``table`` events and its suggestions as one ``suggestions`` event."""
+    for table in composed.tables:
+        body = table.as_dict()
+        runtime.stream_writer(Table(title=body["title"], columns=body["columns"], rows=body["rows"],
+                                    series=body.get("series")))
+    if composed.suggestions:
+        runtime.stream_writer(Suggestions(items=list(composed.suggestions)))
+
+
 async def _model_text(ctx: AgentContext, messages: list[BaseMessage], max_tokens: int,
                       usage: dict[str, int]) -> AsyncGenerator[str, None]:
     """The model's streamed text; its token counts are added to ``usage`` as they arrive."""
@@ -270,11 +287,7 @@ async def _model_answer(state: AgentState, runtime: Runtime[AgentContext]) -> di
                 max_tokens=min(ctx.answer_max_tokens, NOTE_MAX_TOKENS), sources=sources, shown=text, usage=usage,
                 limit=1, lead=" ")
             text += f" {note}" if note else ""
-    for table in composed.tables:
-        body = table.as_dict()
-        write(Table(title=body["title"], columns=body["columns"], rows=body["rows"], series=body.get("series")))
-    if composed.suggestions:
-        write(Suggestions(items=list(composed.suggestions)))
+    _show_structure(runtime, composed)
     answer = composed.markdown(text)
     report = check_grounding(text, sources)
     return {"usage": usage, "grounding": report.as_dict(), "answer": answer, "messages": [AIMessage(answer)]}
