@@ -68,7 +68,8 @@ async def route(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, 
     ranking = await asyncio.to_thread(ctx.router.rank, ctx.tools.actor, state["request"])
     routed, direct_score = split_direct(ranking.tools, ctx.route_k)
     # A request that clearly matches a tool is not small talk: a small model too often "answers" it from thin air.
-    direct = not routed or routed[0].score < ctx.answer_threshold
+    # Nor is a policy question, however loosely worded: the documents answer it, not the model's memory.
+    direct = (not routed or routed[0].score < ctx.answer_threshold) and not ranking.policy_question
     small_talk = bool(routed) and direct_score is not None and direct_score - routed[0].score >= ctx.route_margin
     # Nothing fits (a capability the assistant lacks, or no tool even close): say so instead of calling the nearest
     # tool. A continuation of the thread ("and for marketing?") is left to the model, which continues the last query.

@@ -46,9 +46,11 @@ def test_in_scope_and_policy_requests_are_not_declined(make_agent: MakeAgent) ->
     assert any(isinstance(e, ToolCall) and e.tool == "account_balance" for e in events)
     assert not "".join(e.text for e in events if isinstance(e, Token)).startswith("I can't")
 
-    policy = ScriptedChat([{"tool": "search_documents", "args": {"query": "approve my own purchase order"}}])
-    with pytest.raises(NexusError) as no_store:  # this agent has no document store: the search itself cannot run
-        collect(make_agent(policy).run(EVE, "Am I allowed to approve my own purchase order?", "t-policy"))
-    assert no_store.value.code is ErrorCode.STORE_UNAVAILABLE
-    offered = [o["properties"]["tool"]["const"] for o in policy.calls[0]["kwargs"]["json_schema"]["anyOf"]]
-    assert offered == ["search_documents"]  # document search alone, never a ledger or proposal tool
+    for n, question in enumerate(("Am I allowed to approve my own purchase order?",  # a proposal tool is close
+                                  "What is our policy on working from abroad?")):  # loosely matched: no answer
+        policy = ScriptedChat([{"tool": "search_documents", "args": {"query": question}}])
+        with pytest.raises(NexusError) as no_store:  # this agent has no document store: the search cannot run
+            collect(make_agent(policy).run(EVE, question, f"t-policy-{n}"))
+        assert no_store.value.code is ErrorCode.STORE_UNAVAILABLE
+        offered = [o["properties"]["tool"]["const"] for o in policy.calls[0]["kwargs"]["json_schema"]["anyOf"]]
+        assert offered == ["search_documents"], question  # document search alone: no ledger tool, no own answer
