@@ -91,12 +91,15 @@ def forecast(view: ForecastView, account_name: str | None = None) -> Presentatio
     if view.backtest is not None and view.backtest.mape_pct is not None:
         headline += f" On the last {view.backtest.holdout_months} months held back it was off by " \
                     f"{amount(view.backtest.mape_pct)}% on average."
-    rows = [(_month(p), value(v), "actual", "", "") for p, v in view.history[-6:]]
-    rows += [(_month(p.period), value(p.value), "forecast", value(p.lower), value(p.upper)) for p in view.forecast]
+    def cell(text: str) -> str:  # the table's title names the currency once
+        return amount(text, view.currency) if view.unit == "money" else amount(text)
+
+    rows = [(_month(p), cell(v), "actual", "", "") for p, v in view.history[-6:]]
+    rows += [(_month(p.period), cell(p.value), "forecast", cell(p.lower), cell(p.upper)) for p in view.forecast]
     series = Series(what, tuple((_month(p), str(v)) for p, v in view.history[-6:]) +
                     tuple((_month(p.period), p.value) for p in view.forecast))
     unit = f" ({view.currency})" if view.unit == "money" else ""
-    table = Table(f"Forecast of {what}{unit}", ("Month", "Value", "", "Low", "High"), tuple(rows), series)
+    table = Table(f"Forecast of {what}{unit}", ("Month", "Value", "Kind", "Low", "High"), tuple(rows), series)
     return Presentation(headline, (table,))
 
 

@@ -1,0 +1,50 @@
+"""EPM presentations on the seeded company: the headline states the EPM services' own figures, formatted for people;
+a forecast's table carries a series a chart can draw."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from erp_core.db import Database
+from erp_core.epm.forecasting import forecast_account
+from erp_core.epm.service import budget_vs_actual, kpi_report
+from tests.integration.tools.conftest import acme, run_tool
+from tools.formatting import money
+
+FRANK = acme("frank", "cfo")
+
+
+def test_budget_vs_actual_headline_states_both_net_incomes_and_the_variance(seeded_read_db: Database) -> None:
+    out = run_tool(seeded_read_db, FRANK, "budget_vs_actual", {"period": "Q3"})
+    with seeded_read_db.read() as session:
+        report = budget_vs_actual(session, FRANK, "2026-Q3")
+    actual, budget = Decimal(report.total_actual_net_income), Decimal(report.total_budget_net_income)
+    assert out.presentation is not None
+    headline = out.presentation.headline
+    assert headline.startswith("Budget vs actual, Q3 2026 (Jul–Sep) (whole company): net income ")
+    for figure in (actual, budget, actual - budget):
+        assert money(figure, report.currency) in headline
+    (table,) = out.presentation.tables
+    assert len(table.rows) == len(out.data["rows"])
+    assert out.query is not None and out.query["period"] == "2026-Q3" and out.query["department"] is None
+
+
+def test_one_kpi_is_one_sentence(seeded_read_db: Database) -> None:
+    out = run_tool(seeded_read_db, FRANK, "kpi", {"kpi": "gross margin", "period": "last month"})
+    with seeded_read_db.read() as session:
+        value = kpi_report(session, FRANK, "2026-10", keys=["gross_margin_pct"]).kpis[0].value
+    assert out.presentation is not None
+    assert out.presentation.headline == f"Gross margin % in October 2026: {value}%."
+    assert out.presentation.tables == ()
+
+
+def test_a_forecast_is_a_table_with_a_series(seeded_read_db: Database) -> None:
+    out = run_tool(seeded_read_db, FRANK, "forecast", {"subject": "travel", "months": 2})
+    with seeded_read_db.read() as session:
+        view = forecast_account(session, FRANK, "6200", 2)
+    assert out.presentation is not None
+    (table,) = out.presentation.tables
+    assert table.series is not None
+    assert [v for _, v in table.series.points[-2:]] == [p.value for p in view.forecast]
+    assert out.presentation.headline.startswith("Forecast of Travel Expense (6200)")
+    assert money(view.forecast[0].value, view.currency) in out.presentation.headline
