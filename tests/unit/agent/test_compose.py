@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from decimal import Decimal
+from typing import Any
 
 from agent.compose import checked_sentences, compose, echo_sources
 from agent.guards import check_sentence, exact_figure_check, split_sentences
@@ -59,9 +60,11 @@ def test_model_sentences_are_judged_only_when_complete() -> None:
 def test_compose_joins_headlines_tables_and_unique_suggestions() -> None:
     table = {"title": "T", "columns": ["A", "B"], "rows": [["1", "2"]],
              "series": {"label": "s", "points": [["x", "1"]]}}
-    results = [{"summary": "s1", "presentation": {"headline": "First.", "tables": [table], "suggestions": ["a", "b"]}},
-               {"summary": "Second, from the summary."},
-               {"summary": "s3", "presentation": {"headline": "Third.", "tables": [], "suggestions": ["b", "c", "d"]}}]
+    first = {"headline": "First.", "tables": [table], "suggestions": ["a", "b"]}
+    third = {"headline": "Third.", "tables": [], "suggestions": ["b", "c", "d"]}
+    results: list[dict[str, Any]] = [{"summary": "s1", "presentation": first},
+                                     {"summary": "Second, from the summary."},
+                                     {"summary": "s3", "presentation": third}]
     composed = compose(results)
     assert composed.headline == "First.\n\nSecond, from the summary.\n\nThird."
     assert composed.suggestions == ("a", "b", "c")

@@ -11,13 +11,15 @@ from agent.events import Done, Event, Suggestions, Table, Token
 from server.slack.blocks import SUGGEST_ACTION, table_blocks, table_text
 from server.slack.streaming import StreamingReply
 
-TRIAL = {"title": "Trial balance as of 31 Oct 2026", "columns": ["Account", "Name", "Debit", "Credit"],
-         "rows": [["1010", "Cash - Operating", "17,895,380.60", ""], ["2010", "Accounts Payable", "", "4,123,584.96"],
-                  ["", "Total (USD)", "142,062,122.50", "142,062,122.50"]]}
+TITLE = "Trial balance as of 31 Oct 2026"
+COLUMNS = ["Account", "Name", "Debit", "Credit"]
+ROWS = [["1010", "Cash - Operating", "17,895,380.60", ""], ["2010", "Accounts Payable", "", "4,123,584.96"],
+        ["", "Total (USD)", "142,062,122.50", "142,062,122.50"]]
+TRIAL: dict[str, Any] = {"title": TITLE, "columns": COLUMNS, "rows": ROWS}
 
 
 def test_figures_are_right_aligned_and_names_left_aligned() -> None:
-    lines = table_text(TRIAL["columns"], TRIAL["rows"]).split("\n")
+    lines = table_text(COLUMNS, ROWS).split("\n")
     assert lines[0].startswith("Account  Name") and set(lines[1]) <= {"-", " "}
     width = len(lines[4])
     assert lines[2].index("17,895,380.60") + len("17,895,380.60") == lines[4].index("142,062,122.50") + 14
@@ -26,7 +28,7 @@ def test_figures_are_right_aligned_and_names_left_aligned() -> None:
 
 def test_long_tables_are_cut_at_whole_rows() -> None:
     rows = [[str(i), f"Account {i}", "1,000.00", ""] for i in range(400)]
-    text = table_text(TRIAL["columns"], rows)
+    text = table_text(COLUMNS, rows)
     assert len(text) < 2900 and text.endswith("more rows")
 
 
@@ -52,7 +54,7 @@ class FakeClient:
 
 async def _events() -> AsyncIterator[Event]:
     yield Token(text="Trial balance as of 31 October 2026: balanced.")
-    yield Table(title=TRIAL["title"], columns=TRIAL["columns"], rows=TRIAL["rows"])
+    yield Table(title=TITLE, columns=COLUMNS, rows=ROWS)
     yield Suggestions(items=["Show the balance sheet as of 31 October 2026"])
     yield Done(thread_id="t")
 
