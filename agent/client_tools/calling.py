@@ -32,7 +32,7 @@ from agent.client_tools.grammar import (
     parse_calls,
     tools_prompt,
 )
-from agent.client_tools.grounding import ground_arguments, schema_errors
+from agent.client_tools.grounding import ground_arguments, schema_errors, unstated_required
 
 Mode = Literal["auto", "required", "named"]
 # Several calls are decoded only when the request plainly asks for several things ("both", "respectively", two
@@ -66,6 +66,7 @@ class Plan:
     allow_reply: bool
     calls: int = 1
     named: bool = False
+    optional: bool = False  # tool_choice auto: calling at all is part of the decision
     ranking: tuple[RankedTool, ...] = ()
 
     @property
@@ -126,7 +127,8 @@ class ClientToolCaller:
             top = top[:1]
         several = min(wants_several(request), policy.max_parallel) if parallel else 1
         allow_reply = mode == "auto" and top[0].score < policy.sure_above and several == 1
-        return Plan(tuple(r.tool for r in top), allow_reply=allow_reply, calls=several, ranking=tuple(ranking))
+        return Plan(tuple(r.tool for r in top), allow_reply=allow_reply, calls=several, optional=mode == "auto",
+                    ranking=tuple(ranking))
 
     async def decide(self, model: BaseChatModel, messages: Sequence[BaseMessage], plan: Plan) -> Outcome:
         """Decode the plan's calls; an empty outcome means "answer in words"."""
@@ -152,6 +154,9 @@ class ClientToolCaller:
             if raw is None:
                 return outcome  # the model chose to answer in words
             calls, errors = _grounded_calls(raw, plan.offered, request)
+            if plan.optional and any(_unstated(call, plan.offered, _spoken(messages)) for call in calls):
+                outcome.failures.append("a required value the request does not state")
+                return outcome  # the tool does not serve this request: answer in words
             if not errors:
                 outcome.calls = calls
                 return outcome
@@ -191,6 +196,16 @@ def _grounded_calls(raw: list[RawCall], offered: Sequence[ClientTool],
         else:
             calls.append(Call(call.name, grounded))
     return calls, errors
+
+
+def _spoken(messages: Sequence[BaseMessage]) -> str:
+    """Everything the user (and the client's tools) said in the conversation: values may come from earlier turns."""
+    return "\n".join(content_text(m) for m in messages if isinstance(m, HumanMessage | ToolMessage))
+
+
+def _unstated(call: Call, offered: Sequence[ClientTool], request: str) -> list[str]:
+    tool = next(t for t in offered if t.name == call.name)
+    return unstated_required(tool, call.arguments, request)
 
 
 def _with_prompt(messages: Sequence[BaseMessage], prompt: str) -> list[BaseMessage]:

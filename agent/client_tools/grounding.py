@@ -193,6 +193,23 @@ def ground_arguments(tool: ClientTool, args: dict[str, Any], request: str) -> di
     return grounded
 
 
+def unstated_required(tool: ClientTool, args: dict[str, Any], request: str) -> list[str]:
+    """Required free-text arguments whose value the request does not state (after grounding).
+
+    When calling is optional, such a call is the sign of a request the tool does not serve: asked "what is a holy
+    book?", a small model offered ``search_holy_books(book)`` invents a title. Figures are not judged this way
+    ("next week" is 7 days), nor choices, which the grammar already limits.
+    """
+    missing = []
+    for name in tool.required:
+        prop = tool.properties.get(name)
+        value = args.get(name)
+        if (isinstance(prop, dict) and "enum" not in prop and _kinds(prop) == {"string"} and isinstance(value, str)
+                and not _said(value, request)):
+            missing.append(name)
+    return missing
+
+
 def _leaves_said(value: Any, request: str, figures: _Figures) -> bool:
     if isinstance(value, dict):
         return bool(value) and all(_leaves_said(v, request, figures) for v in value.values())

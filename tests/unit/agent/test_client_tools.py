@@ -189,6 +189,19 @@ async def test_auto_offers_nothing_when_no_tool_is_close_and_answers_after_a_too
     assert not c.plan([WEATHER], after, "required").reply_only
 
 
+async def test_auto_answers_in_words_when_a_required_value_is_invented() -> None:
+    c = caller(RoutingPolicy(no_tool_below=0.0))
+    messages = [HumanMessage("What is the weather like on planets in general?")]
+    invented = {"tool": "get_weather", "tool_args": {"city": "London"}}
+    auto = await c.decide(ScriptedChat([invented]), messages, c.plan([WEATHER], messages, "auto"))
+    assert auto.calls == [] and auto.failures
+    required = await c.decide(ScriptedChat([invented]), messages, c.plan([WEATHER], messages, "required"))
+    assert required.calls[0].arguments == {"city": "London"}  # asked for a call: the client gets one
+    earlier = [HumanMessage("I live in London."), HumanMessage("What is the weather like?")]
+    kept = await c.decide(ScriptedChat([invented]), earlier, c.plan([WEATHER], earlier, "auto"))
+    assert kept.calls[0].arguments == {"city": "London"}  # stated in an earlier turn
+
+
 async def test_named_choice_decodes_only_its_arguments() -> None:
     c = caller()
     plan = c.plan([WEATHER, AREA], [HumanMessage("base 3 height 4")], "named", "triangle_area")
