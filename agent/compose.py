@@ -73,7 +73,8 @@ def echo_sources() -> tuple[str, ...]:
     """Prompt text a model sentence must not repeat: the system rules and the answer instructions."""
     system = prompts.load("system")
     rules = system[system.find("Rules:"):] if "Rules:" in system else system
-    return (rules, prompts.render("answer_user", results="", request=""), prompts.load("answer_note"))
+    return (rules, prompts.render("answer_user", results="", request=""), prompts.load("answer_note"),
+            prompts.render("answer_direct", history="", request=""))
 
 
 async def checked_sentences(chunks: AsyncIterator[str], *, sources: list[str], shown: str,

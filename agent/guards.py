@@ -119,7 +119,8 @@ def check_grounding(answer: str, sources: Iterable[str], *, trivial_below: int =
 # --- sentence checks: model prose is shown a sentence at a time, and only a sentence that passes all of them.
 
 # A sentence ends at . ! ? followed by a space or the end (so "17,056,593.73" stays whole), or at a line break.
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]?(?=\s|$)|\n+")
+# (Only before whitespace: while the model streams, "17056593." may be followed by "73" in the next chunk.)
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]?(?=\s)|\n+")
 # Thousands separators a person would not write: "170,565,93.73", "1,2345".
 _MISGROUPED = re.compile(r"\d,(?:\d{1,2}|\d{4,})(?![\d])")
 # Structure that is data, not prose: raw JSON or the tool text's DATA line copied into the answer.
@@ -130,7 +131,8 @@ ECHO_WORDS = 5  # a run of this many words shared with a prompt is an echo, not 
 # are ("You are an AI assistant…") or gives prompt-style instructions ("Rewrite the input text…").
 _PROMPT_LIKE = re.compile(r"^\s*(?:you are|you're)\b.{0,40}\b(?:assistant|ai|model|bot)\b"
                           r"|^\s*(?:rewrite|answer|reply|respond|use only|ignore|translate|summari[sz]e|output)\b"
-                          r"|\bnot instructions\b|\b(?:system prompt|the results? (?:are|is) data)\b",
+                          r"|\bnot instructions\b|\b(?:system prompt|the results? (?:are|is) data)\b"
+                          r"|^\s*(?:question|user|assistant|answer|results?|earlier|data)\s*:",
                           re.IGNORECASE)
 
 
@@ -154,25 +156,41 @@ def exact_figure_check(sentence: str, sources: Iterable[str], *, trivial_below: 
     """Figures of ``sentence`` that are not exactly one of the sources' figures or an exact derivation of two.
 
     Stricter than :func:`check_grounding`: no rounding is allowed, because a small model's "about 1.76 billion" for
-    176,907.07 is exactly the failure this guards against. A derivation (sum, difference, ratio, percentage) counts
-    when it equals the sentence's figure at the precision the sentence writes it with.
+    176,907.07 is exactly the failure this guards against. A sum or difference of two figures counts when exactly
+    equal; a percentage (written with "%" or "percent") when a ratio of two figures equals it at the precision it is
+    written with. Nothing else is derived: with hundreds of figures in a turn, rounded derivations would cover almost
+    any small number.
     """
-    known = {value for text in sources for _, value in figures(text)}
-    derived: set[Decimal] | None = None
+    known = sorted({value for text in sources for _, value in figures(text)})[:300]
+    sums: set[Decimal] | None = None
     wrong = []
     for raw, value in figures(sentence):
         if value == value.to_integral_value() and abs(value) < trivial_below and not _SCALE.search(raw):
             continue
-        if value in known:
+        if value in known and not _SCALE.search(raw):
             continue
-        if derived is None:
-            derived = _derived(sorted(known)[:300])
-        places = value.as_tuple().exponent
-        step = Decimal(1).scaleb(int(places)) if isinstance(places, int) else Decimal(1)
-        if not _SCALE.search(raw) and any(d.quantize(step) == value for d in derived if abs(d) < 10 ** 15):
+        if sums is None:
+            sums = {x for a, b in itertools.combinations(known, 2) for x in (a + b, a - b, b - a)}
+        if not _SCALE.search(raw) and (value in sums or (_is_percent(raw, sentence) and _a_ratio(value, known))):
             continue
         wrong.append(raw)
     return wrong
+
+
+def _is_percent(raw: str, sentence: str) -> bool:
+    return re.search(re.escape(raw) + r"\s*(?:%|percent\b)", sentence, re.IGNORECASE) is not None
+
+
+def _a_ratio(value: Decimal, known: list[Decimal]) -> bool:
+    """Whether ``value`` is a percentage of two known figures (a ÷ b × 100 or a change (a − b) ÷ b × 100) as written."""
+    exponent = value.as_tuple().exponent
+    step = Decimal(1).scaleb(exponent if isinstance(exponent, int) else 0)
+    for count, (a, b) in enumerate(itertools.permutations(known, 2)):
+        if count > _MAX_PAIRS:
+            return False
+        if b and ((a / b * 100).quantize(step) == value or ((a - b) / b * 100).quantize(step) == value):
+            return True
+    return False
 
 
 @dataclass(frozen=True)

@@ -89,3 +89,17 @@ def test_a_recited_system_prompt_or_a_repeated_sentence_is_refused() -> None:
     assert said("Rewrite the input text so it's more professional.") == "echoes the prompt"
     assert said("I'm a tool.", shown="I'm a tool. I help with data.") == "repeats the answer"
     assert said("I'm Nexus, and I help with your ledger.") == ""
+
+
+def test_a_figure_split_across_chunks_stays_one_sentence() -> None:
+    async def run() -> list[tuple[str, bool]]:
+        stream = _chunks("Revenue was 17,056,593.", "73 USD in total", ". Question: what else?")
+        return [pair async for pair in checked_sentences(stream, sources=[DATA], shown="")]
+
+    assert asyncio.run(run()) == [("Revenue was 17,056,593.73 USD in total.", True), ("Question: what else?", False)]
+
+
+def test_a_number_near_some_derivation_is_not_grounded_by_it() -> None:
+    many = " ".join(f"{n}.{n % 97:02d}" for n in range(1000, 1300))
+    assert exact_figure_check("It was 37.", [many]) == ["37"]  # rounded ratios of 300 figures would cover it
+    assert exact_figure_check("Together 2,001.02.", ["1000.00 and 1001.02"]) == []  # an exact sum
