@@ -98,10 +98,15 @@ class ScriptedTurns:
         self.script = script
         self.delay_s = delay_s
         self.calls: list[tuple[Actor, str, str]] = []
+        self.owners: dict[str, str] = {}  # "tenant/thread_id" → the user who started it (feedback asks)
 
     def run(self, actor: Actor, message: str, thread_id: str) -> AsyncIterator[Event]:
         self.calls.append((actor, message, thread_id))
+        self.owners.setdefault(f"{actor.tenant}/{thread_id}", actor.user_id)
         return self._stream(self.script(actor, message, thread_id))
+
+    async def thread_owner(self, actor: Actor, thread_id: str) -> str | None:
+        return self.owners.get(f"{actor.tenant}/{thread_id}")
 
     async def _stream(self, events: list[Event]) -> AsyncIterator[Event]:
         for event in events:
