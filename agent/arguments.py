@@ -30,7 +30,8 @@ _AMOUNT_WORDS = re.compile(r"\b(?:amount|value|price|worth)\b", re.IGNORECASE)
 _CHOICE_SYNONYMS = {"won": "closed_won", "lost": "closed_lost", "vacation": "annual", "holiday": "annual",
                     "pto": "annual", "time off": "annual", "in progress": "in_progress", "ill": "sick",
                     "sick day": "sick", "unpaid": "unpaid", "critical": "urgent", "rep": "owner", "reps": "owner",
-                    "salesperson": "owner"}
+                    "salesperson": "owner", "owe us": "customers_by_balance", "owes us": "customers_by_balance",
+                    "we owe": "vendors_by_balance", "payment": "payments", "payments": "payments"}
 
 
 def _said(value: str, request: str) -> bool:

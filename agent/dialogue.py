@@ -184,6 +184,20 @@ _DEPARTMENT_NAME = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in _DEPARTM
 _NTH_LARGEST = re.compile(r"\b(second|third|fourth|fifth|next)\s+(?:largest|biggest|highest|most)\b", re.IGNORECASE)
 _NTH = {"second": 2, "third": 3, "fourth": 4, "fifth": 5, "next": 2}
 _OPEN_RANKING = {"open_invoices": "customers_by_balance", "open_bills": "vendors_by_balance"}
+# After an aging report, "which customer has the largest open balance?" ranks its parties; the side is the one named.
+_WHICH_LARGEST = re.compile(r"\b(?:which|who)\b[^?.!]*\b(?:largest|biggest|highest|most)\b", re.IGNORECASE)
+_RECEIVABLE_SIDE = re.compile(r"\b(?:customers?|receivables?|owes?\s+us|debtors|AR)\b", re.IGNORECASE)
+_PAYABLE_SIDE = re.compile(r"\b(?:vendors?|suppliers?|payables?|we\s+owe|creditors|AP)\b", re.IGNORECASE)
+_SIDES = {"open_invoices": (_PAYABLE_SIDE, "open_bills"), "open_bills": (_RECEIVABLE_SIDE, "open_invoices")}
+# A question about a detail of the result just shown ("how much of it is over 90 days?", "how much is that
+# weighted?"): the same query answers it again, its table holds the detail.
+_ABOUT_RESULT = re.compile(r"^\s*(?:and\s+)?(?:how|what|which|who|is|are|was|were)\b[^.!]*\b(?:(?:of|in|from)\s+"
+                           r"(?:it|that|those|them|these)|(?:is|was|are|were)\s+(?:it|that|those|they))\b",
+                           re.IGNORECASE)
+_FILLER = re.compile(r"^\s*(?:and|but|also|so|then|now|ok(?:ay)?|what about|how about)\b[\s,]*|[?.!]+\s*$",
+                     re.IGNORECASE)
+_CONTENT_WORD = re.compile(r"\b(?!(?:the|a|an|of|for|in|on|to|do|we|i|our|my|what|how|is|are|it|that|this|get|"
+                           r"about|and|with|from)\b)[a-z]{3,}\b", re.IGNORECASE)
 
 
 @dataclass
@@ -297,6 +311,10 @@ def _replacement(turn: _Turn, kinds: Mapping[str, str], values: dict[str, Any]) 
         values["department"] = department
         turn.edits.append("department")
         turn.used.append(department)
+    if "amount" in present and (figure := slots.amount(text)) is not None:
+        values["amount"] = figure  # "and one of 80,000?"
+        turn.edits.append("amount")
+        turn.used.append(figure)
     if "kpi" in present and (kpi := slots.kpi(text)):
         values["kpi"] = kpi
         turn.edits.append("kpi")
@@ -340,6 +358,11 @@ def _own_subject(turn: _Turn) -> bool:
     return _SUBJECTS.search(text) is not None
 
 
+def _extra(last: Mapping[str, Any], kinds: Mapping[str, str]) -> dict[str, Any]:
+    """The last call's arguments that are no slot (a status filter, a threshold): carried as they were."""
+    return {name: value for name, value in (last.get("args") or {}).items() if name not in kinds}
+
+
 def _kpi_key(said: Any) -> str | None:
     try:
         return resolve_kpi(str(said)) if said else None
@@ -359,9 +382,11 @@ def read_followup(request: str, last: Mapping[str, Any] | None, today: dt.date, 
     ``choices`` lists each tool's enumerated arguments (:func:`tool_choices`), so a turn that names another option of
     one ("and sick days?") edits it.
     """
-    if not last or last.get("tool") not in tools or not _elliptical(request):
+    if not last or last.get("tool") not in tools:
         return None
     tool = str(last["tool"])
+    if not _elliptical(request) and not (tool in _OPEN_RANKING and _WHICH_LARGEST.search(request)):
+        return None
     kinds = tools[tool]
     values = _by_kind(kinds, last.get("args") or {})
     base = _range_of(values.get("period"), {}, today) if "period" in values else None
@@ -380,6 +405,8 @@ def read_followup(request: str, last: Mapping[str, Any] | None, today: dt.date, 
         values["period"] = base
     _replacement(turn, kinds, values)
     picked = _choice_edits(turn, (choices or {}).get(tool, {}), kinds, last.get("args") or {})
+    if tool in _SIDES and (named_side := _SIDES[tool][0].search(request)):
+        turn.used.append(named_side.group(0))  # "receivables" after the payables is the other side, not a new subject
     if _own_subject(turn):
         return None
     edits = turn.edits
@@ -423,8 +450,11 @@ def read_followup(request: str, last: Mapping[str, Any] | None, today: dt.date, 
         limit = max(int(args.get("limit") or 5), _NTH[nth.group(1).lower()])
         return _call(RANKING, tools, values, today, {"what": what, "limit": limit}, [*edits, "ranking"])
 
-    if _LARGEST.search(request):
+    side = _SIDES.get(tool)
+    if _LARGEST.search(request) or (tool in _OPEN_RANKING and _WHICH_LARGEST.search(request)):
         what = _OPEN_RANKING.get(tool)
+        if side is not None and side[0].search(request):  # the other side of the ledger was named
+            what = _OPEN_RANKING[side[1]]
         if what is None and tool in ("income_statement", BREAKDOWN, COMPARE, ACTIVITY, BUDGET):
             what = "entries" if values.get("account") else "expense_accounts"
         elif what is None and tool == RANKING:
@@ -435,9 +465,21 @@ def read_followup(request: str, last: Mapping[str, Any] | None, today: dt.date, 
             values["period"] = base
         return _call(RANKING, tools, values, today, {"what": what}, [*edits, "ranking"])
 
+    if side is not None and side[0].search(request) and side[1] in tools:
+        # "what about receivables?" after the payables: the same question of the other side of the ledger
+        return _call(side[1], tools, {k: v for k, v in values.items() if k != "party"}, today, {}, [*edits, "side"])
+
     if not edits:
+        text_slot = next((name for name, kind in kinds.items() if kind == "text"), None)
+        said = _FILLER.sub("", request).strip()
+        if text_slot is not None and len(_CONTENT_WORD.findall(said)) >= 2:
+            # a search continued: "and the meal allowance?" is a search of its own words
+            return Call(tool, {**{n: v for n, v in (last.get("args") or {}).items() if n != text_slot},
+                               text_slot: said}, ("text",))
+        if _ABOUT_RESULT.search(request):
+            return _call(tool, tools, values, today, _extra(last, kinds), ["same"])
         return None
-    extra = {name: value for name, value in (last.get("args") or {}).items() if name not in kinds}
+    extra = _extra(last, kinds)
     return _call(tool, tools, values, today, {**extra, **picked}, edits)
 
 

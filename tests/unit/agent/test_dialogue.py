@@ -318,3 +318,41 @@ def test_revenue_by_month_after_the_revenue_kpi() -> None:
     assert read("Break that down by month", last("kpi", kpi="revenue", period="Q3")) == \
         Call("breakdown", {"period": "Q3 2026", "by": "month"}, ("grouping",))
     assert read("Break that down by month", last("kpi", kpi="DSO", period="Q3")) is None
+
+
+def test_the_other_side_of_the_ledger() -> None:
+    bills = last("open_bills", as_of="2026-11-16")
+    assert read("What about receivables?", bills) == Call("open_invoices", {"as_of": "2026-11-16"}, ("side",))
+    assert read("and the customers?", bills) == Call("open_invoices", {"as_of": "2026-11-16"}, ("side",))
+    invoices = last("open_invoices", as_of="2026-11-16")
+    assert read("And what do we owe our vendors?", invoices) == Call("open_bills", {"as_of": "2026-11-16"}, ("side",))
+
+
+def test_which_party_has_the_largest_open_balance() -> None:
+    invoices = last("open_invoices", as_of="2026-11-16")
+    reading = read("Which customer has the largest open balance?", invoices)
+    assert isinstance(reading, Call) and (reading.tool, reading.args["what"]) == ("ranking", "customers_by_balance")
+    vendors = read("and which vendor do we owe the most?", invoices)
+    assert isinstance(vendors, Call) and vendors.args["what"] == "vendors_by_balance"
+
+
+def test_a_question_about_the_result_just_shown_runs_the_same_query() -> None:
+    bills = last("open_bills", as_of="2026-11-16")
+    assert read("How much of it is over 90 days?", bills) == Call("open_bills", {"as_of": "2026-11-16"}, ("same",))
+    pipeline = last("pipeline", by="stage")
+    assert read("How much is that weighted by probability?", pipeline) == Call("pipeline", {"by": "stage"}, ("same",))
+    assert read("Thanks for that", bills) is None
+
+
+def test_a_search_continued_with_new_words() -> None:
+    search = last("search_documents", query="What's the hotel limit per night on business trips?", k=4)
+    assert read("And the meal allowance?", search) == \
+        Call("search_documents", {"k": 4, "query": "the meal allowance"}, ("text",))
+    assert read("and?", search) is None
+
+
+def test_another_amount() -> None:
+    approvers = last("graph_query", query="approvers_for", document_type="purchase_order", amount="20000")
+    assert read("And one of 80,000?", approvers) == \
+        Call("graph_query", {"amount": "80000", "query": "approvers_for", "document_type": "purchase_order"},
+             ("amount",))
