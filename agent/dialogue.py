@@ -1,8 +1,8 @@
 """Follow-ups as edits of the thread's last resolved query ("and the quarter before?", "what about marketing?").
 
-A thread keeps the last read tool call with its arguments resolved (:func:`remember`): periods as their first and last
-day and name, as-of dates as ISO days, accounts by name, departments by code. A new turn is first read as an edit of
-that call (:func:`read_followup`), by deterministic patterns only:
+A thread keeps the last read tool call with its arguments resolved (agent/last_query.py): periods as their first and
+last day and name, as-of dates as ISO days, accounts by name, departments by code. A new turn is first read as an edit
+of that call (:func:`read_followup`), by deterministic patterns only:
 
 - a period shift or replacement: "the quarter before", "the month after", "same month last year", "what about
   September?", "and last year?";
@@ -22,12 +22,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from agent import slots
-from agent.arguments import choices_of, named_choice
+from agent.arguments import named_choice
+from agent.last_query import range_of
 from agent.routing import PERIOD_PHRASE, PROPER_NAME
 from erp_core.errors import NexusError
 from erp_core.resolve.departments import ALIASES as DEPARTMENT_ALIASES
@@ -36,12 +37,10 @@ from erp_core.resolve.periods import (
     PeriodRange,
     period_phrase,
     previous_period,
-    resolve_as_of,
     resolve_period,
     same_period_last_year,
     shift_period,
 )
-from tools.registry import ToolSpec
 
 ToolSlots = Mapping[str, Mapping[str, str]]  # tool name → {argument name: slot kind}, for the tools the actor may use
 
@@ -63,67 +62,6 @@ class Clarify:
     """The turn is a follow-up but one value is missing: ask it back instead of guessing."""
 
     question: str
-
-
-# ------------------------------------------------------------------------------------------------ remembering
-
-
-def _range_of(value: Any, query: Mapping[str, Any], today: dt.date) -> PeriodRange | None:
-    """A period from what a tool reported: {start, end, label}, flat start/end keys beside a label, or a phrase."""
-    try:
-        if isinstance(value, Mapping) and "start" in value and "end" in value:
-            return PeriodRange(dt.date.fromisoformat(str(value["start"])), dt.date.fromisoformat(str(value["end"])),
-                               str(value.get("label") or ""))
-        if "start" in query and "end" in query:
-            start, end = dt.date.fromisoformat(str(query["start"])), dt.date.fromisoformat(str(query["end"]))
-            return PeriodRange(start, end, str(value or ""))
-        if isinstance(value, str) and value.strip():
-            return resolve_period(value, today)
-    except (ValueError, NexusError):
-        return None
-    return None
-
-
-def _as_period(rng: PeriodRange) -> dict[str, str]:
-    return {"start": rng.start.isoformat(), "end": rng.end.isoformat(), "label": rng.label}
-
-
-def remember(tool: str, kinds: Mapping[str, str], query: Mapping[str, Any], today: dt.date,
-             data: Mapping[str, Any] | None = None, fields: Collection[str] | None = None) -> dict[str, Any]:
-    """The thread's last query after a successful read: ``query`` (the tool's own ``ToolOutput.query`` or the
-    validated arguments) reduced to the tool's arguments (``fields``, when given), periods and as-of dates resolved.
-
-    An account reported by code is kept by name when the tool's data names it, so that "the payroll one" can edit it.
-    """
-    args: dict[str, Any] = {}
-    for name, kind in kinds.items():
-        value = query.get(name)
-        if kind == "period":
-            rng = _range_of(value, query, today)
-            if rng is not None:
-                args[name] = _as_period(rng)
-        elif kind == "as_of" and isinstance(value, str) and value:
-            try:
-                args[name] = resolve_as_of(value, today).isoformat()
-            except NexusError:
-                continue
-        elif value is not None:
-            args[name] = value
-    for name in _plain_fields(kinds, query):  # arguments that are no slot (a status filter, a score threshold)
-        if fields is None or name in fields:
-            args[name] = query[name]
-    if data is not None:
-        for name, kind in kinds.items():
-            if kind == "account" and args.get(name) == data.get("account_code") and data.get("account_name"):
-                args[name] = data["account_name"]
-    return {"tool": tool, "args": args}
-
-
-def _plain_fields(kinds: Mapping[str, str], query: Mapping[str, Any]) -> set[str]:
-    """Reported keys that are no slot. The flat keys some tools add beside a period (its first and last day, the day
-    reported up to) belong to the period, not to the call."""
-    beside_period = {"start", "end", "as_of"} if "period" in kinds.values() and "as_of" not in kinds else set()
-    return set(query) - set(kinds) - beside_period
 
 
 # ----------------------------------------------------------------------------------------------------- cues
@@ -389,7 +327,7 @@ def read_followup(request: str, last: Mapping[str, Any] | None, today: dt.date, 
         return None
     kinds = tools[tool]
     values = _by_kind(kinds, last.get("args") or {})
-    base = _range_of(values.get("period"), {}, today) if "period" in values else None
+    base = range_of(values.get("period"), {}, today) if "period" in values else None
     if base is None and isinstance(values.get("as_of"), str):
         as_of = dt.date.fromisoformat(values["as_of"])
         base = resolve_period(f"{as_of:%Y-%m}", today)
@@ -497,27 +435,9 @@ def carry_over(tool: str, args: Mapping[str, Any], request: str, last: Mapping[s
         if name in merged:
             continue
         if kinds.get(name) == "period":
-            rng = _range_of(value, {}, today)
+            rng = range_of(value, {}, today)
             if rng is None:
                 continue
             value = period_phrase(rng)
         merged[name] = value
     return merged
-
-
-def tool_slots(specs: Iterable[ToolSpec]) -> dict[str, dict[str, str]]:
-    """Tool name → {argument: slot kind}, from each tool's argument schema (the one description of its slots)."""
-    return {spec.name: slots.slot_kinds(spec.json_schema()) for spec in specs}
-
-
-def tool_choices(specs: Iterable[ToolSpec]) -> dict[str, dict[str, list[Any]]]:
-    """Tool name → {argument: its options}, for the enumerated arguments of each tool's schema."""
-    found: dict[str, dict[str, list[Any]]] = {}
-    for spec in specs:
-        schema = spec.json_schema()
-        defs = schema.get("$defs", {})
-        options = {name: opts for name, prop in schema.get("properties", {}).items()
-                   if (opts := choices_of(prop, defs)) is not None}
-        if options:
-            found[spec.name] = options
-    return found

@@ -12,8 +12,9 @@ from typing import Any
 from langchain_core.messages import AIMessage
 from langgraph.runtime import Runtime
 
-from agent.dialogue import Call, Clarify, read_followup, tool_choices, tool_slots
+from agent.dialogue import Call, Clarify, read_followup
 from agent.events import Token
+from agent.last_query import tool_choices, tool_slots
 from agent.state import AgentContext, AgentState
 
 

@@ -28,9 +28,10 @@ from agent.compose import (
     presentation_state,
 )
 from agent.decision import ANSWER, decision_schema, describe_candidates, parse_decision
-from agent.dialogue import carry_over, remember
+from agent.dialogue import carry_over
 from agent.events import ApprovalRequired, Citation, Suggestions, Table, Token, ToolCall, ToolResult
 from agent.guards import check_grounding
+from agent.last_query import remember
 from agent.role_gap import role_gap
 from agent.routing import Decline, narrow, nothing_fits, said_as_continuation, split_direct
 from agent.state import AgentContext, AgentState

@@ -1,4 +1,5 @@
-"""Follow-ups read as edits of the thread's last resolved query (agent/dialogue.py): pure functions, no I/O."""
+"""Follow-ups read as edits of the thread's last resolved query (agent/dialogue.py, agent/last_query.py): pure
+functions, no I/O."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from agent.dialogue import Call, Clarify, carry_over, read_followup, remember, tool_choices, tool_slots
+from agent.dialogue import Call, Clarify, carry_over, read_followup
+from agent.last_query import remember, tool_choices, tool_slots
 from tools.registry import load_all
 
 TODAY = dt.date(2026, 11, 16)
