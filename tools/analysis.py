@@ -106,7 +106,7 @@ def present_breakdown(data: Mapping[str, Any], start: dt.date, end: dt.date, sub
 
 
 @REGISTRY.tool("ranking", RankingQuery, roles=READERS, examples=(
-    "What were our largest expenses last quarter?", "Top customers by revenue this year",
+    "Which expense accounts cost us the most in Q2?", "Top customers by revenue this year",
     "Which vendors did we spend the most with?", "What was the largest payment we made last month?"))
 def ranking(ctx: ToolContext, q: RankingQuery) -> ToolOutput:
     """Largest first: expense accounts, customers by revenue or open balance, vendors by spend or open balance,
