@@ -123,6 +123,10 @@ def check_grounding(answer: str, sources: Iterable[str], *, trivial_below: int =
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]?(?=\s)|\n+")
 # Thousands separators a person would not write: "170,565,93.73", "1,2345".
 _MISGROUPED = re.compile(r"\d,(?:\d{1,2}|\d{4,})(?![\d])")
+# A figure of five or more integer digits without thousands separators ("17895380.60"): copied from data, not
+# written for a person. (Dates and ids are not figures; see _strip_non_figures.)
+_UNGROUPED = re.compile(r"(?<![\w.,-])\d{5,}(?:\.\d+)?(?![\w-])")
+_ISO_DAY = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 # Structure that is data, not prose: raw JSON or the tool text's DATA line copied into the answer.
 _RAW_DATA = re.compile(r"[{}\[\]]|\bDATA\s*:", re.IGNORECASE)
 _WORDS = re.compile(r"[a-z0-9']+")
@@ -157,11 +161,13 @@ def exact_figure_check(sentence: str, sources: Iterable[str], *, trivial_below: 
 
     Stricter than :func:`check_grounding`: no rounding is allowed, because a small model's "about 1.76 billion" for
     176,907.07 is exactly the failure this guards against. A sum or difference of two figures counts when exactly
-    equal; a percentage (written with "%" or "percent") when a ratio of two figures equals it at the precision it is
-    written with. Nothing else is derived: with hundreds of figures in a turn, rounded derivations would cover almost
-    any small number.
+    equal; a percentage (written with "%" or "percent") when a ratio of two headline figures (those on the first line
+    of a source: a tool's summary, the composed headline) equals it at the precision it is written with. Nothing else
+    is derived: with hundreds of figures in a turn, rounded derivations would cover almost any small number.
     """
+    sources = list(sources)
     known = sorted({value for text in sources for _, value in figures(text)})[:300]
+    anchors = sorted({value for text in sources for _, value in figures(text.split("\n", 1)[0])})[:40]
     sums: set[Decimal] | None = None
     wrong = []
     for raw, value in figures(sentence):
@@ -171,7 +177,7 @@ def exact_figure_check(sentence: str, sources: Iterable[str], *, trivial_below: 
             continue
         if sums is None:
             sums = {x for a, b in itertools.combinations(known, 2) for x in (a + b, a - b, b - a)}
-        if not _SCALE.search(raw) and (value in sums or (_is_percent(raw, sentence) and _a_ratio(value, known))):
+        if not _SCALE.search(raw) and (value in sums or (_is_percent(raw, sentence) and _a_ratio(value, anchors))):
             continue
         wrong.append(raw)
     return wrong
@@ -209,6 +215,14 @@ def check_sentence(sentence: str, *, sources: Iterable[str], shown: str, prompts
         return SentenceVerdict(False, "misgrouped number")
     if _RAW_DATA.search(sentence):
         return SentenceVerdict(False, "raw data")
+    if not sentence.rstrip("\"')] ").endswith((".", "!", "?")):
+        return SentenceVerdict(False, "not a complete sentence")  # a fragment, a copied data line, "…was:"
+    if _UNGROUPED.search(sentence):
+        return SentenceVerdict(False, "unformatted figure")
+    sources = list(sources)
+    joined = " ".join(sources)
+    if any(day not in joined for day in _ISO_DAY.findall(sentence)):
+        return SentenceVerdict(False, "ungrounded date")
     wrong = exact_figure_check(sentence, sources)
     if wrong:
         return SentenceVerdict(False, "ungrounded figure " + ", ".join(wrong))

@@ -30,8 +30,8 @@ def test_figures_must_be_exactly_the_turns_or_an_exact_derivation() -> None:
     assert exact_figure_check("Revenue was about 17.1 million.", [DATA]) == ["17.1 million"]
     assert exact_figure_check("Net income was 1705.65 USD.", [DATA]) == ["1705.65"]
     # 3,998,375.58 / 17,056,593.73 × 100 = 23.44…: a percentage at the precision it is written with
-    assert exact_figure_check("That is a margin of 23.4%.", [DATA]) == []
-    assert exact_figure_check("That is a margin of 25.0%.", [DATA]) == ["25.0"]
+    assert exact_figure_check("That is a margin of 23.4%.", [DATA, SHOWN]) == []
+    assert exact_figure_check("That is a margin of 25.0%.", [DATA, SHOWN]) == ["25.0"]
 
 
 def test_what_a_small_model_gets_wrong_is_refused() -> None:
@@ -103,3 +103,14 @@ def test_a_number_near_some_derivation_is_not_grounded_by_it() -> None:
     many = " ".join(f"{n}.{n % 97:02d}" for n in range(1000, 1300))
     assert exact_figure_check("It was 37.", [many]) == ["37"]  # rounded ratios of 300 figures would cover it
     assert exact_figure_check("Together 2,001.02.", ["1000.00 and 1001.02"]) == []  # an exact sum
+
+
+def test_fragments_raw_figures_and_invented_dates_are_refused() -> None:
+    def said(sentence: str) -> str:
+        return check_sentence(sentence, sources=[DATA, SHOWN, "as of 2026-12-05"], shown="",
+                              prompts=echo_sources()).reason
+
+    assert said("The trial balance as of October 2026 was:") == "not a complete sentence"
+    assert said("Revenue was 17056593.73 USD in the quarter.") == "unformatted figure"
+    assert said("The answer is as of 2026-12-06.") == "ungrounded date"
+    assert said("Revenue rose by 2.2% in the last quarter.").startswith("ungrounded figure")
