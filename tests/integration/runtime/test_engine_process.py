@@ -137,8 +137,9 @@ def test_nexus_serve_stops_with_a_message_when_the_model_cannot_run(tmp_path: Pa
     bad.write_bytes(b"GGUF" + b"\0" * 64)
     env = {**os.environ, "NEXUS_DATA_DIR": str(tmp_path / "data"), "NEXUS_MODEL_PATH": str(bad),
            "NEXUS_PORT": "1"}  # never reached: the check runs before the server binds
-    done = subprocess.run([str(Path(sys.executable).with_name("nexus")), "serve"], env=env, capture_output=True, text=True,
-                          timeout=120, cwd=Path(__file__).resolve().parents[3])
+    nexus = str(Path(sys.executable).with_name("nexus"))
+    done = subprocess.run([nexus, "serve"], env=env, capture_output=True, text=True, timeout=120,
+                          cwd=Path(__file__).resolve().parents[3])
     assert done.returncode == 1
     assert "Nexus cannot start" in done.stderr
     assert "Traceback" not in done.stderr
