@@ -164,7 +164,8 @@ def row(label: str, samples: list[Sample]) -> tuple[str, float, float]:
     errors = sum(1 for s in samples if s.error)
     p50, p95 = statistics.median(lat), _q(lat, 95)
     ttft_text = f"TTFT p50 {statistics.median(ttft):5.2f} s" if ttft else "TTFT –"
-    print(f"{label:34} turns {len(samples):4}  p50 {p50:6.2f} s  p95 {p95:6.2f} s  {ttft_text}  errors {errors}")
+    print(f"{label:34} turns {len(samples):4}  p50 {p50:6.2f} s  p95 {p95:6.2f} s  {ttft_text}  errors {errors}",
+          flush=True)
     return label, p50, p95
 
 
@@ -175,7 +176,10 @@ def run_tree(name: str, code: Path, convs: Sequence[Conversation], workdir: Path
     prepare(data, code)
     with server(data, code, port) as base:
         print(f"[{name}] replaying {len(convs)} conversations, {sum(len(c.turns) for c in convs)} turns", flush=True)
-        return asyncio.run(measure(base, convs, tokens(data, convs)))
+        results = asyncio.run(measure(base, convs, tokens(data, convs)))
+    for label, samples in results.items():  # as soon as measured: a later tree may run out of time
+        row(f"[{name}] {label}", samples)
+    return results
 
 
 def main() -> None:
