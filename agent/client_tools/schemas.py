@@ -99,6 +99,9 @@ def _node_issues(node: dict[str, Any], root: dict[str, Any], where: str) -> list
     for key in _BOUNDS:
         if key in node and (isinstance(node[key], bool) or not isinstance(node[key], int) or node[key] < 0):
             issues.append(Issue("unsupported_schema", f"{key} must be a non-negative integer", where))
+    for low, high in (("minLength", "maxLength"), ("minItems", "maxItems"), ("minProperties", "maxProperties")):
+        if isinstance(node.get(low), int) and isinstance(node.get(high), int) and node[low] > node[high]:
+            issues.append(Issue("unsupported_schema", f"{low} is above {high}: no value can satisfy it", where))
     for key in _SUBSCHEMA_LISTS:
         if key in node and not (isinstance(node[key], list) and all(isinstance(s, dict) for s in node[key])):
             issues.append(Issue("unsupported_schema", f"{key} must be a list of schemas", where))

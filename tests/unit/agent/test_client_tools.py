@@ -57,7 +57,8 @@ STOCK = ClientTool("stock_price", "Latest stock price of a company ticker", {
     {"type": "foo"}, {"$ref": "#"}, {"$ref": "#/definitions/nope"}, {"type": "string", "pattern": "(["},
     {"type": "object", "properties": {"a": {"$ref": "#/properties/a"}}},  # a rule that starts with itself
     {"type": "string", "pattern": r"^\d+$"},  # \d is no escape llama.cpp's grammar parser knows
-    {"enum": []}, {"type": "object", "required": "city"},
+    {"enum": []}, {"type": "object", "required": "city"}, {"anyOf": []}, {"not": {"type": "string"}},
+    {"type": "string", "minLength": 5, "maxLength": 2},
 ])
 def test_schemas_the_grammar_cannot_express_are_issues(schema: dict) -> None:
     issues = expressible_issues(schema, "response_format.json_schema.schema")
