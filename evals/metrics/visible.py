@@ -9,7 +9,8 @@ The eval's own reading, independent of the agent's grounding guard (a bug there 
 - A figure is *backed* when it equals, up to the rounding its own digits show ("17.1 million" = 17,056,593.73 within
   half of 0.1 million), a figure of the turn's tool data or of the user's message, or one **allowed derivation** of
   them: the sum, difference, ratio, percentage (a ÷ b × 100) or percentage change ((a − b) ÷ b × 100) of two figures,
-  the total of one field over the rows of a list, or the number of rows of a list. Whole numbers below 10 (list
+  the running total (and the total) of one field, or of one field minus another, down the rows of a list (a ledger's
+  running balance), or the number of rows of a list. Whole numbers below 10 (list
   numbering, "3 accounts") are not checked, as the agent's guard does not check them either.
 """
 
@@ -91,17 +92,21 @@ def phrase_shown(phrase: str, text: str) -> bool:
 
 
 def data_figures(data: Any) -> set[Decimal]:
-    """Figures a tool's data holds, with each list's row count and each numeric field's total over a list's rows."""
+    """Figures a tool's data holds, with each list's row count and the running totals of its rows' numeric fields
+    (each alone, and each minus another: debits minus credits)."""
     known = {abs(f.value) for f in figures(json.dumps(data, default=str))}
     for node in _walk(data):
         if isinstance(node, list):
             known.add(Decimal(len(node)))
             rows = [r for r in node if isinstance(r, dict)]
-            for key in {k for r in rows for k in r}:
-                values = [_number(r.get(key)) for r in rows]
-                numbers = [v for v in values if v is not None]
-                if len(numbers) > 1:
-                    known.add(abs(sum(numbers, Decimal(0))))
+            columns = {k: [_number(r.get(k)) or Decimal(0) for r in rows] for k in {k for r in rows for k in r}
+                       if any(_number(r.get(k)) is not None for r in rows)}
+            for key, values in columns.items():
+                known.update(abs(v) for v in itertools.accumulate(values))  # running totals, the total last
+                for other, minus in columns.items():
+                    if other != key:  # a running net: debits minus credits down a ledger
+                        known.update(abs(v) for v in itertools.accumulate(a - b for a, b in zip(values, minus,
+                                                                                                strict=True)))
     return known
 
 

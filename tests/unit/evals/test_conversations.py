@@ -102,6 +102,14 @@ def test_row_counts_and_column_totals_of_the_data_are_backed() -> None:
     assert {Decimal(2), Decimal("4.00")} <= data_figures(data)
 
 
+def test_running_totals_down_a_ledger_are_backed_but_other_sums_are_not() -> None:
+    lines = {"lines": [{"debit": "100.00", "credit": "0"}, {"debit": "50.00", "credit": "30.00"},
+                       {"debit": "25.00", "credit": "0"}]}
+    known = data_figures(lines)
+    assert {Decimal("150.00"), Decimal("175.00"), Decimal("120.00"), Decimal("145.00")} <= known
+    assert unbacked_figures("Running total 145.00; made up 123.45", known) == ["123.45"]
+
+
 def test_loops_and_repeated_sentences_are_repetition_but_tables_and_digit_groups_are_not() -> None:
     assert repetition("2026-08-25: 2026-08-25: 2026-08-25: 2026-08-25: the end")
     assert repetition("Debt to Debt to Debt to Debt")
