@@ -63,8 +63,16 @@ def child(runs: int) -> None:
     print(json.dumps({"ttft_ms": statistics.median(ttft) * 1000, "decode_tps": statistics.median(decode)}))
 
 
-def measure(build_dir: Path, policy: str, busy: bool, runs: int) -> str:
-    env = {**os.environ, "PYTHONPATH": str(build_dir), "OMP_WAIT_POLICY": policy}
+def wait_env(wait: str) -> dict[str, str]:
+    """ACTIVE / PASSIVE: OMP_WAIT_POLICY; spin=N: libgomp spins N times, then sleeps; default: neither set."""
+    if wait.startswith("spin="):
+        return {"GOMP_SPINCOUNT": wait.split("=", 1)[1]}
+    return {} if wait == "default" else {"OMP_WAIT_POLICY": wait}
+
+
+def measure(build_dir: Path, wait: str, busy: bool, runs: int) -> str:
+    env = {key: value for key, value in os.environ.items() if key not in {"OMP_WAIT_POLICY", "GOMP_SPINCOUNT"}}
+    env.update({"PYTHONPATH": str(build_dir), **wait_env(wait)})
     burner = subprocess.Popen([sys.executable, "-c", "while True: pass"]) if busy else None
     try:
         done = subprocess.run([sys.executable, __file__, "--child", "--runs", str(runs)], env=env,
@@ -85,6 +93,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--build", action="append", default=[], help="NAME=DIR of an unpacked llama_cpp wheel")
     parser.add_argument("--runs", type=int, default=8)
+    parser.add_argument("--wait", action="append", default=[],
+                        help="OpenMP waiting: ACTIVE, PASSIVE, default or spin=N (repeatable; default PASSIVE, ACTIVE)")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -95,9 +105,9 @@ def main() -> None:
     print(f"{'build':10} {'OpenMP wait':12} {'machine':8} figures (medians of {args.runs})")
     for busy in (False, True):
         for name, path in builds:
-            for policy in ("PASSIVE", "ACTIVE"):
+            for wait in args.wait or ["PASSIVE", "ACTIVE"]:
                 label = "1 busy" if busy else "idle"
-                print(f"{name:10} {policy:12} {label:8} {measure(path, policy, busy, args.runs)}", flush=True)
+                print(f"{name:10} {wait:12} {label:8} {measure(path, wait, busy, args.runs)}", flush=True)
 
 
 if __name__ == "__main__":

@@ -150,11 +150,16 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=8)
     parser.add_argument("--max-tokens", type=int, default=48)
     args = parser.parse_args()
+    # The server's engine process waits passively unless told otherwise (agent/backends/engine_process.py); the raw
+    # side waits the same way, so the comparison measures the serving path, not the OpenMP policy
+    # (bench_llama_builds.py measures that). Set OMP_WAIT_POLICY to compare both sides under another policy.
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     import llama_cpp
 
     tokens = len(llama_cpp.Llama(model_path=str(default_model_path()), vocab_only=True, verbose=False)
                  .tokenize(system_prompt().encode()))
-    print(f"model: {default_model_path().name}; system prompt: {tokens} tokens; 2 threads; runs: {args.runs}")
+    print(f"model: {default_model_path().name}; system prompt: {tokens} tokens; 2 threads; runs: {args.runs}; "
+          f"OMP_WAIT_POLICY={os.environ['OMP_WAIT_POLICY']} on both sides")
     raw = raw_side(args.runs, args.max_tokens)
     ours = server_side(args.runs, args.max_tokens)
     print(f"{'':24}{'raw llama-cpp-python':>22}{'nexus server (HTTP)':>22}{'difference':>14}")
