@@ -6,10 +6,13 @@ its own process. The turn in flight gets a retryable ``backend_unavailable`` err
 process with back-off, ``/readyz`` says the model is down meanwhile, and everything that does not need the model
 keeps answering.
 
-The child is spawned from the supervisor's own thread with ``PR_SET_PDEATHSIG``, so it also ends when the server is
-killed outright. It gets ``OMP_WAIT_POLICY=PASSIVE`` unless the operator set one: llama.cpp's OpenMP threads spin
-while they wait, and on a machine whose cores are busy (a second request, the embedder, another process) two spinning
-threads that wait on each other made decoding 20-25 times slower (evals/benchmarks/bench_llama_builds.py).
+The child is spawned from the supervisor's own thread and started through ``retrieval.servers.launch``
+(``PR_SET_PDEATHSIG``), so it also ends when the server is killed outright.
+
+It gets ``OMP_WAIT_POLICY=PASSIVE`` unless the operator set one: llama.cpp's OpenMP threads otherwise spin while they
+wait, and with the two cores shared (a second request, the embedder, another process) spinning threads that wait on
+each other decoded 5-10 times slower; on an idle machine passive waits cost about 40% of decode speed
+(evals/benchmarks/bench_llama_builds.py; README, "Model runtime").
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ from typing import Any
 
 from agent.backends.llama_engine import Piece, Usage, default_model_path
 from erp_core.errors import ErrorCode, NexusError
-from retrieval.servers.supervisor import Supervised, describe_exit, die_with_parent, terminate
+from retrieval.servers.supervisor import Supervised, describe_exit, supervised_argv, terminate
 
 log = logging.getLogger("nexus.model")
 
@@ -76,12 +79,12 @@ class _Worker:
 def _spawn(config: EngineConfig, model_path: Path) -> _Worker:
     """Start a worker and wait for its start-up decode. Raises BACKEND_UNAVAILABLE naming the cause and the fix."""
     ours, theirs = socket.socketpair()
-    env = {**os.environ}
+    argv, extra = supervised_argv(
+        [sys.executable, "-m", "agent.backends.engine_worker", str(theirs.fileno()), config.as_json(model_path)])
+    env = {**os.environ, **extra}
     env.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     try:
-        process = subprocess.Popen(  # argv built here, never from input
-            [sys.executable, "-m", "agent.backends.engine_worker", str(theirs.fileno()), config.as_json(model_path)],
-            pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL, env=env, preexec_fn=die_with_parent)
+        process = subprocess.Popen(argv, pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL, env=env)
     finally:
         theirs.close()
     conn = Connection(ours.detach())

@@ -110,7 +110,7 @@ class ManagedServer:
         self.spec = spec
         self.log_path = spec.cwd / f"{spec.name}.log"
         self._process: subprocess.Popen[bytes] | None = None
-        self._supervised = supervised  # started by a ``Supervised`` thread: dies with it (PR_SET_PDEATHSIG)
+        self._supervised = supervised  # started by a ``Supervised`` thread: dies with it (retrieval.servers.launch)
 
     @property
     def uri(self) -> str:
@@ -127,10 +127,14 @@ class ManagedServer:
         if port_open(LOOPBACK, spec.port):
             raise unavailable(spec.name, f"port {spec.port} on {LOOPBACK} is already in use by another process")
         env = {**os.environ, **spec.env}
+        argv = spec.argv
+        if self._supervised:
+            argv, extra = supervised_argv(argv)
+            env.update(extra)
         with self.log_path.open("ab") as log:
             self._process = subprocess.Popen(  # argv is built by this package, never from input
-                spec.argv, cwd=spec.cwd, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                env=env, start_new_session=True, preexec_fn=die_with_parent if self._supervised else None)
+                argv, cwd=spec.cwd, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                env=env, start_new_session=True)
         deadline = time.monotonic() + spec.start_timeout_s
         while time.monotonic() < deadline:
             code = self._process.poll()
@@ -228,11 +232,21 @@ def _find_prctl() -> Callable[..., int] | None:
         return None
 
 
-_PRCTL = _find_prctl()  # looked up here: between fork and exec a child must not load libraries
+_PRCTL = _find_prctl()
+
+
+SUPERVISOR_PID = "NEXUS_SUPERVISOR_PID"  # set for a supervised child: the process that started it
+
+
+def supervised_argv(argv: list[str]) -> tuple[list[str], dict[str, str]]:
+    """``python -m MODULE ...`` run through ``retrieval.servers.launch``, and the environment it reads."""
+    if len(argv) < 3 or argv[1] != "-m":
+        raise ValueError("a supervised child is a Python module: [python, '-m', module, ...]")
+    return [argv[0], "-m", "retrieval.servers.launch", *argv[2:]], {SUPERVISOR_PID: str(os.getpid())}
 
 
 def die_with_parent() -> None:
-    """For ``preexec_fn``: the child gets SIGTERM when the thread that started it ends (Linux ``PR_SET_PDEATHSIG``).
+    """Called in a child: it gets SIGTERM when the thread that started it ends (Linux ``PR_SET_PDEATHSIG``).
 
     The supervisor thread that spawns a child lives exactly as long as its supervision, so a server process killed
     outright (SIGKILL, OOM) never leaves its children behind.
