@@ -55,7 +55,7 @@ _CUES = (
     (re.compile(r"\bA/?R\b|\breceivables?\s+aging\b"), "open_invoices"),  # the abbreviations are case-sensitive
     (re.compile(r"\bA/?P\b|\bpayables?\s+aging\b"), "open_bills"),
     (re.compile(r"\b(?:unusual|odd|suspicious|anomal\w*|outliers?|irregular\w*)\b", re.IGNORECASE), "anomaly_review"),
-    (re.compile(r"\b(?:against|vs\.?|versus|compared (?:to|with))\s+(?:the\s+|our\s+)?(?:budget|plan)\b",
+    (re.compile(r"\b(?:against|vs\.?|versus|compared? (?:to|with))\s+(?:the\s+|our\s+|its\s+)?(?:budget|plan)\b",
                 re.IGNORECASE), "budget_vs_actual"),
     # A question about the assistant itself: "you" as the subject of who/what-are or what-can-you-do.
     (re.compile(r"\b(?:who|what)\s+(?:are|were)\s+you\b|\bwhat\b[^?.!]*\b(?:can|do|could|will)\s+you\s+"

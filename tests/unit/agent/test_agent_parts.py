@@ -130,6 +130,7 @@ class SameVector:
     ("A/P aging please", "open_bills"),
     ("Anything suspicious in the ledger?", "anomaly_review"),
     ("Travel against budget in Q3", "budget_vs_actual"),
+    ("How did marketing spend compare with budget in October 2026?", "budget_vs_actual"),
     ("What will hosting cost over the coming months?", "forecast"),
 ])
 def test_cues_embeddings_miss_pick_the_side_of_the_ledger_and_the_tense(request_text: str, tool: str) -> None:
