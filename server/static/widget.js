@@ -320,6 +320,7 @@
     var activity = el("ul", { className: "activity" });
     var body = el("div", { className: "answer" });
     var sources = el("ol", { className: "citations" });
+    var cited = {};
     var tables = el("div", { className: "tables" });
     var chips = el("div", { className: "suggestions", role: "group", "aria-label": "Suggestions" });
     box.appendChild(activity);
@@ -363,7 +364,11 @@
           if (!chips.parentNode) box.appendChild(chips);
         } else if (name === "citation") {
           if (!sources.parentNode) box.appendChild(el("div", { className: "sources" }, [el("span", { text: "Sources" }), sources]));
-          sources.appendChild(el("li", { title: data.snippet || "" }, [el("span", { className: "cite-title", text: data.title || data.doc_id })]));
+          // One line per document: several passages of one policy are one source to the reader.
+          if (!cited[data.doc_id]) {
+            cited[data.doc_id] = true;
+            sources.appendChild(el("li", { title: data.snippet || "" }, [el("span", { className: "cite-title", text: data.title || data.doc_id })]));
+          }
         } else if (name === "approval_required") {
           box.appendChild(self.approvalCard(data));
         } else if (name === "error") {
