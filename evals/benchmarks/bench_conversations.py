@@ -22,6 +22,7 @@ import argparse
 import asyncio
 import json
 import os
+import signal
 import statistics
 import subprocess
 import sys
@@ -188,6 +189,8 @@ def main() -> None:
     parser.add_argument("--limit", type=int, help="Only the first N conversations (quick looks).")
     args = parser.parse_args()
     from retrieval.servers.supervisor import free_port
+
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # a timeout still stops the server it started
 
     convs = conversations(args.limit)
     workdir = Path(tempfile.mkdtemp(prefix="nexus-bench-conversations-"))
