@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+from decimal import Decimal
 
 from erp_core.apar.aging import aging_report
 from erp_core.approvals.engine import approval_view, list_pending_for
@@ -226,8 +227,10 @@ def _aging(ctx: ToolContext, q: PartyQuery, kind: str) -> ToolOutput:
     who = parties[0]["name"] if q.name and parties else None
     shown = present.aging(kind, as_of, totals, parties, data["buckets"], who)
     query = {"as_of": as_of.isoformat(), **({"name": parties[0]["code"]} if q.name and parties else {})}
+    # The data keeps the parties the table shows (largest first), so every figure the user reads is in it.
+    largest = sorted(parties, key=lambda p: Decimal(p["total"]), reverse=True)[:present.MAX_TABLE_ROWS]
     return ToolOutput(f"Open {label} as of {as_of.isoformat()}: " +
                       "; ".join(f"{t['total']} {t['currency']} (over 90 days {t['over_90']})" for t in totals),
-                      {"as_of": as_of.isoformat(), "totals": totals, "parties": parties[:15], "items": items[:15]},
+                      {"as_of": as_of.isoformat(), "totals": totals, "parties": largest, "items": items[:15]},
                       presentation=shown, query=query)
 

@@ -102,6 +102,8 @@ def test_open_invoices_rank_customers_by_open_amount(seeded_read_db: Database) -
     assert table.columns[0] == "Customer" and table.columns[-1] == "Total"
     largest = max(expected["parties"], key=lambda p: float(p["total"]))
     assert table.rows[0][0] == largest["name"]
+    # every party the table shows is in the tool's data too (what the user reads is backed by the data)
+    assert [p["name"] for p in out.data["parties"]] == [row[0] for row in table.rows]
 
 
 def test_pending_approvals_presentation(seeded_read_db: Database) -> None:
