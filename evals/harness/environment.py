@@ -110,6 +110,7 @@ class EvalWorld:
     settings: Settings
     doc_acl: dict[str, tuple[str, frozenset[str]]] = field(default_factory=dict)  # doc_id -> (tenant, groups)
     answer_max_tokens: int | None = None  # None: the agent's default; the CI subset lowers it (structure is checked)
+    score_anomalies: bool = True  # the server's anomaly scorer on submitted entries, as in the product
     _stores: Any = None
     _graphs: Any = None
     _agents: list[Any] = field(default_factory=list)
@@ -148,9 +149,11 @@ class EvalWorld:
             self._graphs = Lazy(lambda: synced_graph(self.settings, self.db))
         # Each agent its own checkpoint file in the run's folder; everything else as the server reads it.
         settings = self.settings.model_copy(update={"checkpoint_url": f"sqlite:///{self.workdir}/checkpoints-{name}.db"})
-        turns, _router = build_agent(settings, self.db, ModelProvider(settings, model), Lazy(lambda: self.embedder),
-                                     Lazy(lambda: self._stores), self._graphs, build_anomaly_scorer(),
-                                     answer_max_tokens=self.answer_max_tokens)
+        turns, router = build_agent(settings, self.db, ModelProvider(settings, model), Lazy(lambda: self.embedder),
+                                    Lazy(lambda: self._stores), self._graphs,
+                                    build_anomaly_scorer() if self.score_anomalies else None,
+                                    answer_max_tokens=self.answer_max_tokens)
+        router()  # embeds the tool catalogue now, as the server warms up at start: outside the first case's latency
         self._agents.append(turns)
         return turns
 

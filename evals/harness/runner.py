@@ -80,7 +80,6 @@ class Runner:
         for spec in models:
             model = spec.build()
             agent = self.world.agent(model, name=uuid.uuid4().hex[:8])
-            await self._warm_up(agent)
             records = []
             for case in cases:
                 if case.kind == "retrieval":
@@ -95,12 +94,6 @@ class Runner:
                 records.append(rec)
             out[spec.label] = [*records, *(_relabel(r, spec.label) for r in retrieval)]
         return out
-
-    @staticmethod
-    async def _warm_up(agent: Any) -> None:
-        """One greeting on a throwaway thread before any case, as the server warms up at start: the tool catalogue
-        is embedded and the checkpointer opened outside the first case's latency."""
-        await record(agent.run(demo_actor("alice"), "Hello", f"eval-warm-up-{uuid.uuid4().hex[:8]}"), "Hello")
 
     def retrieval_case(self, case: Case) -> CaseRecord:
         hits = self.world.documents.search(case.actor, case.message, k=10)

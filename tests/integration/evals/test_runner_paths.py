@@ -33,7 +33,12 @@ def _run(world: EvalWorld, case_id: str, replies: list[Any]) -> Any:
 
 
 def _world(tmp_path: Path, demo_db: Database, embedder: Any) -> EvalWorld:
-    return EvalWorld.build(tmp_path, corpora=(), db=demo_db, embedder=embedder)
+    world = EvalWorld.build(tmp_path, corpora=(), db=demo_db, embedder=embedder)
+    # These tests check the runner's scoring paths. With the product's anomaly scorer, this mid-month accrual asks
+    # for an extra controller review the small demo company (one controller) cannot give; the policy itself is
+    # tested in tests/integration/erp_core.
+    world.score_anomalies = False
+    return world
 
 
 def test_propose_approve_confirm_passes_and_posts_with_a_decision(demo_db: Database, embedder: Any,
@@ -60,5 +65,9 @@ def test_answer_case_scores_the_oracle_figure(demo_db: Database, embedder: Any, 
     assert right.trials[0].checks | {"answer_correct": True, "tool_result_ties_out": True,
                                      "tool_choice": True, "arguments": True} == right.trials[0].checks
     assert right.trials[0].passed
-    wrong = _run(_world(tmp_path / "b", demo_db, embedder), "an001", [decision, "Rent expense was 12.00 USD."])
+    # The composed answer states what the tool returned, whatever the model writes: a wrong answer reaches the user
+    # only through a wrong call (here payables instead of the account's balance; a wrong account in the right tool
+    # is corrected by grounding from the request's "Rent Expense").
+    wrong_call = {"tool": "open_bills", "args": {}}
+    wrong = _run(_world(tmp_path / "b", demo_db, embedder), "an001", [wrong_call, "Rent expense was 12.00 USD."])
     assert wrong.trials[0].checks["answer_correct"] is False and not wrong.trials[0].passed
