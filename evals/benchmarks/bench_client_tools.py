@@ -178,18 +178,10 @@ def run_side(url: str, model: str, token: str, cases: dict[str, list[dict[str, A
     return tallies
 
 
-def wait_ready(url: str, proc: subprocess.Popen[bytes], timeout_s: float = 240) -> None:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise SystemExit(f"process for {url} exited with {proc.returncode}")
-        try:
-            if httpx.get(url, timeout=2).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.5)
-    raise SystemExit(f"{url} not ready after {timeout_s}s")
+def wait_ready(url: str, proc: subprocess.Popen[bytes]) -> None:
+    from evals.benchmarks.bench_concurrency import wait_ready as wait_http
+
+    wait_http(url, proc, timeout_s=240)  # the raw server loads slowly on 2 busy cores
 
 
 def start_raw(procs: list[subprocess.Popen[bytes]], threads: int) -> str:
