@@ -11,6 +11,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -22,7 +23,7 @@ pytestmark = pytest.mark.model
 
 
 @pytest.fixture()
-def server(spawn_server: Callable[..., object], demo_db_template: Path, tmp_path: Path) -> tuple[str, str, str]:
+def server(spawn_server: Callable[..., Any], demo_db_template: Path, tmp_path: Path) -> tuple[str, str, str, int]:
     data = tmp_path / "data"
     data.mkdir()
     db = tmp_path / "demo.db"
@@ -32,10 +33,11 @@ def server(spawn_server: Callable[..., object], demo_db_template: Path, tmp_path
     env = {"NEXUS_DATA_DIR": str(data), "NEXUS_DATABASE_URL": f"sqlite:///{db}", "NEXUS_N_CTX": "2048",
            "NEXUS_MAX_TOKENS": "200", "NEXUS_BUSINESS_DATE": "2026-11-15"}
     base = f"http://127.0.0.1:{port}"
-    spawn_server([nexus, "serve", "--port", str(port)], f"{base}/healthz", env=env, timeout_s=90)
+    proc = spawn_server([nexus, "serve", "--port", str(port)], f"{base}/healthz", env=env, timeout_s=90)
     wait_until(lambda: httpx.get(f"{base}/readyz").status_code == 200, 90)
     issuer = DevIssuer(data / "keys" / "dev-issuer.pem", issuer="nexus-dev", audience="nexus")
-    return base, issuer.issue("carol@acme", "acme", ["controller"]), issuer.issue("alice@acme", "acme", ["accountant"])
+    controller = issuer.issue("carol@acme", "acme", ["controller"])
+    return base, controller, issuer.issue("alice@acme", "acme", ["accountant"]), proc.pid
 
 
 def wait_until(predicate: Callable[[], bool], timeout_s: float) -> None:
@@ -45,23 +47,24 @@ def wait_until(predicate: Callable[[], bool], timeout_s: float) -> None:
         time.sleep(0.2)
 
 
-def model_pid() -> int:
-    """The engine worker among this test's processes (the server is our child, the worker its child)."""
+def model_pid(server_pid: int) -> int:
+    """The engine worker of this test's server (its child; other tests' servers may be running too)."""
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
         try:
             cmdline = (entry / "cmdline").read_bytes().split(b"\0")
-        except OSError:
+            parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
             continue
-        if b"agent.backends.engine_worker" in cmdline:
+        if b"agent.backends.engine_worker" in cmdline and parent == server_pid:
             return int(entry.name)
     raise AssertionError("no model process found")
 
 
-def test_model_crash_mid_stream_is_contained(server: tuple[str, str, str]) -> None:
-    base, controller, accountant = server
-    pid = model_pid()
+def test_model_crash_mid_stream_is_contained(server: tuple[str, str, str, int]) -> None:
+    base, controller, accountant, server_pid = server
+    pid = model_pid(server_pid)
     body = {"model": "smollm2-135m-instruct", "stream": True, "max_tokens": 200,
             "messages": [{"role": "user", "content": "Write a long story about a ledger that never balanced."}]}
     frames: list[str] = []
