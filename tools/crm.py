@@ -12,11 +12,12 @@ from typing import Any
 
 from erp_core.approvals.engine import approval_view, get_approval
 from erp_core.crm.access import SALES_ROLES
+from erp_core.crm.changes import current_values
 from erp_core.crm.models import OpportunityChange
 from erp_core.crm.queries import account_360 as account_360_of
 from erp_core.crm.queries import deals_at_risk as deals_at_risk_of
 from erp_core.crm.queries import pipeline as pipeline_of
-from erp_core.crm.service import UpdateOpportunity, current_values, update_opportunity
+from erp_core.crm.service import UpdateOpportunity, update_opportunity
 from erp_core.resolve.days import resolve_day
 from erp_core.resolve.domain_queries import CustomerQuery, DealsAtRiskQuery, OpportunityUpdateDraft, PipelineQuery
 from erp_core.resolve.parties import resolve_customer, resolve_opportunity

@@ -8,7 +8,9 @@ import json
 from sqlalchemy.orm import Session
 
 from erp_core.approvals.registry import OPPORTUNITY_UPDATE, DocumentSnapshot, register_document_type
+from erp_core.crm.changes import apply_change, current_values, review_flags
 from erp_core.crm.models import OpportunityChange
+from erp_core.crm.queries import load_opportunity
 from erp_core.errors import ErrorCode, NexusError, not_found
 from erp_core.identity import Actor
 
@@ -22,8 +24,6 @@ def _load_change(session: Session, tenant: str, document_id: str) -> Opportunity
 
 class OpportunityUpdateHandler:
     def load(self, session: Session, tenant: str, document_id: str) -> DocumentSnapshot:
-        from erp_core.crm.service import current_values, load_opportunity, review_flags
-
         change = _load_change(session, tenant, document_id)
         opp = load_opportunity(session, tenant, change.opportunity_id)
         changes = json.loads(change.changes)
@@ -40,8 +40,6 @@ class OpportunityUpdateHandler:
 
     def on_approved(self, session: Session, tenant: str, document_id: str, actor: Actor,
                     approval_id: str | None) -> None:
-        from erp_core.crm.service import apply_change
-
         change = _load_change(session, tenant, document_id)
         if change.status not in ("draft", "pending_approval"):
             raise NexusError(ErrorCode.INVALID_STATE, f"opportunity change {change.id} is already {change.status}")
@@ -54,16 +52,6 @@ class OpportunityUpdateHandler:
         change.decided_at = dt.datetime.now(dt.UTC)
 
 
+
 def register() -> None:
     register_document_type(OPPORTUNITY_UPDATE, OpportunityUpdateHandler())
-
-
-def submit_change(session: Session, actor: Actor, change: OpportunityChange, *,
-                  require_confirmation: bool = False) -> str | None:
-    """Hand the change to the approval engine; returns the approval id, or None when it was applied at once."""
-    from erp_core.approvals import submit_for_approval
-
-    register()
-    outcome = submit_for_approval(OPPORTUNITY_UPDATE, str(change.id), actor, session,
-                                  require_confirmation=require_confirmation)
-    return outcome.approval.id if outcome.approval is not None else None

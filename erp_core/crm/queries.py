@@ -148,6 +148,13 @@ def load_account(session: Session, tenant: str, account_id: int) -> CrmAccount:
     return account
 
 
+def load_opportunity(session: Session, tenant: str, opportunity_id: int) -> Opportunity:
+    opp = session.get(Opportunity, opportunity_id)
+    if opp is None or opp.tenant != tenant:
+        raise not_found("opportunity", opportunity_id)
+    return opp
+
+
 def account_360(session: Session, actor: Actor, account_id: int, as_of: dt.datetime) -> Account360:
     """Everything about one customer account: contacts, deals, recent activities and service tickets."""
     from erp_core.servicedesk.queries import ticket_counts_for_account

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from decimal import Decimal
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
+from erp_core.approvals.engine import submit_for_approval
+from erp_core.approvals.registry import OPPORTUNITY_UPDATE
 from erp_core.crm.access import ensure_can_edit, owner_scope
 from erp_core.crm.models import (
     CLOSED_STAGES,
@@ -20,7 +21,7 @@ from erp_core.crm.models import (
     Opportunity,
     OpportunityChange,
 )
-from erp_core.crm.queries import load_account
+from erp_core.crm.queries import load_account, load_opportunity
 from erp_core.crm.views import ActivityView, OpportunityView, activity_view, opportunity_view
 from erp_core.errors import ErrorCode, Issue, NexusError, not_found, validation_error
 from erp_core.identity import Actor
@@ -28,7 +29,6 @@ from erp_core.money import MoneyError, fmt, from_minor, parse_amount, to_minor
 from erp_core.tenancy import functional_currency
 
 Stage = Literal["prospecting", "qualification", "proposal", "negotiation", "closed_won", "closed_lost"]
-AMOUNT_REVIEW_RATIO = Decimal("0.25")
 
 
 class CreateOpportunity(BaseModel):
@@ -86,13 +86,6 @@ def _amount_minor(text: str, currency: str, field: str) -> int:
     return to_minor(amount, currency)
 
 
-def load_opportunity(session: Session, tenant: str, opportunity_id: int) -> Opportunity:
-    opp = session.get(Opportunity, opportunity_id)
-    if opp is None or opp.tenant != tenant:
-        raise not_found("opportunity", opportunity_id)
-    return opp
-
-
 def create_opportunity(cmd: CreateOpportunity, actor: Actor, session: Session) -> OpportunityView:
     owner_scope(actor)
     account = load_account(session, actor.tenant, cmd.account_id)
@@ -108,13 +101,6 @@ def create_opportunity(cmd: CreateOpportunity, actor: Actor, session: Session) -
     session.add(opp)
     session.flush()
     return opportunity_view(opp, account.name)
-
-
-def current_values(opp: Opportunity) -> dict[str, Any]:
-    """The fields an update may change, in canonical (JSON) form."""
-    return {"stage": opp.stage, "amount": fmt(from_minor(opp.amount_minor, opp.currency)),
-            "close_date": opp.close_date.isoformat(), "probability": opp.probability,
-            "owner_user_id": opp.owner_user_id}
 
 
 def _requested_changes(cmd: UpdateOpportunity, opp: Opportunity, actor: Actor) -> dict[str, Any]:
@@ -147,26 +133,12 @@ def _requested_changes(cmd: UpdateOpportunity, opp: Opportunity, actor: Actor) -
     return changes
 
 
-def review_flags(opp: Opportunity, changes: dict[str, Any]) -> frozenset[str]:
-    """Facts the approval policy matches on: a win, or an amount change of more than 25%."""
-    flags: set[str] = set()
-    if changes.get("stage") == "closed_won":
-        flags.add("closed_won")
-    if "amount" in changes:
-        new_minor = to_minor(Decimal(changes["amount"]), opp.currency)
-        if abs(new_minor - opp.amount_minor) > AMOUNT_REVIEW_RATIO * opp.amount_minor:
-            flags.add("amount_change_gt_25pct")
-    return frozenset(flags)
-
-
 def update_opportunity(cmd: UpdateOpportunity, actor: Actor, session: Session, *,
                        require_human_approval: bool = False) -> OpportunityUpdateResult:
     """Propose a change; applied at once when the policy asks for no approval, otherwise when approved.
 
     ``require_human_approval`` (changes the assistant drafted) always waits: at least the requester confirms it.
     """
-    from erp_core.crm.approval import submit_change
-
     opp = load_opportunity(session, actor.tenant, cmd.opportunity_id)
     owner = owner_scope(actor)
     if owner is not None and opp.owner_user_id != owner:
@@ -178,42 +150,14 @@ def update_opportunity(cmd: UpdateOpportunity, actor: Actor, session: Session, *
                                requested_by=actor.user_id, created_at=dt.datetime.now(dt.UTC))
     session.add(change)
     session.flush()
-    approval_id = submit_change(session, actor, change, require_confirmation=require_human_approval)
+    outcome = submit_for_approval(OPPORTUNITY_UPDATE, str(change.id), actor, session,
+                                  require_confirmation=require_human_approval)
+    approval_id = outcome.approval.id if outcome.approval is not None else None
     session.refresh(opp)
     account = session.get(CrmAccount, opp.account_id)
     status: Literal["applied", "pending_approval"] = "applied" if change.status == "applied" else "pending_approval"
     return OpportunityUpdateResult(change_id=change.id, status=status, approval_id=approval_id,
                                    opportunity=opportunity_view(opp, account.name if account else None))
-
-
-def apply_change(session: Session, change: OpportunityChange, actor_id: str) -> None:
-    """Write an approved change to the opportunity and the audit log, in the caller's transaction."""
-    from erp_core.audit import AuditEvent, append
-
-    opp = load_opportunity(session, change.tenant, change.opportunity_id)
-    before = current_values(opp)
-    changes: dict[str, Any] = json.loads(change.changes)
-    now = dt.datetime.now(dt.UTC)
-    if "stage" in changes:
-        opp.stage = changes["stage"]
-        opp.stage_changed_at = now
-        opp.closed_at = now if opp.stage in CLOSED_STAGES else None
-    if "amount" in changes:
-        opp.amount_minor = to_minor(Decimal(changes["amount"]), opp.currency)
-    if "close_date" in changes:
-        opp.close_date = dt.date.fromisoformat(changes["close_date"])
-    if "probability" in changes:
-        opp.probability = int(changes["probability"])
-    if "owner_user_id" in changes:
-        opp.owner_user_id = changes["owner_user_id"]
-    opp.updated_at = now
-    change.status = "applied"
-    change.decided_at = now
-    session.flush()
-    append(session, change.tenant, AuditEvent(
-        actor_id=actor_id, action="opportunity.updated", entity_type="opportunity", entity_id=str(opp.id),
-        data={"change_id": change.id, "requested_by": change.requested_by, "before": before,
-              "after": current_values(opp), "approval_id": change.approval_id}))
 
 
 def log_activity(cmd: LogActivity, actor: Actor, session: Session) -> ActivityView:
