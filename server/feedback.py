@@ -17,7 +17,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from erp_core.errors import not_found
 from erp_core.identity import Actor
 from erp_core.tenancy import as_utc, utcnow
-from server.interface_db import InterfaceBase
+from server.interface_base import InterfaceBase
 
 
 class Feedback(InterfaceBase):

@@ -48,7 +48,7 @@ def install(app: FastAPI, container: Container) -> None:
 async def start(container: Container) -> None:
     """Background services that live as long as the app: the approval-notification worker."""
     if container.settings.notifications_enabled:
-        from server.notifications import start_notifications
+        from server.notifications.wiring import start_notifications
 
         start_notifications(container)
     if container.settings.slack_enabled:
@@ -60,7 +60,7 @@ async def start(container: Container) -> None:
 
 
 async def stop(container: Container) -> None:
-    from server.notifications import stop_notifications
+    from server.notifications.wiring import stop_notifications
 
     stop_notifications(container)
     bot = container.extras.get("slack_bot")

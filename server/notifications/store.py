@@ -16,7 +16,7 @@ from sqlalchemy import DateTime, Integer, String, Text, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from erp_core.tenancy import as_utc, utcnow
-from server.interface_db import InterfaceBase
+from server.interface_base import InterfaceBase
 
 CLAIM_LEASE = dt.timedelta(seconds=60)
 

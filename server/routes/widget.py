@@ -17,9 +17,9 @@ from sse_starlette.sse import EventSourceResponse
 from erp_core.errors import ErrorCode, NexusError
 from erp_core.identity import Actor
 from server.deps import ContainerDep
-from server.notifications import event_hub
 from server.notifications.channels import badge_event
 from server.notifications.recipients import pending_count
+from server.notifications.wiring import event_hub
 from server.permissions import ChatActor
 from server.sse import SSE_HEADERS
 

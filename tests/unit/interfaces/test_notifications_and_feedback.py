@@ -7,8 +7,9 @@ import time
 from sqlalchemy import select
 
 from server.interface_db import ensure_tables
-from server.notifications import NotificationService, build_notifications, event_hub
+from server.notifications.service import NotificationService
 from server.notifications.store import NotificationJob
+from server.notifications.wiring import build_notifications, event_hub
 
 
 class FlakyChannel:
