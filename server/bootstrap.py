@@ -88,11 +88,8 @@ def build_container(settings: Settings, *, chat_model: BaseChatModel | None = No
 
 
 def _anomaly_scorer() -> Any:
-    """GL anomaly scoring for submitted entries; importing the domain modules also registers their approval
-    document types (leave requests, purchase orders, opportunity updates) so approvals survive a restart."""
-    import erp_core.crm
-    import erp_core.hr
-    import erp_core.procurement  # noqa: F401
+    """GL anomaly scoring for submitted entries. (Approval document types need no importing here: the engine reads
+    them from erp_core/approvals/catalog.py.)"""
     from erp_core.anomaly import LedgerAnomalyScorer
 
     return LedgerAnomalyScorer()

@@ -1,6 +1,7 @@
 """Generic approval engine: policies as data, payload-hash binding, segregation of duties, delegation, expiry.
 
-Document types (journal entries, leave requests, purchase orders, ...) plug in with ``register_document_type``.
+Document types (journal entries, leave requests, purchase orders, ...) and their handlers are listed in
+``erp_core/approvals/catalog.py``.
 """
 
 from erp_core.approvals.delegation import (
@@ -37,19 +38,19 @@ from erp_core.approvals.policy import (
 )
 from erp_core.approvals.registry import (
     JOURNAL_ENTRY,
+    JOURNAL_IMPORT,
     LEAVE_REQUEST,
     OPPORTUNITY_UPDATE,
     PURCHASE_ORDER,
     DocumentHandler,
     DocumentSnapshot,
-    register_document_type,
 )
 
 __all__ = [
-    "JOURNAL_ENTRY", "LEAVE_REQUEST", "OPPORTUNITY_UPDATE", "PURCHASE_ORDER", "ApprovalDecision", "ApprovalDelegation",
-    "ApprovalPolicy", "ApprovalRequest", "ApprovalStatus", "DelegateApprovals", "DocumentHandler", "DocumentSnapshot",
-    "PolicyRule", "Requirement", "SubmissionResult", "approval_view", "approve", "default_policies",
-    "delegate_approvals", "delegation_view", "expire_overdue", "get_approval", "install_default_policies",
-    "list_delegations", "list_pending_for", "may_read", "register_document_type", "reject", "replace_policies",
+    "JOURNAL_ENTRY", "JOURNAL_IMPORT", "LEAVE_REQUEST", "OPPORTUNITY_UPDATE", "PURCHASE_ORDER", "ApprovalDecision",
+    "ApprovalDelegation", "ApprovalPolicy", "ApprovalRequest", "ApprovalStatus", "DelegateApprovals",
+    "DocumentHandler", "DocumentSnapshot", "PolicyRule", "Requirement", "SubmissionResult", "approval_view", "approve",
+    "default_policies", "delegate_approvals", "delegation_view", "expire_overdue", "get_approval",
+    "install_default_policies", "list_delegations", "list_pending_for", "may_read", "reject", "replace_policies",
     "revoke_delegation", "submit_for_approval",
 ]

@@ -1,11 +1,12 @@
-"""Document types the approval engine knows, each with a handler that loads it and acts on the outcome.
+"""What a document type is to the approval engine: its name, the snapshot it gives, the handler protocol.
 
-Handlers run inside the engine's transaction, so "final approval" and "post the journal entry" commit together.
+The table of document types and their handlers is ``erp_core/approvals/catalog.py``. Handlers run inside the
+engine's transaction, so "final approval" and "post the journal entry" commit together.
 """
 
 from __future__ import annotations
 
-import importlib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Protocol
@@ -19,6 +20,7 @@ JOURNAL_ENTRY = "journal_entry"
 PURCHASE_ORDER = "purchase_order"
 LEAVE_REQUEST = "leave_request"
 OPPORTUNITY_UPDATE = "opportunity_update"
+JOURNAL_IMPORT = "journal_import"
 
 
 @dataclass(frozen=True)
@@ -69,28 +71,22 @@ class DocumentHandler(Protocol):
         ...
 
 
-_HANDLERS: dict[str, DocumentHandler] = {}
+def _catalog() -> Mapping[str, DocumentHandler]:
+    # Read at call time: the handlers import this module (and some the engine), so the engine cannot import
+    # the catalog while it is itself being imported.
+    from erp_core.approvals.catalog import DOCUMENT_TYPES
 
-
-def register_document_type(name: str, handler: DocumentHandler) -> None:
-    """Make ``name`` approvable; registering the same name again replaces the handler (tests, reloads)."""
-    _HANDLERS[name] = handler
-
-
-# Built-in document types register on import; approving one must not depend on who imported what first.
-_BUILTIN_MODULES = {JOURNAL_ENTRY: "erp_core.ledger.handler", LEAVE_REQUEST: "erp_core.hr",
-                    PURCHASE_ORDER: "erp_core.procurement", OPPORTUNITY_UPDATE: "erp_core.crm"}
+    return DOCUMENT_TYPES
 
 
 def handler_for(name: str) -> DocumentHandler:
-    if name not in _HANDLERS and name in _BUILTIN_MODULES:
-        importlib.import_module(_BUILTIN_MODULES[name])
+    handlers = _catalog()
     try:
-        return _HANDLERS[name]
+        return handlers[name]
     except KeyError:
         raise NexusError(ErrorCode.VALIDATION_FAILED, f"unknown document type {name!r}",
-                         candidates=sorted(_HANDLERS)) from None
+                         candidates=sorted(handlers)) from None
 
 
 def registered_types() -> list[str]:
-    return sorted(_HANDLERS)
+    return sorted(_catalog())

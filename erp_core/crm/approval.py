@@ -7,7 +7,7 @@ import json
 
 from sqlalchemy.orm import Session
 
-from erp_core.approvals.registry import OPPORTUNITY_UPDATE, DocumentSnapshot, register_document_type
+from erp_core.approvals.registry import DocumentSnapshot
 from erp_core.crm.changes import apply_change, current_values, review_flags
 from erp_core.crm.models import OpportunityChange
 from erp_core.crm.queries import load_opportunity
@@ -51,7 +51,3 @@ class OpportunityUpdateHandler:
         change.status = "rejected"
         change.decided_at = dt.datetime.now(dt.UTC)
 
-
-
-def register() -> None:
-    register_document_type(OPPORTUNITY_UPDATE, OpportunityUpdateHandler())

@@ -6,7 +6,7 @@ import datetime as dt
 
 from sqlalchemy.orm import Session
 
-from erp_core.approvals.registry import LEAVE_REQUEST, DocumentSnapshot, register_document_type
+from erp_core.approvals.registry import DocumentSnapshot
 from erp_core.errors import ErrorCode, NexusError, not_found
 from erp_core.hr.models import Employee, LeaveRequest
 from erp_core.identity import Actor
@@ -53,7 +53,3 @@ class LeaveRequestHandler:
 
     def on_rejected(self, session: Session, tenant: str, document_id: str, actor: Actor, reason: str) -> None:
         _decide(session, tenant, document_id, "rejected")
-
-
-def register() -> None:
-    register_document_type(LEAVE_REQUEST, LeaveRequestHandler())

@@ -10,6 +10,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from erp_core.approvals.engine import submit_for_approval
+from erp_core.approvals.registry import LEAVE_REQUEST
 from erp_core.errors import ErrorCode, Issue, NexusError, validation_error
 from erp_core.hr.leave import business_days
 from erp_core.hr.models import Employee, LeaveRequest
@@ -150,11 +152,6 @@ def request_leave(cmd: RequestLeave, actor: Actor, session: Session, *,
     ``require_human_approval`` (requests the assistant drafted) adds the requester's own confirmation, so such a
     request never takes effect without a person looking at it, whatever the policy says.
     """
-    from erp_core.approvals import submit_for_approval
-    from erp_core.approvals.registry import LEAVE_REQUEST
-    from erp_core.hr.approval import register
-
-    register()
     request = create_leave_request(cmd, actor, session)
     submit_for_approval(LEAVE_REQUEST, str(request.id), actor, session, require_confirmation=require_human_approval)
     session.flush()

@@ -18,13 +18,12 @@ from decimal import Decimal
 from sqlalchemy.orm import Session
 
 from erp_core.approvals import ApprovalRequest, ApprovalStatus, DocumentSnapshot, Requirement, approve
-from erp_core.approvals.registry import register_document_type
+from erp_core.approvals.registry import JOURNAL_IMPORT
 from erp_core.audit import AuditEvent, append, payload_hash
 from erp_core.errors import ErrorCode, NexusError, not_found
 from erp_core.identity import Actor
 from erp_core.tenancy import new_id, tx_cache, utcnow
 
-JOURNAL_IMPORT = "journal_import"
 EXPIRY_DAYS = 1
 
 
@@ -67,9 +66,6 @@ class JournalImportHandler:
 
     def on_rejected(self, session: Session, tenant: str, document_id: str, actor: Actor, reason: str) -> None:
         tx_cache(session).pop(_key(document_id), None)
-
-
-register_document_type(JOURNAL_IMPORT, JournalImportHandler())
 
 
 def approve_batch(session: Session, tenant: str, batch: PendingBatch, approver: Actor, approver_role: str,

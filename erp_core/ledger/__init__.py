@@ -1,9 +1,5 @@
-"""General ledger: chart of accounts, fiscal periods, journal entries, posting.
+"""General ledger: chart of accounts, fiscal periods, journal entries, posting."""
 
-Importing this package registers journal entries with the approval engine.
-"""
-
-from erp_core.ledger import handler as _handler  # noqa: F401  (registers the journal_entry document type)
 from erp_core.ledger.accounts import account_views, create_account, get_account, list_accounts, set_account_active
 from erp_core.ledger.bulk import post_imported_entries, validate_entries
 from erp_core.ledger.commands import (

@@ -8,7 +8,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from erp_core.approvals import JOURNAL_ENTRY, DocumentSnapshot, register_document_type
+from erp_core.approvals.registry import DocumentSnapshot
 from erp_core.audit import AuditEvent, append
 from erp_core.errors import ErrorCode, NexusError, not_found
 from erp_core.identity import Actor
@@ -103,6 +103,3 @@ class JournalEntryHandler:
         entry.rejected_reason = reason[:500]
         append(session, tenant, AuditEvent(actor.user_id, "journal_entry.rejected", "journal_entry", entry.id,
                                            {"reason": reason[:500], "payload_hash": entry.payload_hash}))
-
-
-register_document_type(JOURNAL_ENTRY, JournalEntryHandler())

@@ -7,7 +7,7 @@ import datetime as dt
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from erp_core.approvals.registry import PURCHASE_ORDER, DocumentSnapshot, register_document_type
+from erp_core.approvals.registry import DocumentSnapshot
 from erp_core.errors import ErrorCode, NexusError, not_found
 from erp_core.hr.models import Employee
 from erp_core.identity import Actor
@@ -62,7 +62,3 @@ class PurchaseOrderHandler:
     def on_rejected(self, session: Session, tenant: str, document_id: str, actor: Actor, reason: str) -> None:
         po = _load(session, tenant, document_id)
         po.status = "rejected"
-
-
-def register() -> None:
-    register_document_type(PURCHASE_ORDER, PurchaseOrderHandler())

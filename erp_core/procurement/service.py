@@ -90,9 +90,6 @@ def raise_purchase_order(cmd: RaisePurchaseOrder, actor: Actor, session: Session
     from erp_core.approvals import PURCHASE_ORDER, submit_for_approval
     from erp_core.directory import resolve_department
     from erp_core.ledger.models import Account
-    from erp_core.procurement.approval import register
-
-    register()
     currency = functional_currency(session, actor.tenant)
     issues: list[Issue] = []
     vendor = session.scalar(select(Vendor).where(Vendor.tenant == actor.tenant, Vendor.code == cmd.vendor_code))
