@@ -2,26 +2,20 @@
 
 from __future__ import annotations
 
-import json
-import threading
 from decimal import Decimal
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from erp_core.anomaly import ReplayedScore, replay_ledger
+from erp_core.anomaly import LEDGER_SCORES
 from erp_core.epm.forecasting import ForecastView, forecast_account, forecast_kpi
 from erp_core.epm.service import EPM_READERS, BudgetVsActual, KpiReport, budget_vs_actual, kpi_report
 from erp_core.errors import ErrorCode, NexusError
-from erp_core.ledger.models import EntryStatus, JournalEntry
 from erp_core.ledger.roles import REPORT_READERS
-from erp_core.money import fmt, from_minor
 from erp_core.resolve import resolve_period
 from erp_core.resolve.accounts import resolve_account
 from erp_core.resolve.departments import resolve_department_name
 from erp_core.resolve.domain_queries import AnomalyQuery, BudgetQuery, ForecastQuery, KpiQuery
 from erp_core.resolve.epm import epm_window, resolve_kpi
-from erp_core.tenancy import functional_currency
 from tools import present_epm as present
 from tools.context import ToolContext
 from tools.formatting import period_words
@@ -133,51 +127,16 @@ def anomaly_review(ctx: ToolContext, q: AnomalyQuery) -> ToolOutput:
     """Posted journal entries with a high anomaly score in a period, with the reasons a reviewer can check."""
     rng = resolve_period(q.period or "this year", ctx.today)
     with ctx.db.read() as session:
-        scores = ledger_scores(session, ctx.actor.tenant)
-        flagged = sorted((s for s in scores.values() if s.score >= q.min_score
-                          and rng.start <= s.entry_date <= rng.end), key=lambda s: (-s.score, s.entry_id))
-        currency = functional_currency(session, ctx.actor.tenant)
-        ids = [s.entry_id for s in flagged[:MAX_ROWS]]
-        entries = {row.id: row for row in session.execute(
-            select(JournalEntry.id, JournalEntry.memo, JournalEntry.functional_amount_minor)
-            .where(JournalEntry.id.in_(ids)))}
-    rows = [{"entry_id": s.entry_id, "date": s.entry_date.isoformat(), "memo": entries[s.entry_id].memo,
-             "amount": fmt(from_minor(entries[s.entry_id].functional_amount_minor, currency)),
-             "score": round(s.score, 2), "reasons": s.reasons} for s in flagged[:MAX_ROWS]]
+        review = LEDGER_SCORES.review(session, ctx.actor.tenant, rng.start, rng.end, q.min_score, MAX_ROWS)
+    currency = review.currency
+    rows = [{"entry_id": e.entry_id, "date": e.entry_date.isoformat(), "memo": e.memo, "amount": e.amount,
+             "score": round(e.score, 2), "reasons": e.reasons} for e in review.entries]
     top = "; ".join(f"{r['entry_id']} {r['memo']} {r['amount']} {currency} (score {r['score']})" for r in rows[:3])
-    return ToolOutput(f"{len(flagged)} entries in {rng.label} score at least {q.min_score}" +
+    return ToolOutput(f"{review.count} entries in {rng.label} score at least {q.min_score}" +
                       (f"; highest: {top}" if top else ""),
-                      {"period": rng.label, "currency": currency, "count": len(flagged), "entries": rows},
-                      presentation=present.anomalies(period_words(rng.start, rng.end), rows, len(flagged), currency,
+                      {"period": rng.label, "currency": currency, "count": review.count, "entries": rows},
+                      presentation=present.anomalies(period_words(rng.start, rng.end), rows, review.count, currency,
                                                      q.min_score),
                       query={"period": rng.label, "start": rng.start.isoformat(), "end": rng.end.isoformat(),
                              "min_score": q.min_score})
 
-
-# Replaying the whole ledger costs seconds, so the scores are kept per database and tenant until an entry is posted;
-# entries scored when they were submitted keep that score (it is what the approval policy saw).
-_SCORES: dict[tuple[str, str], tuple[tuple[int, str | None], dict[str, ReplayedScore]]] = {}
-_SCORES_LOCK = threading.Lock()
-
-
-def ledger_scores(session: Session, tenant: str) -> dict[str, ReplayedScore]:
-    """Anomaly score of every posted entry of ``tenant``: its stored score when it has one, else the replayed one."""
-    posted = (JournalEntry.tenant == tenant, JournalEntry.status == EntryStatus.POSTED.value)
-    mark = session.execute(select(func.count(JournalEntry.id), func.max(JournalEntry.posted_at))
-                           .where(*posted)).one()
-    key = (str(session.get_bind().engine.url), tenant)
-    watermark = (int(mark[0]), str(mark[1]) if mark[1] is not None else None)
-    with _SCORES_LOCK:
-        cached = _SCORES.get(key)
-    if cached is not None and cached[0] == watermark:
-        return cached[1]
-    scores = {s.entry_id: s for s in replay_ledger(session, tenant)}
-    for entry_id, score, reasons in session.execute(select(
-            JournalEntry.id, JournalEntry.anomaly_score, JournalEntry.anomaly_reasons)
-            .where(*posted, JournalEntry.anomaly_score.is_not(None))).tuples():
-        if entry_id in scores and score is not None:
-            scores[entry_id] = ReplayedScore(entry_id, scores[entry_id].entry_date, float(score),
-                                             json.loads(reasons or "[]"))
-    with _SCORES_LOCK:
-        _SCORES[key] = (watermark, scores)
-    return scores

@@ -6,7 +6,7 @@ import datetime as dt
 import json
 from decimal import Decimal
 
-from erp_core.anomaly import LedgerAnomalyScorer, replay_ledger
+from erp_core.anomaly import LedgerAnomalyScorer, LedgerScores, replay_ledger
 from erp_core.anomaly.evaluation import evaluate_planted
 from erp_core.approvals import ApprovalRequest
 from erp_core.db import Database
@@ -51,3 +51,21 @@ def test_submitted_entry_is_scored_stored_and_needs_a_controller(seeded_sqlite: 
         assert "controller" in odd.approval.requirements
         assert normal.entry.anomaly_score is not None and normal.entry.anomaly_score < 0.8
         assert normal.entry.status == "posted"
+
+
+def test_ledger_scores_are_kept_until_an_entry_is_posted(seeded_sqlite: Database) -> None:
+    cache = LedgerScores()
+    with seeded_sqlite.read() as session:
+        first = cache.scores(session, "acme")
+        assert cache.scores(session, "acme") is first  # no replay while the posted ledger is unchanged
+        review = cache.review(session, "acme", dt.date(2026, 1, 1), dt.date(2026, 12, 31), 0.8, limit=3)
+    assert review.count >= len(review.entries) and len(review.entries) <= 3
+    assert [e.score for e in review.entries] == sorted((e.score for e in review.entries), reverse=True)
+    with seeded_sqlite.unit_of_work() as session:
+        posted = submit_journal_entry(_entry("test-anomaly-cache", "1234.56", "6900", "1010", dt.date(2026, 10, 14),
+                                             "Bank fees October"), actor("alice", "accountant"), session,
+                                      now=dt.datetime(2026, 10, 14, 18, 0, tzinfo=dt.UTC))
+    assert posted.entry.status == "posted"
+    with seeded_sqlite.read() as session:
+        again = cache.scores(session, "acme")
+    assert again is not first and posted.entry.id in again
