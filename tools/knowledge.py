@@ -8,6 +8,7 @@ search and the document-returning queries are filtered by the actor's ACL groups
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -20,7 +21,9 @@ from erp_core.resolve.domain_queries import DocumentQuery, GraphQuery
 from erp_core.resolve.parties import resolve_customer, resolve_vendor
 from erp_core.resolve.people import resolve_employee
 from erp_core.tenancy import functional_currency
+from retrieval.acl import groups_for_roles
 from retrieval.extract import extract_answer
+from retrieval.graph.queries import NAMED_QUERIES, Input
 from tools.context import ToolContext
 from tools.output import ToolOutput
 from tools.present_documents import document_answer
@@ -42,10 +45,12 @@ def search_documents(ctx: ToolContext, q: DocumentQuery) -> ToolOutput:
     documents = ctx.document_search()
     if documents is None:
         raise NexusError(ErrorCode.STORE_UNAVAILABLE, "document search is not configured or its store is down")
-    hits = documents.search(ctx.actor, q.query, k=q.k)
+    # A continued question ("and the accruals?") is searched with the question it continues, and answered by the
+    # sentence about what it adds.
+    hits = documents.search(ctx.actor, f"{q.query} {q.context}" if q.context else q.query, k=q.k)
     passages = [{"n": i, "doc_id": h.doc_id, "chunk_id": h.chunk_id, "title": h.title, "section": h.section,
                  "page": h.page, "text": h.text[:600]} for i, h in enumerate(hits, start=1)]
-    extract = extract_answer(q.query, hits, documents.embedder) if hits else None
+    extract = extract_answer(q.query, hits, documents.embedder, context=q.context) if hits else None
     shown = document_answer(q.query, hits, extract)
     answer = None if extract is None else {
         "text": extract.text, "doc_id": extract.hit.doc_id, "chunk_id": extract.hit.chunk_id,
@@ -53,7 +58,7 @@ def search_documents(ctx: ToolContext, q: DocumentQuery) -> ToolOutput:
         "similarity": extract.similarity, "confident": extract.confident}
     return ToolOutput(shown.headline, {"answer": answer, "passages": passages},
                       citations=[h.citation() for h in hits], presentation=shown,
-                      query={"query": q.query, "k": q.k})
+                      query={"query": q.query, "k": q.k, **({"context": q.context} if q.context else {})})
 
 
 @REGISTRY.tool("graph_query", GraphQuery, examples=(
@@ -81,48 +86,52 @@ def graph_query(ctx: ToolContext, q: GraphQuery) -> ToolOutput:
 
 
 def graph_params(session: Session, ctx: ToolContext, q: GraphQuery) -> dict[str, Any]:
-    """The named query's parameters, resolved from what was said; a missing one is a fixable error naming it."""
+    """The named query's parameters, resolved from what was said by the inputs the graph layer declares for it
+    (``retrieval.graph.queries``); a missing one is a fixable error naming it."""
+    named = NAMED_QUERIES[q.query]
+    if named.crm_scope == "always":
+        owner_scope(ctx.actor)  # customers and deals: CRM readers only
+    resolved: dict[str, Any] = {}
+    for source in named.inputs:
+        resolved.update(_INPUTS[source](session, ctx, q))
+    if named.crm_scope == "customers" and resolved.get("label") == "Customer":
+        owner_scope(ctx.actor)
+    return {name: resolved[name] for name in named.params}
+
+
+def _need(q: GraphQuery, value: str | None, name: str) -> str:
+    if not value:
+        raise validation_error([Issue("missing_param", f"{q.query} needs {name}", name)])
+    return value
+
+
+def _entity(session: Session, ctx: ToolContext, q: GraphQuery) -> dict[str, Any]:
     actor = ctx.actor
+    if q.customer:
+        return {"label": "Customer", "key": resolve_customer(session, actor, q.customer).code}
+    if q.vendor:
+        return {"label": "Vendor", "key": resolve_vendor(session, actor.tenant, q.vendor).code}
+    if q.person:
+        return {"label": "Employee", "key": resolve_employee(session, actor, q.person).employee_no}
+    if q.account:
+        return {"label": "Account", "key": resolve_account(session, actor.tenant, q.account).code}
+    raise validation_error([Issue("missing_param", f"{q.query} needs a customer, vendor, person or account",
+                                  "customer")])
 
-    def need(value: str | None, name: str) -> str:
-        if not value:
-            raise validation_error([Issue("missing_param", f"{q.query} needs {name}", name)])
-        return value
 
-    def groups() -> list[str]:
-        from retrieval.acl import groups_for_roles
+def _amount(session: Session, ctx: ToolContext, q: GraphQuery) -> dict[str, Any]:
+    currency = functional_currency(session, ctx.actor.tenant)
+    return {"amount_minor": to_minor(parse_amount(_need(q, q.amount, "amount"), currency), currency)}
 
-        return sorted(groups_for_roles(actor.roles))
 
-    def entity() -> tuple[str, str]:
-        if q.customer:
-            return "Customer", resolve_customer(session, actor, q.customer).code
-        if q.vendor:
-            return "Vendor", resolve_vendor(session, actor.tenant, q.vendor).code
-        if q.person:
-            return "Employee", resolve_employee(session, actor, q.person).employee_no
-        if q.account:
-            return "Account", resolve_account(session, actor.tenant, q.account).code
-        raise validation_error([Issue("missing_param", f"{q.query} needs a customer, vendor, person or account",
-                                      "customer")])
-
-    if q.query in ("reporting_chain", "direct_reports", "owned_by"):
-        if q.query == "owned_by":
-            owner_scope(actor)  # customers and deals: CRM readers only
-        return {"employee": resolve_employee(session, actor, q.person or "me").employee_no}
-    if q.query == "find_employee":
-        return {"text": need(q.text or q.person, "text")}
-    if q.query == "account_subtree":
-        return {"code": resolve_account(session, actor.tenant, need(q.account, "account")).code}
-    if q.query == "account_360":
-        return {"customer": resolve_customer(session, actor, need(q.customer, "customer")).code, "groups": groups()}
-    if q.query == "approvers_for":
-        currency = functional_currency(session, actor.tenant)
-        amount = to_minor(parse_amount(need(q.amount, "amount"), currency), currency)
-        return {"document_type": need(q.document_type, "document_type"), "amount_minor": amount}
-    label, key = entity()
-    if q.query == "owner_of":
-        if label == "Customer":
-            owner_scope(actor)
-        return {"label": label, "key": key}
-    return {"label": label, "key": key, "groups": groups()}
+Resolver = Callable[[Session, ToolContext, GraphQuery], dict[str, Any]]
+_INPUTS: dict[Input, Resolver] = {
+    "person_or_me": lambda s, ctx, q: {"employee": resolve_employee(s, ctx.actor, q.person or "me").employee_no},
+    "name_text": lambda s, ctx, q: {"text": _need(q, q.text or q.person, "text")},
+    "account": lambda s, ctx, q: {"code": resolve_account(s, ctx.actor.tenant, _need(q, q.account, "account")).code},
+    "customer": lambda s, ctx, q: {"customer": resolve_customer(s, ctx.actor, _need(q, q.customer, "customer")).code},
+    "entity": _entity,
+    "document_type": lambda s, ctx, q: {"document_type": _need(q, q.document_type, "document_type")},
+    "amount": _amount,
+    "reader_groups": lambda s, ctx, q: {"groups": sorted(groups_for_roles(ctx.actor.roles))},
+}

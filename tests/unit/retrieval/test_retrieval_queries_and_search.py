@@ -22,6 +22,12 @@ def test_every_named_query_is_tenant_scoped_and_parameterised() -> None:
         assert "DELETE" not in query.cypher.upper() and "MERGE" not in query.cypher.upper(), query.name
 
 
+def test_every_named_query_declares_inputs_that_fill_exactly_its_parameters() -> None:
+    for query in q.NAMED_QUERIES.values():
+        filled = [param for source in query.inputs for param in q.INPUT_PARAMS[source]]
+        assert sorted(filled) == sorted(query.params), query.name
+
+
 def test_write_statements_only_take_known_labels() -> None:
     assert "MERGE (n:Employee" in q.merge_nodes_cypher("Employee")
     with pytest.raises(ValueError):
