@@ -10,6 +10,7 @@ from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 
 import prompts
 from agent.events import Done, Event, Token
+from erp_core.errors import ErrorCode, NexusError
 from erp_core.identity import Actor
 
 
@@ -47,3 +48,8 @@ class DirectTurns:
 
     def run(self, actor: Actor, message: str, thread_id: str) -> AsyncIterator[Event]:
         return stream_answer(self._model(), direct_messages(actor, message), thread_id=thread_id)
+
+    async def resume(self, actor: Actor, thread_id: str) -> AsyncIterator[Event]:
+        """Plain answers keep no threads, so none waits for an approval."""
+        raise NexusError(ErrorCode.INVALID_STATE, "this server's turns cannot be resumed")
+        yield  # an async generator, like every turn: the error is raised on the first ``anext``

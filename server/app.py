@@ -40,18 +40,14 @@ def create_app(container: Container, *, load_model: bool = True) -> FastAPI:
         freeze = container.settings.gc_freeze
         if load_model:
             container.models.start_loading(on_loaded=partial(heap.freeze, "model load") if freeze else None)
-            router = container.extras.get("router")
-            if router is not None:
-                # Embeds the tool catalogue in the background, before the first turn needs it.
-                router.warm(on_ready=partial(heap.freeze, "tool router warm-up") if freeze else None)
+            # Embeds the tool catalogue in the background, before the first turn needs it.
+            container.router.warm(on_ready=partial(heap.freeze, "tool router warm-up") if freeze else None)
         await interfaces.start(container)
         if freeze:
             heap.freeze("start-up")
         yield
         await interfaces.stop(container)
-        close_turns = getattr(container.turns, "aclose", None)
-        if close_turns is not None:
-            await close_turns()
+        await container.turns.aclose()
         container.close()
 
     app = FastAPI(title="Nexus", version="0.1.0", lifespan=lifespan,

@@ -7,21 +7,29 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import text
 
 if TYPE_CHECKING:
+    from erp_core.db import Database
+    from server.agent_wiring import Lazy
     from server.bootstrap import Container
+    from server.model_provider import ModelProvider
 
 REQUIRED = ("model", "database")
 
 
 def component_status(container: Container) -> dict[str, dict[str, object]]:
-    out: dict[str, dict[str, object]] = {"model": container.models.status(), "database": _database(container)}
-    for name in ("graph_stores", "vector_stores"):
-        lazy: Any = container.extras.get(name)
-        if lazy is not None and lazy.ready:  # never opens a store just to report on it
+    return statuses(container.models, container.db, (container.graph_stores, container.vector_stores))
+
+
+def statuses(models: ModelProvider, db: Database, stores: Iterable[Lazy[Any]]) -> dict[str, dict[str, object]]:
+    """The model's, the database's and the opened stores' local servers' states."""
+    out: dict[str, dict[str, object]] = {"model": models.status(), "database": _database(db)}
+    for lazy in stores:
+        if lazy.ready:  # never opens a store just to report on it
             local = getattr(lazy(), "local", None)
             if local is not None:
                 out.update(local.status())
@@ -34,9 +42,9 @@ def overall(components: dict[str, dict[str, object]]) -> str:
     return "ready" if all(c["state"] == "ready" for c in components.values()) else "degraded"
 
 
-def _database(container: Container) -> dict[str, object]:
+def _database(db: Database) -> dict[str, object]:
     try:
-        with container.db.read() as session:
+        with db.read() as session:
             session.execute(text("SELECT 1"))
     except Exception as exc:  # readiness reports the failure instead of raising it
         return {"state": "down", "reason": f"database unavailable: {type(exc).__name__}", "restarts": 0}

@@ -7,9 +7,9 @@ opens an OpenTelemetry span per turn (with the model and tool spans of LangChain
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextvars import ContextVar
-from typing import Any
+from typing import cast
 
 from agent.events import ApprovalRequired, Done, Error, Event, Token, ToolCall, ToolResult
 from agent.turns import TurnService
@@ -22,19 +22,32 @@ surface: ContextVar[str] = ContextVar("nexus_turn_surface", default="sse")
 
 
 class InstrumentedTurns:
+    """Measures and traces new turns (``run``) and resumed ones (``resume``) alike."""
+
     def __init__(self, inner: TurnService, metrics: Metrics, telemetry: Telemetry) -> None:
         self.inner = inner
         self._metrics = metrics
         self._telemetry = telemetry
 
     def run(self, actor: Actor, message: str, thread_id: str) -> AsyncIterator[Event]:
-        return self._observe(actor, message, thread_id)
+        return self._observe(actor, thread_id, lambda: self.inner.run(actor, message, thread_id))
 
-    def __getattr__(self, name: str) -> Any:
-        # Everything else (aclose, checkpointer access, ...) is the wrapped service's.
-        return getattr(self.inner, name)
+    def resume(self, actor: Actor, thread_id: str) -> AsyncIterator[Event]:
+        return self._observe(actor, thread_id, lambda: self.inner.resume(actor, thread_id))
 
-    async def _observe(self, actor: Actor, message: str, thread_id: str) -> AsyncIterator[Event]:
+    # Optional capabilities of the wrapped service (the agent has them; plain answers and test doubles may not).
+    async def thread_owner(self, actor: Actor, thread_id: str) -> str | None:
+        """Who started ``thread_id`` in the actor's tenant; None when the service keeps no such thread."""
+        owner_of = getattr(self.inner, "thread_owner", None)
+        return None if owner_of is None else cast("str | None", await owner_of(actor, thread_id))
+
+    async def aclose(self) -> None:
+        close = getattr(self.inner, "aclose", None)
+        if close is not None:
+            await close()
+
+    async def _observe(self, actor: Actor, thread_id: str,
+                       turn: Callable[[], AsyncIterator[Event]]) -> AsyncIterator[Event]:
         m, where = self._metrics, surface.get()
         started = time.perf_counter()
         first_token = True
@@ -44,7 +57,7 @@ class InstrumentedTurns:
                                                            "nexus.surface": where})
         try:
             with self._telemetry.langchain_calls(parent=span):
-                async for event in self.inner.run(actor, message, thread_id):
+                async for event in turn():
                     if isinstance(event, Token) and first_token:
                         first_token = False
                         m.ttft.labels(surface=where).observe(time.perf_counter() - started)

@@ -1,68 +1,41 @@
-"""Wires the interface layer (issue 7) into an app: metrics, rate limits, tracing, the notification worker.
+"""Wires the interface layer (issue 7) into an app: metrics, rate limits, the notification worker, the Slack bot.
 
-``create_app`` calls ``install`` once and ``start``/``stop`` from its lifespan, so ``server.app`` stays a short list.
+The services themselves are built once by the composition root (``server.bootstrap``); ``create_app`` calls
+``install`` once and ``start``/``stop`` from its lifespan, so ``server.app`` stays a short list.
 """
 
 from __future__ import annotations
 
-import logging
 from typing import TYPE_CHECKING
 
 from fastapi import FastAPI
 
-from server.auth.oidc import OIDCVerifier
-from server.instrumentation import InstrumentedTurns
-from server.metrics import MetricsMiddleware, metrics_of
+from server.metrics import MetricsMiddleware
 from server.ratelimit import RateLimitMiddleware
-from server.telemetry import Telemetry
 
 if TYPE_CHECKING:
     from server.bootstrap import Container
 
-log = logging.getLogger("nexus.interfaces")
-
-
-def telemetry_of(container: Container) -> Telemetry:
-    telemetry = container.extras.get("telemetry")
-    if not isinstance(telemetry, Telemetry):
-        settings = container.settings
-        telemetry = Telemetry(settings.otel_service_name, settings.otel_exporter)
-        telemetry.instrument_engine(container.db.engine)
-        container.extras["telemetry"] = telemetry
-    return telemetry
-
 
 def install(app: FastAPI, container: Container) -> None:
-    """Add the interface middleware (innermost first) and instrument the turn service."""
-    metrics = metrics_of(container)
-    telemetry = telemetry_of(container)
-    for verifier in container.authenticator.verifiers:
-        if isinstance(verifier, OIDCVerifier):
-            verifier.leeway_s = container.settings.jwt_leeway_s
-    if not isinstance(container.turns, InstrumentedTurns):
-        container.turns = InstrumentedTurns(container.turns, metrics, telemetry)
-    app.add_middleware(RateLimitMiddleware, container=container)
-    app.add_middleware(MetricsMiddleware, metrics=metrics)
+    """Add the interface middleware (innermost first)."""
+    app.add_middleware(RateLimitMiddleware, limits=container.rate_limits, authenticator=container.authenticator,
+                       metrics=container.metrics)
+    app.add_middleware(MetricsMiddleware, metrics=container.metrics)
 
 
 async def start(container: Container) -> None:
-    """Background services that live as long as the app: the approval-notification worker."""
+    """Background services that live as long as the app: the approval-notification worker, Slack's Socket Mode."""
     if container.settings.notifications_enabled:
-        from server.notifications.wiring import start_notifications
-
-        start_notifications(container)
-    if container.settings.slack_enabled:
-        from server.slack.bot import slack_bot
-
-        bot = slack_bot(container)
-        if bot is not None and container.settings.slack_socket_mode:
+        container.notifications().start()
+    if container.slack_bot is not None:
+        bot = container.slack_bot()
+        if container.settings.slack_socket_mode:
             await bot.start_socket_mode()
 
 
 async def stop(container: Container) -> None:
-    from server.notifications.wiring import stop_notifications
-
-    stop_notifications(container)
-    bot = container.extras.get("slack_bot")
-    if bot is not None:
-        await bot.aclose()
+    if container.notifications.ready:
+        container.notifications().stop()
+    if container.slack_bot is not None and container.slack_bot.ready:
+        await container.slack_bot().aclose()

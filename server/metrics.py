@@ -7,16 +7,12 @@ One ``Metrics`` object (own registry) per container, so several apps in one proc
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterator
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
-
-if TYPE_CHECKING:
-    from server.bootstrap import Container
 
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60)
 TTFT_BUCKETS = (0.01, 0.025, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 30)
@@ -49,33 +45,31 @@ class Metrics:
         self.active_streams = Gauge("nexus_event_streams_open", "Open widget event streams.", registry=r)
 
 
-def metrics_of(container: Container) -> Metrics:
-    """The container's Metrics, created on first use."""
-    metrics = container.extras.get("metrics")
-    if not isinstance(metrics, Metrics):
-        metrics = Metrics()
-        metrics.registry.register(ComponentCollector(container))
-        container.extras["metrics"] = metrics
+ComponentStatus = Callable[[], dict[str, dict[str, object]]]
+
+
+def build_metrics(component_status: ComponentStatus) -> Metrics:
+    """A container's Metrics, with each component's state read at scrape time (``server.components``)."""
+    metrics = Metrics()
+    metrics.registry.register(ComponentCollector(component_status))
     return metrics
 
 
 class ComponentCollector(Collector):
-    """Each supervised component's state and restarts, read at scrape time (``server.components``)."""
+    """Each supervised component's state and restarts, read at scrape time."""
 
-    def __init__(self, container: Container) -> None:
-        self._container = container
+    def __init__(self, component_status: ComponentStatus) -> None:
+        self._component_status = component_status
 
     def describe(self) -> list[Metric]:
         return []  # nothing to read at registration: the states exist only at scrape time
 
     def collect(self) -> Iterator[Metric]:
-        from server.components import component_status
-
         up = GaugeMetricFamily("nexus_component_up", "1 when the component is ready, 0 when starting or down.",
                                labels=["component", "state"])
         restarts = CounterMetricFamily("nexus_component_restarts", "Times a supervised process was restarted.",
                                        labels=["component"])
-        for name, status in component_status(self._container).items():
+        for name, status in self._component_status().items():
             state = str(status["state"])
             up.add_metric([name, state], 1.0 if state == "ready" else 0.0)
             restarts.add_metric([name], float(str(status.get("restarts", 0))))

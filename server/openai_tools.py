@@ -21,7 +21,6 @@ from agent.client_tools.schemas import expressible_issues, schema_issues
 from erp_core.errors import Issue, validation_error
 
 if TYPE_CHECKING:
-    from server.bootstrap import Container
     from server.settings import Settings
 
 # An argument string is streamed in pieces of this many characters, as a model server streams them.
@@ -121,9 +120,3 @@ def build_tool_caller(settings: Settings, embedder: Callable[[], Any]) -> Client
     from server.agent_wiring import build_routing_embedder
 
     return ClientToolCaller(ClientToolRanker(build_routing_embedder(settings, embedder())))
-
-
-def tool_caller(container: Container) -> Callable[[], ClientToolCaller]:
-    """The container's client-tool caller, built on first use (it loads the embedding model)."""
-    caller: Callable[[], ClientToolCaller] = container.extras["client_tools"]
-    return caller

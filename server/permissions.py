@@ -42,12 +42,7 @@ class PermissionMap:
 
 
 def permission_map(request: Request) -> PermissionMap:
-    container = container_of(request)
-    cached = container.extras.get("permissions")
-    if not isinstance(cached, PermissionMap):
-        cached = PermissionMap(container.settings.role_permissions)
-        container.extras["permissions"] = cached
-    return cached
+    return container_of(request).permissions
 
 
 def require(permission: str) -> Callable[[Request], Awaitable[Actor]]:

@@ -30,7 +30,9 @@ from erp_core.identity import Actor
 from server.errors import error_response
 
 if TYPE_CHECKING:
-    from server.bootstrap import Container
+    from server.auth import Authenticator
+    from server.metrics import Metrics
+    from server.settings import Settings
 
 log = logging.getLogger("nexus.ratelimit")
 
@@ -100,14 +102,21 @@ async def _settled(result: Any) -> Any:
     return await result if inspect.isawaitable(result) else result
 
 
+def build_rate_limits(settings: Settings) -> RateLimits | None:
+    """The configured limits, or None when rate limiting is off."""
+    if not settings.rate_limit_enabled:
+        return None
+    return RateLimits(settings.rate_limit_user, settings.rate_limit_tenant, settings.redis_url,
+                      gl_write_limit=settings.rate_limit_gl_write)
+
+
 class RateLimitMiddleware:
-    def __init__(self, app: ASGIApp, container: Container) -> None:
+    def __init__(self, app: ASGIApp, limits: RateLimits | None, authenticator: Authenticator,
+                 metrics: Metrics) -> None:
         self.app = app
-        self.container = container
-        settings = container.settings
-        self.limits = RateLimits(settings.rate_limit_user, settings.rate_limit_tenant, settings.redis_url,
-                                 gl_write_limit=settings.rate_limit_gl_write) if settings.rate_limit_enabled else None
-        container.extras["rate_limits"] = self.limits
+        self.limits = limits
+        self.authenticator = authenticator
+        self.metrics = metrics
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if self.limits is None or scope["type"] != "http" or scope["path"].startswith(EXEMPT_PREFIXES) \
@@ -119,7 +128,7 @@ class RateLimitMiddleware:
             await self.app(scope, receive, send)
             return
         try:
-            actor = self.container.authenticator.authenticate(authorization.decode("latin-1"))
+            actor = self.authenticator.authenticate(authorization.decode("latin-1"))
         except NexusError:
             await self.app(scope, receive, send)  # the route answers 401 with the precise reason
             return
@@ -127,9 +136,7 @@ class RateLimitMiddleware:
         verdict = await self.limits.hit(actor, route_class(scope.get("method", "GET"), scope["path"]))
         if not verdict.allowed:
             log.info("rate limited %s (%s limit), retry after %ss", actor.user_id, verdict.scope, verdict.retry_after_s)
-            metrics = self.container.extras.get("metrics")
-            if metrics is not None:
-                metrics.rate_limited.labels(scope=verdict.scope).inc()
+            self.metrics.rate_limited.labels(scope=verdict.scope).inc()
             err = NexusError(ErrorCode.RATE_LIMITED, f"too many requests ({verdict.scope} limit); retry in "
                                                      f"{verdict.retry_after_s}s")
             response = error_response(err, headers={"Retry-After": str(verdict.retry_after_s)})

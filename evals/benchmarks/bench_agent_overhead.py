@@ -48,11 +48,11 @@ def make_app() -> Any:
     from server.settings import Settings
 
     if os.environ["NEXUS_BENCH_VARIANT"] == "direct":
-        container = build_container(Settings(), chat_model=ScriptedChat([ANSWER], cycle=True))
-        container.turns = DirectTurns(container.models.get)
+        container = build_container(Settings(), chat_model=ScriptedChat([ANSWER], cycle=True),
+                                    turns=lambda models: DirectTurns(models.get))
     else:
         container = build_container(Settings(), chat_model=ScriptedChat([DECISION, ANSWER], cycle=True))
-        container.extras["router"]()  # embed the tool catalogue before timing
+        container.router()  # embed the tool catalogue before timing
     return create_app(container, load_model=False)
 
 

@@ -42,8 +42,8 @@ def make_app() -> Any:
     from server.bootstrap import build_container
     from server.settings import Settings
 
-    container = build_container(Settings(), chat_model=ScriptedChat([ANSWER], cycle=True))
-    container.turns = DirectTurns(container.models.get)
+    container = build_container(Settings(), chat_model=ScriptedChat([ANSWER], cycle=True),
+                                turns=lambda models: DirectTurns(models.get))
     return create_app(container, load_model=False)
 
 

@@ -9,7 +9,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
 from agent.events import Event
-from erp_core.errors import ErrorCode, Issue, NexusError, validation_error
+from erp_core.errors import Issue, validation_error
 from server.deps import ContainerDep
 from server.permissions import ChatActor
 from server.sse import EventStream, guarded, sse_response
@@ -52,10 +52,7 @@ async def chat(body: ChatRequest, actor: ChatActor, container: ContainerDep) -> 
 )
 async def resume(thread_id: str, actor: ChatActor, container: ContainerDep) -> EventStream:
     container.models.get()
-    resume_turn = getattr(container.turns, "resume", None)
-    if resume_turn is None:
-        raise NexusError(ErrorCode.INVALID_STATE, "this server's turns cannot be resumed")
-    events = resume_turn(actor, thread_id)
+    events = container.turns.resume(actor, thread_id)
     first = await anext(events)  # raise NOT_FOUND / INVALID_STATE as HTTP errors before the stream starts
     return sse_response(guarded(_prepend(first, events), thread_id))
 

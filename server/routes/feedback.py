@@ -8,7 +8,6 @@ from fastapi import APIRouter, Path
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, ConfigDict, Field
 
-from erp_core.errors import ErrorCode, NexusError
 from erp_core.identity import Actor
 from server import feedback
 from server.deps import ContainerDep
@@ -36,10 +35,8 @@ class FeedbackBody(BaseModel):
 
 
 async def _require_owner(container: Container, actor: Actor, thread_id: str) -> None:
-    owner_of = getattr(container.turns, "thread_owner", None)
-    if owner_of is None:  # a turn service that keeps no threads has nothing to rate
-        raise NexusError(ErrorCode.NOT_FOUND, f"thread {thread_id} not found")
-    feedback.check_owner(actor, thread_id, await owner_of(actor, thread_id))
+    # A turn service that keeps no threads owns none: nothing to rate (404, like an unknown thread).
+    feedback.check_owner(actor, thread_id, await container.turns.thread_owner(actor, thread_id))
 
 
 @router.post("", status_code=201, responses=ERRORS, summary="Rate an answer of my thread (stored with it)")

@@ -47,7 +47,7 @@ class ReversalBody(BaseModel):
 
 
 def _scorer(container: Any) -> Any:
-    return container.extras.get("anomaly_scorer")
+    return container.anomaly_scorer
 
 
 def _dims(department: str | None, cost_center: str | None, project: str | None) -> dict[str, str | None]:

@@ -15,7 +15,6 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from erp_core.errors import ErrorCode, NexusError
 from server.deps import ContainerDep
-from server.metrics import metrics_of
 from server.routes.widget import local_same_origin
 
 router = APIRouter(tags=["observability"])
@@ -34,4 +33,4 @@ def metrics(request: Request, container: ContainerDep) -> Response:
     secret = container.settings.metrics_token
     if not scraper_allowed(request, secret.get_secret_value() if secret else None):
         raise NexusError(ErrorCode.NOT_FOUND, "not found")
-    return Response(generate_latest(metrics_of(container).registry), media_type=CONTENT_TYPE_LATEST)
+    return Response(generate_latest(container.metrics.registry), media_type=CONTENT_TYPE_LATEST)

@@ -23,7 +23,6 @@ from agent.backends.messages import from_openai
 from agent.client_tools.schemas import decoding_copy
 from erp_core.errors import Issue, validation_error
 from server.deps import ContainerDep
-from server.interfaces import telemetry_of
 from server.openai_tools import (
     ToolChoice,
     ToolSpec,
@@ -32,7 +31,6 @@ from server.openai_tools import (
     openai_calls,
     response_schema_issues,
     tool_call_deltas,
-    tool_caller,
 )
 from server.permissions import ApiActor
 from server.sse import error_event, sse_response
@@ -129,9 +127,9 @@ async def chat_completions(body: ChatCompletionRequest, _actor: ApiActor, contai
     name = body.model or container.models.model_name
     completion_id = f"chatcmpl-{uuid.uuid4().hex}"
     created = int(time.time())
-    telemetry = telemetry_of(container)
+    telemetry = container.telemetry
     if mode is not None:
-        caller = await asyncio.to_thread(tool_caller(container))
+        caller = await asyncio.to_thread(container.client_tools)
         plan = await asyncio.to_thread(caller.plan, tools, messages, mode, named, body.parallel_tool_calls is not False)
         with telemetry.langchain_calls():
             outcome = await caller.decide(model, messages, plan)

@@ -19,14 +19,6 @@ router = APIRouter(tags=["slack"])
 async def slack_events(request: Request, container: ContainerDep) -> Response:
     if not container.settings.slack_enabled:
         raise NexusError(ErrorCode.NOT_FOUND, "the Slack integration is not enabled")
-    from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
-
-    from server.slack.bot import slack_bot
-
-    bot = slack_bot(container)
-    if bot is None:
+    if container.slack_bot is None:
         raise NexusError(ErrorCode.NOT_FOUND, "the Slack integration is not enabled")
-    handler = container.extras.get("slack_handler")
-    if handler is None:
-        handler = container.extras["slack_handler"] = AsyncSlackRequestHandler(bot.app)
-    return await handler.handle(request)
+    return await container.slack_bot().request_handler.handle(request)

@@ -19,7 +19,6 @@ from erp_core.identity import Actor
 from server.deps import ContainerDep
 from server.notifications.channels import badge_event
 from server.notifications.recipients import pending_count
-from server.notifications.wiring import event_hub
 from server.permissions import ChatActor
 from server.sse import SSE_HEADERS
 
@@ -129,21 +128,18 @@ def _badge_now(container: Any, actor: Actor) -> dict[str, Any]:
             responses={200: {"content": {"text/event-stream": {}},
                              "description": "approvals {pending} now and whenever it changes; ping every 15 s"}})
 async def events(actor: ChatActor, container: ContainerDep) -> EventSourceResponse:
-    hub = event_hub(container)
-    metrics = container.extras.get("metrics")
+    hub, metrics = container.event_hub, container.metrics
     first = await asyncio.to_thread(_badge_now, container, actor)
 
     async def stream() -> AsyncIterator[dict[str, Any]]:
         sub = hub.subscribe(actor.tenant, actor.user_id)
-        if metrics is not None:
-            metrics.active_streams.inc()
+        metrics.active_streams.inc()
         try:
             yield _frame(first)
             while True:
                 yield _frame(await sub.queue.get())
         finally:
             hub.unsubscribe(sub)
-            if metrics is not None:
-                metrics.active_streams.dec()
+            metrics.active_streams.dec()
 
     return EventSourceResponse(stream(), headers=SSE_HEADERS, ping=15)

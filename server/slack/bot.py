@@ -8,6 +8,7 @@ permission map. Bolt verifies each request's signature with the signing secret b
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import logging
 import re
@@ -23,10 +24,14 @@ from server.slack.identity import SlackDirectory, async_web_client
 from server.slack.streaming import StreamingReply
 
 if TYPE_CHECKING:
+    from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
     from slack_bolt.async_app import AsyncApp
     from slack_sdk.web.async_client import AsyncWebClient
 
-    from server.bootstrap import Container
+    from agent.turns import TurnService
+    from erp_core.db import Database
+    from server.metrics import Metrics
+    from server.settings import Settings
 
 log = logging.getLogger("nexus.slack")
 MENTION = re.compile(r"<@[A-Z0-9]+>\s*")
@@ -34,17 +39,20 @@ PAST = {"approve": "approved", "reject": "rejected"}
 
 
 class SlackBot:
-    def __init__(self, container: Container) -> None:
+    def __init__(self, settings: Settings, db: Database, turns: TurnService, permissions: PermissionMap,
+                 metrics: Metrics) -> None:
         from slack_bolt.async_app import AsyncApp
         from slack_bolt.authorization import AuthorizeResult
         from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
 
-        settings = container.settings
         if settings.slack_signing_secret is None or settings.slack_bot_token is None:
             raise ValueError("Slack needs NEXUS_SLACK_SIGNING_SECRET and NEXUS_SLACK_BOT_TOKEN")
-        self.container = container
+        self.settings = settings
+        self.db = db
+        self.turns = turns
+        self.metrics = metrics
         self.directory = SlackDirectory(settings.slack_user_map)
-        self.permissions = PermissionMap(settings.role_permissions)
+        self.permissions = permissions
         self.client: AsyncWebClient = async_web_client(settings)
         # Slack answers 429 with Retry-After when we go too fast: the SDK waits and retries.
         self.client.retry_handlers.append(AsyncRateLimitErrorRetryHandler(max_retry_count=3))
@@ -110,7 +118,7 @@ class SlackBot:
             await self.decide(body, "reject")
 
     async def _actor(self, slack_user: str, permission: str) -> Actor:
-        actor = await asyncio.to_thread(self.directory.actor_for, slack_user, self.container.db)
+        actor = await asyncio.to_thread(self.directory.actor_for, slack_user, self.db)
         self.permissions.check(actor, permission)
         return actor
 
@@ -125,11 +133,11 @@ class SlackBot:
             await self.client.chat_postMessage(channel=channel, thread_ts=thread_ts, text="What can I do for you?")
             return
         reply = StreamingReply(self.client, channel, thread_ts,
-                               min_interval_s=self.container.settings.slack_update_interval_s)
+                               min_interval_s=self.settings.slack_update_interval_s)
         await reply.open()
         token = surface.set("slack")
         try:
-            await reply.consume(self.container.turns.run(actor, text, f"slack-{channel}-{thread_ts}"))
+            await reply.consume(self.turns.run(actor, text, f"slack-{channel}-{thread_ts}"))
         except NexusError as exc:
             await self.client.chat_update(channel=channel, ts=reply.ts or thread_ts, text=f":warning: {exc.message}")
         finally:
@@ -149,15 +157,13 @@ class SlackBot:
             await self.client.chat_postEphemeral(channel=channel, user=slack_user,
                                                  text=f":no_entry: Not {PAST[decision]}: {exc.message}")
             return
-        metrics = self.container.extras.get("metrics")
-        if metrics is not None:
-            metrics.approvals.labels(event=PAST[decision], channel="slack").inc()
+        self.metrics.approvals.labels(event=PAST[decision], channel="slack").inc()
         await self.client.chat_update(channel=channel, ts=message_ts, text=f"{PAST[decision]} by {actor.user_id}",
                                       blocks=decided_blocks(view, PAST[decision], actor.user_id))
 
     def _decide_sync(self, actor: Actor, value: dict[str, Any], decision: str) -> dict[str, Any]:
         approval_id = str(value["approval_id"])
-        with self.container.db.unit_of_work() as session:
+        with self.db.unit_of_work() as session:
             if decision == "approve":
                 request = approvals.approve(approval_id, str(value.get("payload_hash") or ""), actor, session)
             else:
@@ -168,7 +174,7 @@ class SlackBot:
     async def start_socket_mode(self) -> None:
         from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
-        token = self.container.settings.slack_app_token
+        token = self.settings.slack_app_token
         if token is None:
             raise ValueError("Socket Mode needs NEXUS_SLACK_APP_TOKEN")
         self._socket = AsyncSocketModeHandler(self.app, token.get_secret_value())
@@ -179,13 +185,9 @@ class SlackBot:
         if socket is not None:
             await socket.close_async()
 
+    @functools.cached_property
+    def request_handler(self) -> AsyncSlackRequestHandler:
+        """The HTTP-mode handler for ``POST /slack/events`` (built on its first request)."""
+        from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
 
-def slack_bot(container: Container) -> SlackBot | None:
-    """The container's bot when Slack is enabled (built once), else None."""
-    if not container.settings.slack_enabled:
-        return None
-    bot = container.extras.get("slack_bot")
-    if not isinstance(bot, SlackBot):
-        bot = SlackBot(container)
-        container.extras["slack_bot"] = bot
-    return bot
+        return AsyncSlackRequestHandler(self.app)

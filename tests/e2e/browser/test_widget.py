@@ -36,8 +36,6 @@ FORECAST = Table(title="Forecast of revenue (USD)", columns=["Month", "Value", "
 @pytest.fixture()
 def server(kit: Any, tmp_path: Path) -> Any:
     settings = Settings(_env_file=None, data_dir=tmp_path / "data", notify_poll_s=0.3)  # type: ignore[call-arg]
-    container = build_container(settings, chat_model=ScriptedChat(["unused"], cycle=True))
-    kit.setup_company(container.db, "acme")
     created: list[dict[str, Any]] = []
 
     def script(actor: Any, message: str, thread_id: str) -> list[Any]:
@@ -54,7 +52,9 @@ def server(kit: Any, tmp_path: Path) -> Any:
                 Citation(doc_id="lease-hq", chunk_id="c1", title="HQ lease agreement", snippet="monthly rent"),
                 *kit.words(ANSWER, thread_id)]
 
-    container.turns = kit.ScriptedTurns(script)
+    container = build_container(settings, chat_model=ScriptedChat(["unused"], cycle=True),
+                                turns=lambda _models: kit.ScriptedTurns(script))
+    kit.setup_company(container.db, "acme")
     with kit.ServerThread(create_app(container, load_model=False)) as running:
         running.container = container
         running.created = created

@@ -35,11 +35,12 @@ def slack_server(kit: ModuleType, slack_api: Any, tmp_path: Path) -> Iterator[An
                         slack_bot_token="xoxb-test-token", slack_signing_secret=SIGNING_SECRET,
                         slack_api_url=slack_api.base_url, slack_user_map=USER_MAP, slack_update_interval_s=0.2,
                         notify_poll_s=0.2, notify_max_backoff_s=0.5)
-    container = build_container(settings, chat_model=ScriptedChat(["unused"], cycle=True))
-    kit.setup_company(container.db, "acme")
     text = ("October rent was 42,000.00 USD, booked to account 6100 on the 5th, in line with the HQ lease; "
             "no other rent postings were made this month.")
-    container.turns = kit.ScriptedTurns(lambda actor, message, thread_id: kit.words(text, thread_id), delay_s=0.03)
+    turns = kit.ScriptedTurns(lambda actor, message, thread_id: kit.words(text, thread_id), delay_s=0.03)
+    container = build_container(settings, chat_model=ScriptedChat(["unused"], cycle=True),
+                                turns=lambda _models: turns)
+    kit.setup_company(container.db, "acme")
     with kit.ServerThread(create_app(container, load_model=False)) as running:
         running.container = container
         running.answer = text

@@ -91,10 +91,11 @@ def socket_server(kit: ModuleType, slack_api: Any, tmp_path: Path) -> Iterator[A
                             slack_socket_mode=True, slack_app_token="xapp-test-token",
                             slack_bot_token="xoxb-test-token", slack_signing_secret=SIGNING_SECRET,
                             slack_api_url=slack_api.base_url, slack_user_map=USER_MAP, slack_update_interval_s=0.2)
-        container = build_container(settings, chat_model=ScriptedChat(["unused"], cycle=True))
-        kit.setup_company(container.db, "acme")
         answer = "October rent was 42,000.00 USD, booked to account 6100."
-        container.turns = kit.ScriptedTurns(lambda actor, message, thread_id: kit.words(answer, thread_id))
+        turns = kit.ScriptedTurns(lambda actor, message, thread_id: kit.words(answer, thread_id))
+        container = build_container(settings, chat_model=ScriptedChat(["unused"], cycle=True),
+                                    turns=lambda _models: turns)
+        kit.setup_company(container.db, "acme")
         with kit.ServerThread(create_app(container, load_model=False)) as running:
             running.container, running.answer, running.endpoint = container, answer, endpoint
             yield running

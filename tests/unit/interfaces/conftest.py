@@ -19,15 +19,18 @@ MakeApp = Callable[..., tuple[TestClient, Container]]
 
 @pytest.fixture()
 def make_app(tmp_path: Path) -> Iterator[MakeApp]:
-    """``make_app(turns=None, model=None, **settings)``: a TestClient over the real app (lifespan started)."""
+    """``make_app(turns=None, model=None, turns_of=None, client_tools=None, **settings)``: a TestClient over the real
+    app (lifespan started). ``turns`` is a turn service, ``turns_of`` builds one from the model provider."""
     clients: list[TestClient] = []
 
-    def make(turns: Any = None, model: Any = None, **overrides: Any) -> tuple[TestClient, Container]:
+    def make(turns: Any = None, model: Any = None, turns_of: Any = None, client_tools: Any = None,
+             **overrides: Any) -> tuple[TestClient, Container]:
         overrides.setdefault("notifications_enabled", False)
         settings = Settings(data_dir=tmp_path / "data", _env_file=None, **overrides)  # type: ignore[call-arg]
-        container = build_container(settings, chat_model=model or ScriptedChat(["Hello there."], cycle=True))
         if turns is not None:
-            container.turns = turns
+            turns_of = lambda _models: turns  # noqa: E731
+        container = build_container(settings, chat_model=model or ScriptedChat(["Hello there."], cycle=True),
+                                    turns=turns_of, client_tools=client_tools)
         client = TestClient(create_app(container, load_model=False))
         client.__enter__()
         clients.append(client)

@@ -9,7 +9,6 @@ from sqlalchemy import select
 from server.interface_db import ensure_tables
 from server.notifications.service import NotificationService
 from server.notifications.store import NotificationJob
-from server.notifications.wiring import build_notifications, event_hub
 
 
 class FlakyChannel:
@@ -68,13 +67,13 @@ def test_widget_badge_is_pushed_to_open_streams(make_app, kit, bearer) -> None:
     client, container = make_app()
     kit.setup_company(container.db, "acme")
     carol = bearer(container, "carol@acme", ("controller", "employee"))
-    service = build_notifications(container)
+    service = container.notifications()
     with client.stream("GET", "/v1/events", headers=carol) as resp:
         lines = resp.iter_lines()
         first = kit.next_events(lines)
         assert first == [("approvals", {"pending": 0})]
         deadline = time.monotonic() + 5
-        while event_hub(container).listeners("acme", "carol@acme") == 0 and time.monotonic() < deadline:
+        while container.event_hub.listeners("acme", "carol@acme") == 0 and time.monotonic() < deadline:
             time.sleep(0.02)
         view = kit.submit_entry(container.db, "acme")
         service.poll_once()

@@ -8,7 +8,6 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from agent.direct import DirectTurns
 from agent.events import ApprovalRequired, Done, Token, ToolCall, ToolResult
-from server.interfaces import telemetry_of
 
 
 def samples(text: str) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
@@ -53,10 +52,10 @@ def test_metrics_count_requests_ttft_tokens_tools_and_approvals(make_app, bearer
 
 
 def test_spans_around_turn_model_call_and_sql(make_app, bearer) -> None:
-    client, container = make_app()
-    container.turns.inner = DirectTurns(container.models.get)  # the real model path, under instrumentation
+    # The real model path, under instrumentation.
+    client, container = make_app(turns_of=lambda models: DirectTurns(models.get))
     exporter = InMemorySpanExporter()
-    telemetry_of(container).add_span_processor(SimpleSpanProcessor(exporter))
+    container.telemetry.add_span_processor(SimpleSpanProcessor(exporter))
     with client.stream("POST", "/v1/chat", json={"message": "hi"}, headers=bearer(container)) as resp:
         "".join(resp.iter_text())
     client.get("/v1/approvals", headers=bearer(container))
@@ -97,3 +96,34 @@ def test_json_logs_carry_the_request_id(make_app, bearer) -> None:
     assert resp.status_code == 429 and resp.headers["x-request-id"] == "req-abc123"
     entry = json.loads(lines[-1])
     assert entry["request_id"] == "req-abc123" and entry["level"] == "info" and "rate limited" in entry["msg"]
+
+
+class Resumable:
+    """A turn service whose threads resume after their approval: the resumed turn streams a posted answer."""
+
+    def run(self, actor, message, thread_id):
+        raise AssertionError("only resume is called here")
+
+    async def resume(self, actor, thread_id):
+        yield Token(text="Approved and posted.")
+        yield Done(thread_id=thread_id, usage={"input_tokens": 0, "output_tokens": 3})
+
+
+def test_resumed_turns_are_counted_and_traced_like_new_ones(make_app, bearer) -> None:
+    client, container = make_app(turns=Resumable())
+    exporter = InMemorySpanExporter()
+    container.telemetry.add_span_processor(SimpleSpanProcessor(exporter))
+    with client.stream("POST", "/v1/chat/threads/t-1/resume", headers=bearer(container)) as resp:
+        assert resp.status_code == 200
+        assert "Approved and posted." in "".join(resp.iter_text())
+    s = samples(client.get("/metrics", headers={"host": "127.0.0.1:8000"}).text)
+    assert s[("nexus_chat_turns_total", (("outcome", "ok"), ("surface", "sse")))] == 1
+    assert s[("nexus_llm_tokens_total", (("kind", "output"),))] == 3
+    turn = next(span for span in exporter.get_finished_spans() if span.name == "nexus.turn")
+    assert turn.attributes["nexus.thread_id"] == "t-1"
+
+
+def test_a_turn_service_that_keeps_no_threads_cannot_resume(make_app, bearer) -> None:
+    client, container = make_app(turns_of=lambda models: DirectTurns(models.get))
+    resp = client.post("/v1/chat/threads/t-1/resume", headers=bearer(container))
+    assert resp.status_code == 409 and "cannot be resumed" in resp.text

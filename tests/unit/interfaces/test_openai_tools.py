@@ -26,10 +26,8 @@ ASK = [{"role": "user", "content": "Weather in Paris?"}]
 
 
 def app(make_app, model):  # type: ignore[no-untyped-def]
-    client, container = make_app(model=model)
     caller = ClientToolCaller(ClientToolRanker(WordsEmbedder()), RoutingPolicy(no_tool_below=0.2))
-    container.extras["client_tools"] = lambda: caller
-    return client, container
+    return make_app(model=model, client_tools=caller)
 
 
 def test_endpoint_returns_openai_tool_calls(make_app, bearer) -> None:

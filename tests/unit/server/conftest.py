@@ -21,9 +21,8 @@ def make_client(tmp_path: Path) -> Iterator[Callable[..., tuple[TestClient, Cont
     def make(model: BaseChatModel | None, *, direct: bool = True, **overrides: object) -> tuple[TestClient, Container]:
         """``direct``: turns are plain model answers (the SSE contract tests); False: the full agent."""
         settings = Settings(data_dir=tmp_path / "data", _env_file=None, **overrides)  # type: ignore[call-arg]
-        container = build_container(settings, chat_model=model)
-        if direct:
-            container.turns = DirectTurns(container.models.get)
+        container = build_container(settings, chat_model=model,
+                                    turns=(lambda models: DirectTurns(models.get)) if direct else None)
         client = TestClient(create_app(container, load_model=model is None))
         client.__enter__()
         clients.append(client)
