@@ -37,10 +37,14 @@ from retrieval.ports import Embedder
 from tools.registry import ToolSpec
 
 _FIGURE = re.compile(r"\b\d[\d,]*(?:\.\d+)?(?:\s*(?:k|m|usd|eur|dollars|euros)\b)?", re.IGNORECASE)
-PERIOD_PHRASE = re.compile(r"\b(?:(?:last|this|next|previous|current)\s+(?:month|quarter|year|week)|"
+PERIOD_PHRASE = re.compile(r"\b(?:(?:the\s+)?(?:first|1st|second|2nd|third|3rd|fourth|4th|last)\s+quarter\s+(?:of\s+)?"
+                           r"(?:fy\s*)?\d{4}|(?:the\s+)?(?:first|1st|second|2nd|third|3rd|fourth|4th)\s+quarter|"
+                           r"(?:the\s+)?(?:first|1st|second|2nd)\s+half(?:\s+of)?(?:\s+\d{4}|\s+the\s+year)?|"
+                           r"h[12](?:\s*\d{4})?|q[1-4]\s+of\s+\d{4}|quarter\s+[1-4](?:\s+(?:of\s+)?\d{4})?|"
+                           r"(?:last|this|next|previous|current)\s+(?:month|quarter|year|week)|"
                            r"q[1-4](?:\s*\d{4})?|fy\s*\d{2,4}|ytd|mtd|year to date|"
                            r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|june?|july?|aug(?:ust)?|"
-                           r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)(?:\s+\d{4})?|may\s+\d{4}|"
+                           r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)(?:\s+(?:of\s+)?\d{4})?|may\s+(?:of\s+)?\d{4}|"
                            r"\d{4}-\d{2}(?:-\d{2})?|today|yesterday)\b", re.IGNORECASE)
 # Proper names (a customer, a vendor, a colleague) are entities too: a capitalised word run that does not start the
 # sentence. Acronyms (AR, DSO, JE-42) stay: they carry intent.
@@ -50,7 +54,8 @@ _NAME_WORD_BOOST = 0.06
 # words that name a tool's purpose, a comparison with the budget (the figure itself, net income or travel, pulls
 # elsewhere) and tense.
 _CUES = (
-    (re.compile(r"\b(?:owes?|owed|owing)\s+(?:to\s+)?us\b", re.IGNORECASE), "open_invoices"),
+    (re.compile(r"\b(?:owes?|owed|owing)\s+(?:to\s+)?us\b|\b(?:pay|paying|paid)\s+us\b|\bcollect\s+from\b",
+                re.IGNORECASE), "open_invoices"),
     (re.compile(r"\bwe\s+(?:still\s+)?owe\b|\bowed\s+by\s+us\b", re.IGNORECASE), "open_bills"),
     (re.compile(r"\bA/?R\b|\breceivables?\s+aging\b"), "open_invoices"),  # the abbreviations are case-sensitive
     (re.compile(r"\bA/?P\b|\bpayables?\s+aging\b"), "open_bills"),
@@ -63,10 +68,21 @@ _CUES = (
     # Future tense about a coming period asks for a forecast, not for the budget of that period.
     (re.compile(r"\b(?:will|going to|expected to|projected to)\b[^?.!]*\b(?:next|coming|upcoming|rest of)\b",
                 re.IGNORECASE), "forecast"),
+    # A point in time ("at the end of September", "as of 30 June") asks for a balance, not for a period's activity.
+    (re.compile(r"\b(?:at\s+the\s+end\s+of|as\s+(?:of|at)|at\s+(?:month|quarter|year)[-\s]end|closing\s+balance)\b",
+                re.IGNORECASE), "account_balance"),
+    (re.compile(r"\b(?:at\s+the\s+end\s+of|as\s+(?:of|at)|at\s+(?:month|quarter|year)[-\s]end)\b", re.IGNORECASE),
+     "balance_sheet"),
+    (re.compile(r"\b(?:at\s+the\s+end\s+of|as\s+(?:of|at)|at\s+(?:month|quarter|year)[-\s]end)\b", re.IGNORECASE),
+     "trial_balance"),
     # Words naming a policy figure (what is reimbursed, an allowance, an entitlement) lean to the documents.
-    (re.compile(r"\b(?:reimburs\w*|allowances?|entitle(?:d|ment)|mandatory)\b", re.IGNORECASE), "search_documents"),
+    (re.compile(r"\b(?:reimburs\w*|allowances?|entitle(?:d|ment)|mandatory|receipts?)\b", re.IGNORECASE),
+     "search_documents"),
 )
 _CUE_BOOST = 0.2
+# A side of the ledger named outright also counts against the other side: "how much does X owe us?" and "how much do
+# we owe X?" embed almost alike once the name is masked.
+_OTHER_SIDE = {"open_invoices": "open_bills", "open_bills": "open_invoices"}
 # A question about a rule, a policy or how things are done is answered from the documents, never from the ledger
 # ("Am I allowed to approve my own purchase order?" is not a purchase order; "How do I correct a posted journal
 # entry?" is not a reversal): document search is put first, clearly ahead of every tool (so ``narrow`` keeps it
@@ -81,7 +97,19 @@ POLICY_QUESTION = re.compile(
     r"request|claim)\b|"
     r"\bcan\s+i\s+(?:use|expense|claim|accept|bring|keep|fly|work\s+from)\b|\bper[-\s]?diem\b|"
     r"\b(?:hotel|meal|travel|gift|expense|spending)s?\s+(?:caps?|limits?|rules?)\b|"
-    r"\b(?:when|by\s+when)\s+(?:must|should|do|does|are|is)\b[^?.!]*\bsubmit\w*\b", re.IGNORECASE)
+    r"\b(?:when|by\s+when)\s+(?:must|should|do|does|are|is)\b[^?.!]*\bsubmit\w*\b|"
+    # what needs approval, and whose: a rule ("does a 50,000 journal entry need approval?"), not a document lookup;
+    # "who approves this PO?" names one document and stays with the approvals
+    r"\b(?:needs?|requires?|required)\s+(?:an?\s+|any\s+|prior\s+|written\s+)?(?:approval|sign-?off|receipts?|"
+    r"quotes?|pre-?approval)\b|\bwho\s+(?:has|have|needs?|must|should|is\s+supposed)\s+to\s+(?:approve|sign)\b|"
+    r"\bwho\s+(?:approves|signs\s+off(?:\s+on)?)\s+(?:an?|any)\b|"
+    # deadlines and entitlements: "by which business day do the books have to be closed?", "how many days of leave
+    # do I get?"
+    r"\b(?:which|what)\s+(?:business\s+|working\s+)?day\b[^?.!]*\b(?:close|closed|submit\w*|due|paid|filed)\b|"
+    r"\bdeadlines?\b|\b(?:have|has)\s+to\s+be\s+(?:closed|submitted|approved|filed|reconciled|booked|accrued)\b|"
+    r"\bhow\s+many\s+days\b[^?.!]*\b(?:do|does)\s+(?:i|we|employees?|an?\s+employee)\s+get\b|"
+    r"\b(?:can|may)\s+(?:i|we)\s+(?:book|take|fly|travel|spend|buy|carry|approve|work)\b|"
+    r"\b(?:which|what)\s+(?:travel\s+|seat\s+|flight\s+)?class\b", re.IGNORECASE)
 _POLICY_LEAD = 0.1
 POLICY_TOOL = "search_documents"
 # Said as a continuation of the thread ("and for marketing?", "what about that one?"): a follow-up the patterns could
@@ -286,6 +314,8 @@ class ToolRouter:
         for cue, owner in _CUES:
             if owner in best and cue.search(request):
                 best[owner] += _CUE_BOOST
+                if _OTHER_SIDE.get(owner) in best:
+                    best[_OTHER_SIDE[owner]] -= _CUE_BOOST
         policy = POLICY_TOOL in best and POLICY_QUESTION.search(request) is not None
         if policy:
             best[POLICY_TOOL] = max(best.values()) + _POLICY_LEAD

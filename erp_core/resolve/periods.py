@@ -16,7 +16,8 @@ _MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name
 _MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
 _MONTHS["sept"] = 9
 
-EXAMPLES = ["this month", "last month", "Q3", "Q3 2025", "last quarter", "FY2025", "YTD", "this year", "last year",
+EXAMPLES = ["this month", "last month", "Q3", "Q3 2025", "the first quarter of 2026", "H1 2026", "last quarter",
+            "FY2025", "YTD", "this year", "last year",
             "October", "October 2025", "2026-10", "2026-10-31"]
 
 
@@ -63,7 +64,7 @@ def _latest_quarter(q: int, today: dt.date) -> int:
 
 def resolve_period(text: str, today: dt.date) -> PeriodRange:
     """Raises NexusError(VALIDATION_FAILED) listing the accepted forms when ``text`` is not a period."""
-    t = " ".join(text.lower().replace(",", " ").split())
+    t = _canonical(text)
     if t in ("this month", "current month", "month to date", "mtd"):
         return _month(today.year, today.month)
     if t in ("last month", "previous month", "prior month"):
@@ -94,6 +95,11 @@ def resolve_period(text: str, today: dt.date) -> PeriodRange:
             year = int(groups[1])
             return _quarter(year + 2000 if year < 100 else year, q)
         return _quarter(_latest_quarter(q, today), q)
+    if m := re.fullmatch(r"h([12])\s*'?(\d{2}|\d{4})?", t):
+        half = int(m.group(1))
+        year = _full_year(m.group(2)) if m.group(2) else _latest_half(half, today)
+        start = dt.date(year, 6 * half - 5, 1)
+        return PeriodRange(start, _month(year, 6 * half).end, f"H{half} {year}")
     if m := re.fullmatch(r"(\d{4})-(\d{1,2})", t):
         return _month(int(m.group(1)), _valid_month(int(m.group(2)), text))
     if m := re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", t):
@@ -109,6 +115,39 @@ def resolve_period(text: str, today: dt.date) -> PeriodRange:
             year = today.year if named <= today.month else today.year - 1  # the latest such month
             return _month(year, named)
     raise NexusError(ErrorCode.VALIDATION_FAILED, f"not a period: {text!r}", candidates=EXAMPLES)
+
+
+_ORDINALS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4, "last": 4}
+_ORDINAL = "(first|1st|second|2nd|third|3rd|fourth|4th|last)"
+# Spoken forms rewritten to the short ones below: "the first quarter of 2026" → "q1 2026", "second half of 2025" →
+# "h2 2025", "September of 2026" → "september 2026". "last quarter" alone stays the quarter before this one.
+_SPOKEN = (
+    (re.compile(r"^the\s+"), ""),
+    (re.compile(_ORDINAL + r"\s+quarter(?:\s+of)?(?=\s+(?:fy\s*)?'?\d{2,4}$)|(?<!last )"
+                r"(?:first|1st|second|2nd|third|3rd|fourth|4th)\s+quarter$"),
+     lambda m: f"q{_ORDINALS[m.group(0).split()[0]]}"),
+    (re.compile(r"^quarter\s+([1-4])\b"), lambda m: f"q{m.group(1)}"),
+    (re.compile(r"^(first|1st|second|2nd|last)\s+half(?:\s+of)?(?:\s+the\s+year)?\b"),
+     lambda m: f"h{min(_ORDINALS[m.group(1)], 2)}"),
+    (re.compile(r"\s+of(?=\s+(?:fy\s*)?\d{4}$)"), ""),
+)
+
+
+def _canonical(text: str) -> str:
+    t = " ".join(text.lower().replace(",", " ").split())
+    for pattern, replacement in _SPOKEN:
+        t = pattern.sub(replacement, t)  # type: ignore[arg-type]
+    return t
+
+
+def _full_year(said: str) -> int:
+    year = int(said)
+    return year + 2000 if year < 100 else year
+
+
+def _latest_half(half: int, today: dt.date) -> int:
+    """A bare "H2" means the most recent second half that has started."""
+    return today.year if dt.date(today.year, 6 * half - 5, 1) <= today else today.year - 1
 
 
 def _span(start: dt.date, end: dt.date, text: str) -> PeriodRange:

@@ -74,14 +74,20 @@ def test_suggestions_are_at_most_three_and_a_decline_without_any_says_nothing_mo
     "What is our policy on working from abroad?", "Am I allowed to approve my own purchase order?",
     "How do I correct a journal entry that was already posted?", "How do we handle a lost receipt?",
     "What's the per-diem for meals?", "When must expenses be submitted?", "Can I use the corporate card for taxis?",
-    "What's the hotel limit per night?", "How quickly do I have to report a lost laptop?"])
+    "What's the hotel limit per night?", "How quickly do I have to report a lost laptop?",
+    # rules about approvals, deadlines and entitlements, said without the word "policy"
+    "Who approves a purchase order of 20,000?", "Who has to approve a purchase order of 20,000 dollars?",
+    "Does a 50,000 dollar journal entry need approval, and from whom?", "Do I need a receipt for a 20 dollar taxi?",
+    "By which business day do the books have to be closed?", "Which class can I book for a four-hour flight?",
+    "How many days of annual leave do I get?"])
 def test_policy_and_how_do_we_questions_are_recognised(request_text: str) -> None:
     assert POLICY_QUESTION.search(request_text)
 
 
 @pytest.mark.parametrize("request_text", [
     "What is the balance of the bad-debt allowance?", "Post the November rent accrual", "Show me the trial balance",
-    "How much did we spend on travel last month?", "Who approves a purchase order of 20,000?"])
+    "How much did we spend on travel last month?", "Who approves this PO?", "What do I need to approve?",
+    "How many vacation days do I have left?", "Which bills do we have to pay this week?"])
 def test_ledger_questions_are_not_policy_questions(request_text: str) -> None:
     assert not POLICY_QUESTION.search(request_text)
 

@@ -54,3 +54,20 @@ def test_a_periods_phrase_resolves_back_to_it_on_any_day(said: str) -> None:
 def test_a_range_that_ends_before_it_starts_is_refused() -> None:
     with pytest.raises(NexusError):
         resolve_period("2026-09-30 to 2026-07-01", TODAY)
+
+
+@pytest.mark.parametrize(("said", "label", "start", "end"), [
+    ("the first quarter of 2026", "Q1 2026", "2026-01-01", "2026-03-31"),
+    ("second quarter of 2025", "Q2 2025", "2025-04-01", "2025-06-30"),
+    ("Q1 of 2026", "Q1 2026", "2026-01-01", "2026-03-31"),
+    ("quarter 2 2026", "Q2 2026", "2026-04-01", "2026-06-30"),
+    ("the third quarter", "Q3 2026", "2026-07-01", "2026-09-30"),  # the latest one that has started
+    ("last quarter of 2025", "Q4 2025", "2025-10-01", "2025-12-31"),
+    ("last quarter", "Q3 2026", "2026-07-01", "2026-09-30"),  # alone: the quarter before this one
+    ("H1 2026", "H1 2026", "2026-01-01", "2026-06-30"),
+    ("first half of 2025", "H1 2025", "2025-01-01", "2025-06-30"),
+    ("September of 2025", "September 2025", "2025-09-01", "2025-09-30"),
+])
+def test_spoken_quarters_and_halves(said: str, label: str, start: str, end: str) -> None:
+    rng = resolve_period(said, dt.date(2026, 11, 16))
+    assert (rng.label, rng.start.isoformat(), rng.end.isoformat()) == (label, start, end)
