@@ -20,6 +20,7 @@ from erp_core.reports.statements import income_statement as income_statement_rep
 from erp_core.resolve import resolve_as_of, resolve_period
 from erp_core.resolve.accounts import resolve_account
 from erp_core.resolve.journal import DraftJournalEntry
+from erp_core.resolve.parties import resolve_ledger_party
 from erp_core.resolve.periods import PeriodRange
 from erp_core.resolve.queries import (
     AccountPeriodQuery,
@@ -212,14 +213,16 @@ def propose_reversal(ctx: ToolContext, q: ReverseEntry) -> ToolOutput:
 def _aging(ctx: ToolContext, q: PartyQuery, kind: str) -> ToolOutput:
     as_of = resolve_as_of(q.as_of, ctx.today)
     with ctx.db.read() as session:
+        named = resolve_ledger_party(session, ctx.actor.tenant, q.name, kind) if q.name else None
+        if named is not None:
+            kind = named[0]  # a customer asked about among the payables answers with its receivables
         data = aging_report(kind, as_of, ctx.actor, session)  # type: ignore[arg-type]
     parties = data["parties"]
-    if q.name:
-        from erp_core.resolve.names import match_name
-
-        match = match_name(q.name, [(p["code"], p["name"]) for p in parties], what="customer" if kind == "invoice"
-                           else "vendor")
-        parties = [p for p in parties if p["code"] == match.ident]
+    if named is not None:
+        _kind, code, name, currency = named
+        parties = [p for p in parties if p["code"] == code] or \
+            [{"code": code, "name": name, "currency": currency, "total": "0.00",
+              **dict.fromkeys(data["buckets"], "0.00")}]  # nothing open: the answer says so, with zeros
     items = [i for i in data["items"] if not q.name or i["party_code"] in {p["code"] for p in parties}]
     totals = data["totals"] if not q.name else [{k: p[k] for k in ("currency", *data["buckets"], "total")}
                                                  for p in parties]

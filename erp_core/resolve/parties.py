@@ -12,7 +12,7 @@ import re
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from erp_core.apar.models import Vendor
+from erp_core.apar.models import Customer, Vendor
 from erp_core.crm.access import owner_scope
 from erp_core.crm.models import OPEN_STAGES, CrmAccount, Opportunity
 from erp_core.errors import ErrorCode, NexusError
@@ -55,6 +55,36 @@ def resolve_vendor(session: Session, tenant: str, text: str) -> Vendor:
     match = match_name(text, [(v.code, v.name, VENDOR_ALIASES.get(v.name, ())) for v in vendors.values()],
                        what="vendor")
     return vendors[match.ident]
+
+
+def resolve_ledger_party(session: Session, tenant: str, text: str, kind: str) -> tuple[str, str, str, str]:
+    """(kind, code, name, currency) of the customer (``kind`` "invoice") or vendor ("bill") ``text`` names.
+
+    People name a party without saying which side of the ledger it is on ("what's open with Wayne Industrial?"), and
+    a router can pick the wrong side: a name that matches nobody on the asked side but someone on the other answers
+    for that side. A name that matches neither raises the asked side's error (its candidates are what was asked).
+    """
+    try:
+        return kind, *_ledger_party(session, tenant, text, kind)
+    except NexusError as asked:
+        if asked.code is not ErrorCode.UNKNOWN_NAME:
+            raise
+        other = "invoice" if kind == "bill" else "bill"
+        try:
+            return other, *_ledger_party(session, tenant, text, other)
+        except NexusError:
+            raise asked from None
+
+
+def _ledger_party(session: Session, tenant: str, text: str, kind: str) -> tuple[str, str, str]:
+    if kind == "bill":
+        vendor = resolve_vendor(session, tenant, text)
+        return vendor.code, vendor.name, vendor.currency
+    customers = {c.code: c for c in session.scalars(select(Customer).where(Customer.tenant == tenant,
+                                                                            Customer.active.is_(True)))}
+    match = match_name(text, [(c.code, c.name) for c in customers.values()], what="customer")
+    customer = customers[match.ident]
+    return customer.code, customer.name, customer.currency
 
 
 def resolve_opportunity(session: Session, actor: Actor, text: str, *, open_only: bool = True) -> Opportunity:
