@@ -61,6 +61,15 @@ def _rewrite_refs(node: Any, prefix: str) -> Any:
     return node
 
 
+def _model_facing(schema: dict[str, Any]) -> dict[str, Any]:
+    """The argument schema less ``$defs`` and the arguments the model never sets: the earlier question a follow-up
+    continues (slot "context", set by the dialogue) and tuning knobs marked ``assistant_only`` (a search's passage
+    count: a small model copies "20" from "a 20 dollar taxi ride" into it)."""
+    properties = {name: prop for name, prop in schema.get("properties", {}).items()
+                  if prop.get("slot") != "context" and not prop.get("assistant_only")}
+    return {key: (properties if key == "properties" else value) for key, value in schema.items() if key != "$defs"}
+
+
 def decision_schema(candidates: Sequence[ToolSpec], *, allow_answer: bool = True) -> dict[str, Any]:
     """One JSON schema: anyOf the candidates' call shapes (plus the direct answer); $defs merged and namespaced."""
     options: list[dict[str, Any]] = []
@@ -70,7 +79,7 @@ def decision_schema(candidates: Sequence[ToolSpec], *, allow_answer: bool = True
         prefix = f"{spec.name}__"
         for name, sub in schema.get("$defs", {}).items():
             defs[prefix + name] = _rewrite_refs(sub, prefix)
-        args = _rewrite_refs({key: value for key, value in schema.items() if key != "$defs"}, prefix)
+        args = _rewrite_refs(_model_facing(schema), prefix)
         args.setdefault("type", "object")
         options.append({"type": "object", "properties": {"tool": {"const": spec.name}, ARGS_KEY: args},
                         "required": ["tool", ARGS_KEY], "additionalProperties": False})
@@ -87,7 +96,7 @@ def describe_candidates(candidates: Sequence[ToolSpec], *, allow_answer: bool = 
     """The tool menu the model reads: name, what it does, and its arguments with their descriptions."""
     lines = []
     for i, spec in enumerate(candidates, 1):
-        props = spec.json_schema().get("properties", {})
+        props = _model_facing(spec.json_schema()).get("properties", {})
         args = ", ".join(f"{name} ({(p.get('description') or '').rstrip('.')})" for name, p in props.items())
         lines.append(f"{i}. {spec.name}: {spec.description} Args: {args or 'none'}.")
     if allow_answer or not candidates:

@@ -409,7 +409,12 @@ def read_followup(request: str, last: Mapping[str, Any] | None, today: dt.date, 
 
     if not edits:
         text_slot = next((name for name, kind in kinds.items() if kind == "text"), None)
+        context_slot = next((name for name, kind in kinds.items() if kind == "context"), None)
         said = _FILLER.sub("", request).strip()
+        if text_slot is not None and context_slot is not None and said:
+            if _LEDGER_MEASURE.search(said) or period is not None:
+                return None  # "and our cash balance?", "and in Q3?" after a policy question: a question of its own
+            return _continued_search(tool, last.get("args") or {}, text_slot, context_slot, said)
         if text_slot is not None and len(_CONTENT_WORD.findall(said)) >= 2:
             # a search continued: "and the meal allowance?" is a search of its own words
             return Call(tool, {**{n: v for n, v in (last.get("args") or {}).items() if n != text_slot},
@@ -419,6 +424,65 @@ def read_followup(request: str, last: Mapping[str, Any] | None, today: dt.date, 
         return None
     extra = _extra(last, kinds)
     return _call(tool, tools, values, today, {**extra, **picked}, edits)
+
+
+# A document search continued ("and the accruals?", "and a 150,000 one?", "what about contractors?") unless the
+# turn asks for a ledger figure ("and our cash balance?"), which is a new question.
+_LEDGER_MEASURE = re.compile(r"\b(?:balances?|spen[dt]|spending|revenue|income|expenses|costs?|owes?|owed|paid|"
+                             r"invoices?|bills?|cash|headcount|pipeline|deals?|budget|forecast|profit|margin|"
+                             r"net|total)\b", re.IGNORECASE)
+_AMOUNT_SAID = re.compile(r"\d[\d,]*(?:\.\d+)?(?:\s*(?:k|m)\b)?", re.IGNORECASE)
+
+
+def _continued_search(tool: str, args: Mapping[str, Any], text_slot: str, context_slot: str, said: str) -> Call:
+    """The search again, for what the turn adds. A new amount in place of the earlier question's ("and a 150,000
+    one?") makes a question of its own; anything else is searched with the earlier question as its context."""
+    previous = str(args.get(text_slot) or "")
+    kept = {name: value for name, value in args.items() if name not in (text_slot, context_slot)}
+    new_amount, old_amount = _AMOUNT_SAID.search(said), _AMOUNT_SAID.search(previous)
+    if new_amount and old_amount:
+        standalone = previous[:old_amount.start()] + new_amount.group(0).strip() + previous[old_amount.end():]
+        return Call(tool, {**kept, text_slot: standalone}, ("text",))
+    # The earlier question frames a short continuation; a continuation of a continuation keeps the first frame.
+    frame = previous if len(_CONTENT_WORD.findall(previous)) >= 3 else str(args.get(context_slot) or previous)
+    return Call(tool, {**kept, text_slot: said, context_slot: frame}, ("text",))
+
+
+# A party or a person the thread is about, referred to by a pronoun: "how much have we won with them?" after the
+# pipeline with a customer, "what is her leave balance?" after an employee. "Which of them" points into a list and
+# is left alone.
+_PRONOUNS = {
+    "party": re.compile(r"\b(?:with|from|to|for|about|on|by)\s+them\b|\bthey\b|\btheir\b|"
+                        r"\b(?:this|that)\s+(?:customer|client|vendor|supplier)\b", re.IGNORECASE),
+    "person": re.compile(r"\b(?:he|she|him|his|her|hers)\b|\b(?:this|that)\s+(?:employee|person|colleague)\b",
+                         re.IGNORECASE),
+}
+_POSSESSIVE = re.compile(r"^(?:their|his|her)$", re.IGNORECASE)
+
+
+def with_referent(request: str, last: Mapping[str, Any] | None, tools: ToolSlots) -> str | None:
+    """``request`` with its pronoun for the last query's customer, vendor or person replaced by the name, or None.
+
+    A new question about the same party ("and how much have we won with them?") is routed and grounded like one
+    that names it; the name is the one the last query resolved.
+    """
+    if not last or last.get("tool") not in tools:
+        return None
+    kinds = tools[str(last["tool"])]
+    for kind, pronoun in _PRONOUNS.items():
+        name = next((value for arg, value in (last.get("args") or {}).items()
+                     if kinds.get(arg) == kind and isinstance(value, str) and value.strip()), None)
+        match = pronoun.search(request) if name else None
+        if match is None or name is None:
+            continue
+        said = match.group(0)
+        words = said.split()
+        if len(words) == 2 and words[0].lower() not in ("this", "that"):
+            replacement = f"{words[0]} {name}"  # "with them" → "with Contoso"
+        else:
+            replacement = f"{name}'s" if _POSSESSIVE.match(said) else name
+        return request[:match.start()] + replacement + request[match.end():]
+    return None
 
 
 def carry_over(tool: str, args: Mapping[str, Any], request: str, last: Mapping[str, Any] | None,

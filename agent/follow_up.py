@@ -2,7 +2,8 @@
 
 A complete edit goes straight to ``act`` with the call it reads (no model decision, no grounding: its values were
 said in earlier turns and resolved then); a follow-up that misses one value asks it back in one short question and
-ends the turn; anything else is routed like a new question.
+ends the turn; anything else is routed like a new question (with a pronoun for the party or person just discussed
+replaced by their name).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from typing import Any
 from langchain_core.messages import AIMessage
 from langgraph.runtime import Runtime
 
-from agent.dialogue import Call, Clarify, read_followup
+from agent.dialogue import Call, Clarify, read_followup, with_referent
 from agent.events import Token
 from agent.last_query import tool_choices, tool_slots
 from agent.state import AgentContext, AgentState
@@ -24,7 +25,8 @@ async def follow_up(state: AgentState, runtime: Runtime[AgentContext]) -> dict[s
     if not last:
         return {}
     specs = ctx.registry.for_actor(ctx.tools.actor)
-    reading = read_followup(state["request"], last, ctx.tools.today, tool_slots(specs), tool_choices(specs))
+    slots_of = tool_slots(specs)
+    reading = read_followup(state["request"], last, ctx.tools.today, slots_of, tool_choices(specs))
     if isinstance(reading, Call):
         # The one tool is also the only candidate, so a fixable error is retried on it by the model.
         return {"decision": {"tool": reading.tool, "args": reading.args, "follow_up": list(reading.edits)},
@@ -32,4 +34,6 @@ async def follow_up(state: AgentState, runtime: Runtime[AgentContext]) -> dict[s
     if isinstance(reading, Clarify):
         runtime.stream_writer(Token(text=reading.question))
         return {"answer": reading.question, "messages": [AIMessage(reading.question)]}
-    return {}
+    # A new question about the party or person just discussed, by a pronoun: routed as if it named them.
+    rewritten = with_referent(state["request"], last, slots_of)
+    return {"request": rewritten} if rewritten else {}

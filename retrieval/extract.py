@@ -341,22 +341,28 @@ class _Candidate:
     text: str
 
 
-def extract_answer(question: str, hits: Sequence[Hit], embedder: Embedder, *,
+def extract_answer(question: str, hits: Sequence[Hit], embedder: Embedder, *, context: str | None = None,
                    passages: int = PASSAGES) -> Extract | None:
-    """The sentence or two of the first ``passages`` hits that best answer ``question``; None without a sentence."""
+    """The sentence or two of the first ``passages`` hits that best answer ``question``; None without a sentence.
+
+    ``context`` is the earlier question a follow-up continues ("and the accruals?" after "by which business day do
+    the books have to be closed?"): it says what kind of figure is wanted and frames the similarity, while the
+    follow-up's own words decide which sentence answers.
+    """
     candidates = [_Candidate(rank, position, text)
                   for rank, hit in enumerate(hits[:passages])
                   for position, text in enumerate(sentences(hit.text, hit.section))]
     if not candidates:
         return None
-    query = np.asarray(embedder.embed_query(question), dtype=np.float32)
+    framed = f"{question} {context}" if context else question
+    query = np.asarray(embedder.embed_query(framed), dtype=np.float32)
     # Sentences go through the query path one at a time: they are as short as queries, and the product's query
     # embedder (ONNX, retrieval.onnx_query) is ~3x cheaper per short text than the torch batch path of documents.
     matrix = np.asarray([embedder.embed_query(c.text) for c in candidates], dtype=np.float32)
     similarity = matrix @ query
-    wants = Wants.of(question)
-    asked = _content_words(question)
-    figures = question_figures(question)
+    wants = Wants.of(framed)
+    asked = _content_words(question) or _content_words(framed)
+    figures = question_figures(question) or question_figures(context or "")
     scores = []
     for candidate, sim in zip(candidates, similarity.tolist(), strict=True):
         overlap = len(asked & _content_words(candidate.text)) / len(asked) if asked else 0.0

@@ -22,17 +22,21 @@ def _plural(n: int, word: str, plural: str | None = None) -> str:
 
 # --- CRM
 
-def pipeline(rows: Sequence[PipelineRow], by: str) -> Presentation:
+def pipeline(rows: Sequence[PipelineRow], by: str, *, stage: str | None = None,
+             customer: str | None = None) -> Presentation:
     deals = sum(r.count for r in rows)
     totals: dict[str, list[Decimal]] = defaultdict(lambda: [Decimal(0), Decimal(0)])
     for r in rows:
         totals[r.currency][0] += Decimal(r.amount)
         totals[r.currency][1] += Decimal(r.weighted_amount)
     worth = " and ".join(f"{money(a, c)} (weighted {money(w, c)})" for c, (a, w) in sorted(totals.items()))
-    headline = f"Open pipeline: {_plural(deals, 'deal')}" + (f" worth {worth}" if worth else "") + f", by {by}."
+    scope = (f" with {customer}" if customer else "") + (f" in {stage}" if stage else "")
+    headline = f"Open pipeline{scope}: {_plural(deals, 'deal')}" + (f" worth {worth}" if worth else "") + \
+        ("." if stage else f", by {by}.")
     body = tuple((r.key, count(r.count), money(r.amount, r.currency), money(r.weighted_amount, r.currency))
                  for r in rows)
-    table = Table(f"Open pipeline by {by}", (by.replace("_", " ").capitalize(), "Deals", "Amount", "Weighted"), body)
+    columns = (by.replace("_", " ").capitalize(), "Deals", "Amount", "Weighted")
+    table = Table(f"Open pipeline{scope} by {by}", columns, body)
     return Presentation(headline, (table,) if body else ())
 
 

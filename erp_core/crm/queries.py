@@ -41,8 +41,10 @@ def _scoped(stmt: AnySelect, actor: Actor) -> AnySelect:
     return stmt if owner is None else stmt.where(Opportunity.owner_user_id == owner)
 
 
-def pipeline(session: Session, actor: Actor, by: Literal["stage", "owner", "quarter"] = "stage") -> list[PipelineRow]:
-    """Open deals grouped by stage, owner or close quarter, with the probability-weighted amount."""
+def pipeline(session: Session, actor: Actor, by: Literal["stage", "owner", "quarter"] = "stage", *,
+             stage: str | None = None, account_id: int | None = None) -> list[PipelineRow]:
+    """Open deals grouped by stage, owner or close quarter, with the probability-weighted amount; optionally only
+    one open stage, or one customer's deals."""
     currency = functional_currency(session, actor.tenant)
     weighted = func.sum(Opportunity.amount_minor * Opportunity.probability)
     base = [func.count(Opportunity.id), func.sum(Opportunity.amount_minor), weighted]
@@ -54,6 +56,10 @@ def pipeline(session: Session, actor: Actor, by: Literal["stage", "owner", "quar
         column = Opportunity.stage if by == "stage" else Opportunity.owner_user_id
         stmt = select(column, *base).group_by(column)
     stmt = _scoped(stmt.where(Opportunity.stage.in_(OPEN_STAGES)), actor)
+    if stage is not None:
+        stmt = stmt.where(Opportunity.stage == stage)
+    if account_id is not None:
+        stmt = stmt.where(Opportunity.account_id == account_id)
     totals: dict[str, list[int]] = {}
     for row in session.execute(stmt):
         values: tuple[Any, ...]

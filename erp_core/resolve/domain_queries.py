@@ -63,6 +63,10 @@ class AnomalyQuery(_Query):
 class PipelineQuery(_Query):
     by: Literal["stage", "owner", "quarter"] = Field("stage", description="Group open deals by stage, owner or "
                                                                           "close quarter.")
+    stage: Literal["prospecting", "qualification", "proposal", "negotiation"] | None = Field(
+        None, description="Only deals in this open stage. Omit for every open stage.")
+    customer: str | None = Field(None, max_length=200, description=_CUSTOMER + " Omit for every customer.",
+                                 json_schema_extra=slot("party"))
 
 
 class DealsAtRiskQuery(_Query):
@@ -141,7 +145,11 @@ class SlaQuery(_Query):
 class DocumentQuery(_Query):
     query: str = Field(min_length=1, max_length=500, description="What to look for in company documents (policies, "
                                                                  "guides, contracts).", json_schema_extra=slot("text"))
-    k: int = Field(4, ge=1, le=8, description="How many passages to return.")
+    k: int = Field(4, ge=1, le=8, description="How many passages to return.",
+                   json_schema_extra={"assistant_only": True})
+    context: str | None = Field(None, max_length=500, description="The earlier question this one continues ('and "
+                                "the accruals?' after a question about the close deadlines).",
+                                json_schema_extra=slot("context"))
 
 
 GraphQueryName = Literal["reporting_chain", "direct_reports", "approvers_for", "account_subtree", "account_360",

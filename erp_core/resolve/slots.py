@@ -27,6 +27,7 @@ SlotKind = Literal[
     "first_day",  # the first day of a span ("from Monday ...")
     "last_day",  # its last day
     "text",  # free text taken from the request (a search query, a memo)
+    "context",  # an earlier question a follow-up continues: set by the dialogue, never by the model or the grounding
     "months",  # a count of months ahead
     "amount",  # a figure the user stated
     "grouping",  # how a result is split: by month, department or account

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from agent.dialogue import Call, Clarify, carry_over, read_followup
+from agent.dialogue import Call, Clarify, carry_over, read_followup, with_referent
 from agent.last_query import remember, tool_choices, tool_slots
 from tools.registry import load_all
 
@@ -349,8 +349,41 @@ def test_a_question_about_the_result_just_shown_runs_the_same_query() -> None:
 def test_a_search_continued_with_new_words() -> None:
     search = last("search_documents", query="What's the hotel limit per night on business trips?", k=4)
     assert read("And the meal allowance?", search) == \
-        Call("search_documents", {"k": 4, "query": "the meal allowance"}, ("text",))
+        Call("search_documents", {"k": 4, "query": "the meal allowance",
+                                  "context": "What's the hotel limit per night on business trips?"}, ("text",))
     assert read("and?", search) is None
+    # a continuation of a continuation keeps the question that framed it
+    meals = last("search_documents", query="the meal allowance",
+                 context="What's the hotel limit per night on business trips?")
+    assert read("What about taxis?", meals) == \
+        Call("search_documents", {"query": "taxis", "context": "What's the hotel limit per night on business trips?"},
+             ("text",))
+
+
+def test_a_search_continued_with_another_amount_is_the_same_question_of_it() -> None:
+    rule = last("search_documents", query="Does a 50,000 dollar journal entry need approval, and from whom?")
+    assert read("And a 150,000 one?", rule) == \
+        Call("search_documents", {"query": "Does a 150,000 dollar journal entry need approval, and from whom?"},
+             ("text",))
+
+
+def test_a_ledger_question_after_a_search_is_a_new_question() -> None:
+    search = last("search_documents", query="When must expenses be submitted?")
+    assert read("And what's our cash balance?", search) is None
+
+
+def test_a_pronoun_for_the_party_just_discussed_is_its_name() -> None:
+    tools = {"pipeline": {"customer": "party"}, "employee_lookup": {"person": "person"}}
+    deals = {"tool": "pipeline", "args": {"customer": "Deutsche Bahnlogistik AG"}}
+    assert with_referent("And how much have we won with them so far?", deals, tools) == \
+        "And how much have we won with Deutsche Bahnlogistik AG so far?"
+    assert with_referent("What is their open balance?", deals, tools) == \
+        "What is Deutsche Bahnlogistik AG's open balance?"
+    assert with_referent("Which of them is the largest?", deals, tools) is None
+    assert with_referent("And how much have we won with them?", {"tool": "pipeline", "args": {}}, tools) is None
+    person = {"tool": "employee_lookup", "args": {"person": "Lena Fischer"}}
+    assert with_referent("How many leave days does she have left?", person, tools) == \
+        "How many leave days does Lena Fischer have left?"
 
 
 def test_another_amount() -> None:
