@@ -145,8 +145,8 @@ async def act(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, An
     update = {"messages": [call_message, ToolMessage(output.for_model(), tool_call_id=call_id)],
               "results": [*state.get("results", []), result]}
     if output.approval is not None:
-        write(ApprovalRequired(**output.approval))
-        update["pending"] = output.approval
+        write(ApprovalRequired(**output.approval.payload()))
+        update["pending"] = output.approval.payload()
     if not spec.proposes:  # the thread's last resolved read query, for the next turn's follow-up
         query = output.query if output.query is not None else args.model_dump(exclude_none=True)
         schema = spec.json_schema()

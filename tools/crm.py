@@ -10,7 +10,7 @@ import datetime as dt
 import json
 from typing import Any
 
-from erp_core.approvals.engine import approval_view, get_approval
+from erp_core.approvals.engine import get_approval
 from erp_core.crm.access import SALES_ROLES
 from erp_core.crm.changes import current_values
 from erp_core.crm.models import OpportunityChange
@@ -24,7 +24,7 @@ from erp_core.resolve.parties import resolve_customer, resolve_opportunity
 from tools import present_people as present
 from tools.context import ToolContext
 from tools.output import ToolOutput
-from tools.proposals import approvers_of
+from tools.proposals import approval_card
 from tools.registry import REGISTRY
 
 EDITORS = ("sales_rep", "sales_manager")  # ensure_can_edit: the deal's owner or a sales manager (admins pass anyway)
@@ -107,19 +107,16 @@ def propose_opportunity_update(ctx: ToolContext, draft: OpportunityUpdateDraft) 
                                 probability=draft.probability)
         result = update_opportunity(cmd, ctx.actor, session, require_human_approval=True)
         request = get_approval(result.approval_id, ctx.actor, session) if result.approval_id else None
-        aview = approval_view(request, session) if request is not None else {}
         change = session.get(OpportunityChange, result.change_id)
         requested: dict[str, object] = json.loads(change.changes) if change is not None else {}
-    changed = {k: {"from": before.get(k), "to": v} for k, v in sorted(requested.items())}
-    card = {"opportunity_id": deal.id, "name": deal.name, "change_id": result.change_id, "changes": changed,
-            "summary": f"deal update: {deal.name}"}
+        changed = {k: {"from": before.get(k), "to": v} for k, v in sorted(requested.items())}
+        draft_card = {"opportunity_id": deal.id, "name": deal.name, "change_id": result.change_id,
+                      "changes": changed, "summary": f"deal update: {deal.name}"}
+        card = approval_card(session, request, draft_card, {"opportunity": changed}) if request else None
     what = ", ".join(f"{k} {v['from']} → {v['to']}" for k, v in changed.items())
-    if request is None:
-        return ToolOutput(f"Deal {deal.name}: {what} is {result.status}", {"change": card})
-    approvers = approvers_of(aview)
-    return ToolOutput(f"Change to deal {deal.name} ({what}) is prepared and waits for {', '.join(approvers)} "
-                      f"(approval {request.id}); nothing changes until then",
-                      {"change": card, "approval_id": request.id},
-                      approval={"approval_id": request.id, "draft": card, "impact": {"opportunity": changed},
-                                "payload_hash": request.payload_hash, "approvers": approvers})
+    if card is None:
+        return ToolOutput(f"Deal {deal.name}: {what} is {result.status}", {"change": draft_card})
+    return ToolOutput(f"Change to deal {deal.name} ({what}) is prepared and waits for {', '.join(card.approvers)} "
+                      f"(approval {card.approval_id}); nothing changes until then",
+                      {"change": draft_card, "approval_id": card.approval_id}, approval=card)
 

@@ -6,7 +6,6 @@ managers and HR (``erp_core.hr.queries.ensure_can_view_leave``).
 
 from __future__ import annotations
 
-from erp_core.approvals.engine import approval_view
 from erp_core.approvals.models import ApprovalRequest
 from erp_core.hr.queries import get_employee, headcount_by_department, leave_balance_for
 from erp_core.hr.queries import reporting_chain as reporting_chain_of
@@ -19,7 +18,7 @@ from erp_core.resolve.people import resolve_employee
 from tools import present_people as present
 from tools.context import ToolContext
 from tools.output import ToolOutput
-from tools.proposals import approvers_of
+from tools.proposals import approval_card
 from tools.registry import REGISTRY
 
 HEADCOUNT_READERS = ("hr", "cfo", "controller")
@@ -79,21 +78,19 @@ def propose_leave_request(ctx: ToolContext, draft: LeaveRequestDraft) -> ToolOut
     with ctx.db.unit_of_work() as session:
         view = request_leave(cmd, ctx.actor, session, require_human_approval=True)
         request = session.get(ApprovalRequest, view.approval_id) if view.approval_id else None
-        aview = approval_view(request, session) if request is not None else {}
-    what = f"{view.leave_type} leave {view.start_date.isoformat()} to {view.end_date.isoformat()} ({view.days} days)"
-    draft_card = {"leave_request_id": view.id, "leave_type": view.leave_type, "start_date": view.start_date.isoformat(),
-                  "end_date": view.end_date.isoformat(), "days": view.days, "summary": f"leave request: {what}"}
-    if request is None:
+        what = (f"{view.leave_type} leave {view.start_date.isoformat()} to {view.end_date.isoformat()} "
+                f"({view.days} days)")
+        draft_card = {"leave_request_id": view.id, "leave_type": view.leave_type,
+                      "start_date": view.start_date.isoformat(), "end_date": view.end_date.isoformat(),
+                      "days": view.days, "summary": f"leave request: {what}"}
+        leave = [{"leave_type": view.leave_type, "days": view.days, "manager": view.approver_user_id}]
+        card = approval_card(session, request, draft_card, {"leave": leave}) if request else None
+    if card is None:
         return ToolOutput(f"Leave request {view.id} for {what} is {view.status}", {"leave_request": draft_card})
-    approvers = approvers_of(aview)
     return ToolOutput(
-        f"Leave request {view.id} for {what} is prepared and waits for {', '.join(approvers)} "
-        f"(approval {request.id}); nothing is booked until then",
-        {"leave_request": draft_card, "approval_id": request.id},
-        approval={"approval_id": request.id, "draft": draft_card,
-                  "impact": {"leave": [{"leave_type": view.leave_type, "days": view.days,
-                                        "manager": view.approver_user_id}]},
-                  "payload_hash": request.payload_hash, "approvers": approvers})
+        f"Leave request {view.id} for {what} is prepared and waits for {', '.join(card.approvers)} "
+        f"(approval {card.approval_id}); nothing is booked until then",
+        {"leave_request": draft_card, "approval_id": card.approval_id}, approval=card)
 
 
 @REGISTRY.tool("headcount", HeadcountQuery, roles=HEADCOUNT_READERS, examples=(

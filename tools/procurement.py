@@ -3,7 +3,7 @@ by amount (manager, controller or CFO) after the requester confirms it. Nothing 
 
 from __future__ import annotations
 
-from erp_core.approvals.engine import approval_view, get_approval
+from erp_core.approvals.engine import get_approval
 from erp_core.procurement.service import PoLineIn, RaisePurchaseOrder, raise_purchase_order
 from erp_core.resolve.accounts import resolve_account
 from erp_core.resolve.departments import resolve_department_name
@@ -12,7 +12,7 @@ from erp_core.resolve.parties import resolve_vendor
 from erp_core.resolve.people import employee_of_actor
 from tools.context import ToolContext
 from tools.output import ToolOutput
-from tools.proposals import approvers_of
+from tools.proposals import approval_card
 from tools.registry import REGISTRY
 
 
@@ -34,18 +34,15 @@ def propose_purchase_order(ctx: ToolContext, draft: PurchaseOrderDraft) -> ToolO
                                  lines=lines)
         po = raise_purchase_order(cmd, ctx.actor, session, require_human_approval=True)
         request = get_approval(po.approval_id, ctx.actor, session) if po.approval_id else None
-        aview = approval_view(request, session) if request is not None else {}
         vendor_name = vendor.name
-    card = {"purchase_order_id": po.id, "number": po.number, "vendor": f"{po.vendor_code} {vendor_name}",
-            "department": po.department_code, "total": po.total, "currency": po.currency, "lines": po.lines,
-            "summary": f"purchase order {po.number} to {vendor_name}"}
-    if request is None:
-        return ToolOutput(f"Purchase order {po.number} ({po.total} {po.currency}) is {po.status}", {"order": card})
-    approvers = approvers_of(aview)
+        order = {"purchase_order_id": po.id, "number": po.number, "vendor": f"{po.vendor_code} {vendor_name}",
+                 "department": po.department_code, "total": po.total, "currency": po.currency, "lines": po.lines,
+                 "summary": f"purchase order {po.number} to {vendor_name}"}
+        commitment = {"vendor": po.vendor_code, "department": po.department_code, "amount": po.total,
+                      "currency": po.currency}
+        card = approval_card(session, request, order, {"commitment": commitment}) if request else None
+    if card is None:
+        return ToolOutput(f"Purchase order {po.number} ({po.total} {po.currency}) is {po.status}", {"order": order})
     return ToolOutput(f"Purchase order {po.number} to {vendor_name} for {po.total} {po.currency} is prepared and waits "
-                      f"for {', '.join(approvers)} (approval {request.id}); nothing is ordered until then",
-                      {"order": card, "approval_id": request.id},
-                      approval={"approval_id": request.id, "draft": card,
-                                "impact": {"commitment": {"vendor": po.vendor_code, "department": po.department_code,
-                                                          "amount": po.total, "currency": po.currency}},
-                                "payload_hash": request.payload_hash, "approvers": approvers})
+                      f"for {', '.join(card.approvers)} (approval {card.approval_id}); nothing is ordered until then",
+                      {"order": order, "approval_id": card.approval_id}, approval=card)

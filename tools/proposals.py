@@ -21,7 +21,7 @@ from erp_core.resolve import resolve_as_of
 from erp_core.resolve.journal import DraftJournalEntry, resolve_journal_entry
 from erp_core.resolve.queries import ReverseEntry
 from tools.context import ToolContext
-from tools.output import ToolOutput
+from tools.output import ApprovalCard, ToolOutput
 
 SOURCE = "assistant"
 
@@ -53,6 +53,13 @@ def approvers_of(view: dict[str, Any]) -> list[str]:
     return out
 
 
+def approval_card(session: Session, request: ApprovalRequest, draft: dict[str, Any],
+                  impact: dict[str, Any]) -> ApprovalCard:
+    """The card every proposal tool returns for a draft that waits for ``request``."""
+    return ApprovalCard(approval_id=request.id, draft=draft, impact=impact, payload_hash=request.payload_hash,
+                        approvers=approvers_of(approval_view(request, session)))
+
+
 def _output(session: Session, ctx: ToolContext, result: SubmitResult, verb: str) -> ToolOutput:
     view = entry_view(result.entry, session)
     impact = ledger_impact(session, ctx.actor, view["lines"], result.entry.entry_date)
@@ -63,15 +70,12 @@ def _output(session: Session, ctx: ToolContext, result: SubmitResult, verb: str)
     approval: ApprovalRequest | None = result.approval
     if approval is None:  # only possible if policy data let it through; the card then shows it as done
         return ToolOutput(f"{verb} {view['id']} is {view['status']}", data)
-    aview = approval_view(approval, session)
-    approvers = approvers_of(aview)
+    card = approval_card(session, approval, draft, {"accounts": impact})
     data["approval_id"] = approval.id
     return ToolOutput(
-        f"{verb} {view['id']} dated {view['date']} is prepared and waits for approval by {', '.join(approvers)} "
+        f"{verb} {view['id']} dated {view['date']} is prepared and waits for approval by {', '.join(card.approvers)} "
         f"(approval {approval.id}); nothing is posted until then",
-        data,
-        approval={"approval_id": approval.id, "draft": draft, "impact": {"accounts": impact},
-                  "payload_hash": approval.payload_hash, "approvers": approvers})
+        data, approval=card)
 
 
 def propose_entry(ctx: ToolContext, draft: DraftJournalEntry) -> ToolOutput:

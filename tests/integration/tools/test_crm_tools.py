@@ -64,20 +64,20 @@ def _stage(db: Database, deal_id: int) -> str:
 def test_a_small_deal_change_waits_for_the_reps_confirmation(demo_db: Database) -> None:
     out = run_tool(demo_db, SAM, "propose_opportunity_update", {"deal": "Falcon fleet renewal",
                                                                 "stage": "negotiation"})
-    assert out.approval is not None and out.approval["approvers"] == ["sam@acme"]
-    assert out.approval["draft"]["changes"]["stage"] == {"from": "proposal", "to": "negotiation"}
+    assert out.approval is not None and out.approval.approvers == ["sam@acme"]
+    assert out.approval.draft["changes"]["stage"] == {"from": "proposal", "to": "negotiation"}
     assert _stage(demo_db, 587) == "proposal"  # nothing applied yet
     with demo_db.unit_of_work() as session:
-        approve(out.approval["approval_id"], out.approval["payload_hash"], SAM, session)
+        approve(out.approval.approval_id, out.approval.payload_hash, SAM, session)
     assert _stage(demo_db, 587) == "negotiation"
 
 
 def test_a_win_needs_a_sales_manager_too_and_rejection_changes_nothing(demo_db: Database) -> None:
     out = run_tool(demo_db, SAM, "propose_opportunity_update", {"deal": "587", "stage": "closed_won"})
-    assert out.approval is not None and set(out.approval["approvers"]) == {"sales_manager", "sam@acme"}
-    approval_id = out.approval["approval_id"]
+    assert out.approval is not None and set(out.approval.approvers) == {"sales_manager", "sam@acme"}
+    approval_id = out.approval.approval_id
     with demo_db.unit_of_work() as session:
-        approve(approval_id, out.approval["payload_hash"], SAM, session)
+        approve(approval_id, out.approval.payload_hash, SAM, session)
         assert get_approval(approval_id, SAM, session).status == "pending"
     assert _stage(demo_db, 587) == "proposal"
     with demo_db.unit_of_work() as session:
@@ -90,7 +90,7 @@ def test_a_win_needs_a_sales_manager_too_and_rejection_changes_nothing(demo_db: 
 def test_a_loose_close_date_and_a_no_op_change(demo_db: Database) -> None:
     out = run_tool(demo_db, SAM, "propose_opportunity_update", {"deal": "587", "close_date": "end of January"})
     assert out.approval is not None
-    assert out.approval["draft"]["changes"]["close_date"]["to"] == "2027-01-31"
+    assert out.approval.draft["changes"]["close_date"]["to"] == "2027-01-31"
     with pytest.raises(NexusError) as err:
         run_tool(demo_db, SAM, "propose_opportunity_update", {"deal": "587"})
     assert classify(err.value).kind == "fixable"

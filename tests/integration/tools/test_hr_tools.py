@@ -61,16 +61,16 @@ def _status(db: Database, request_id: int) -> str:
 
 def test_a_leave_request_waits_for_the_requester_and_then_the_manager(demo_db: Database) -> None:
     out = run_tool(demo_db, ALICE, "propose_leave_request", {"start_date": "December 21", "end_date": "Dec 23"})
-    assert out.approval is not None and set(out.approval["approvers"]) == {"carol@acme", "alice@acme"}
-    card = out.approval["draft"]
+    assert out.approval is not None and set(out.approval.approvers) == {"carol@acme", "alice@acme"}
+    card = out.approval.draft
     assert (card["start_date"], card["end_date"], card["days"]) == ("2026-12-21", "2026-12-23", 3)
     request_id = card["leave_request_id"]
     assert _status(demo_db, request_id) == "pending_approval"
     with demo_db.unit_of_work() as session:
-        approve(out.approval["approval_id"], out.approval["payload_hash"], ALICE, session)
+        approve(out.approval.approval_id, out.approval.payload_hash, ALICE, session)
     assert _status(demo_db, request_id) == "pending_approval"  # still the manager's call
     with demo_db.unit_of_work() as session:
-        approve(out.approval["approval_id"], out.approval["payload_hash"], CAROL, session)
+        approve(out.approval.approval_id, out.approval.payload_hash, CAROL, session)
     assert _status(demo_db, request_id) == "approved"
 
 

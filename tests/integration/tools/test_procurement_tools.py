@@ -26,15 +26,15 @@ def test_a_small_order_waits_for_the_requester_and_their_manager(demo_db: Databa
     out = run_tool(demo_db, EVE, "propose_purchase_order", {
         "vendor": "CloudScale", "description": "Build farm hosting",
         "lines": [{"description": "hosting month", "account": "software", "quantity": 2, "unit_price": "1500"}]})
-    assert out.approval is not None and set(out.approval["approvers"]) == {"paul.taylor@acme", "eve@acme"}
-    card = out.approval["draft"]
+    assert out.approval is not None and set(out.approval.approvers) == {"paul.taylor@acme", "eve@acme"}
+    card = out.approval.draft
     assert (card["vendor"], card["department"], card["total"]) == ("V0003 CloudScale Hosting", "ENG", "3000.00")
     assert card["lines"][0]["account_code"] == "6300"
     with demo_db.unit_of_work() as session:
-        approve(out.approval["approval_id"], out.approval["payload_hash"], EVE, session)
+        approve(out.approval.approval_id, out.approval.payload_hash, EVE, session)
     assert _status(demo_db, card["purchase_order_id"]) != "approved"
     with demo_db.unit_of_work() as session:
-        approve(out.approval["approval_id"], out.approval["payload_hash"], acme("paul.taylor"), session)
+        approve(out.approval.approval_id, out.approval.payload_hash, acme("paul.taylor"), session)
     assert _status(demo_db, card["purchase_order_id"]) == "approved"
 
 
@@ -42,8 +42,8 @@ def test_a_larger_order_goes_to_a_controller(demo_db: Database) -> None:
     out = run_tool(demo_db, acme("alice", "accountant"), "propose_purchase_order", {
         "vendor": "the landlord", "description": "Parking spaces for a year", "department": "finance",
         "lines": [{"description": "parking", "account": "rent", "quantity": 12, "unit_price": "2500.00"}]})
-    assert out.approval is not None and "controller" in out.approval["approvers"]
-    assert out.approval["draft"]["total"] == "30000.00"
+    assert out.approval is not None and "controller" in out.approval.approvers
+    assert out.approval.draft["total"] == "30000.00"
 
 
 def test_an_unknown_vendor_is_fixable(demo_db: Database) -> None:
