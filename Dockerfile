@@ -14,6 +14,7 @@ COPY pyproject.toml README.md ./
 COPY .ci/constraints.txt .ci/constraints.txt
 COPY scripts/ scripts/
 COPY agent/ agent/
+COPY cli/ cli/
 COPY erp_core/ erp_core/
 COPY evals/ evals/
 COPY gpu/ gpu/

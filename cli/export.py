@@ -8,7 +8,7 @@ from pathlib import Path
 
 import typer
 
-from server.cli.erp_database import DATABASE_URL_HELP, database, fail
+from cli.erp_database import DATABASE_URL_HELP, database, fail
 
 
 def _day(value: str | None, flag: str) -> dt.date | None:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from server.cli.erp_database import DATABASE_URL_HELP, database, fail
+from cli.erp_database import DATABASE_URL_HELP, database, fail
 
 if TYPE_CHECKING:
     from erp_core.db import Database

@@ -6,7 +6,7 @@ import getpass
 
 import typer
 
-from server.cli.erp_database import DATABASE_URL_HELP, database, fail
+from cli.erp_database import DATABASE_URL_HELP, database, fail
 
 
 def register(app: typer.Typer) -> None:

@@ -74,7 +74,7 @@ def _env(data: Path, code: Path) -> dict[str, str]:
 
 def prepare(data: Path, code: Path) -> None:
     """Seed and index with the tree's own CLI, as a user's ``make run`` would."""
-    cli = [sys.executable, "-c", "from server.cli import main; main()"]
+    cli = [sys.executable, "-c", "from cli import main; main()"]
     for args in (["seed", "--size", "small"], ["index", str(code / "retrieval" / "corpus"), "--no-content"]):
         subprocess.run([*cli, *args], env=_env(data, code), cwd=code, check=True, stdout=subprocess.DEVNULL)
 

@@ -17,9 +17,9 @@ from agent.checkpoints import open_checkpointer
 from agent.events import Done, Token, ToolCall, ToolResult
 from agent.routing import ToolRouter
 from agent.service import AgentSettings, AgentTurns
+from cli import app
 from erp_core.db import Database
 from erp_core.identity import Actor
-from server.cli import app
 from tools.registry import load_all
 
 from .conftest import _LOOP, collect

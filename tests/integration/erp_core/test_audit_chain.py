@@ -79,7 +79,7 @@ def test_cut_tail_is_detected(db: Database, new_company: Callable[..., Any], mak
 def test_cli_exit_code_names_the_record(
     sqlite_db: Database, tamper: bool, new_company: Callable[..., Any], make_entry: Callable[..., Any]
 ) -> None:
-    from server.cli import app
+    from cli import app
 
     company, records = seeded(sqlite_db, new_company, make_entry)
     if tamper:

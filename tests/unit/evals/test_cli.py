@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typer.testing import CliRunner
 
-from server.cli import app
+from cli import app
 
 
 def test_unknown_suite_exits_2_with_the_known_ones() -> None:

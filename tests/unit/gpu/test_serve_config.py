@@ -47,7 +47,7 @@ def test_bad_values_are_refused_together_with_field_names() -> None:
 
 
 def test_cli_prints_command_and_manifest() -> None:
-    from server.cli import app
+    from cli import app
 
     result = CliRunner().invoke(app, ["gpu", "serve-config", "--tp", "2", "--max-model-len", "8192", "--k8s"])
     assert result.exit_code == 0, result.output
@@ -58,7 +58,7 @@ def test_cli_prints_command_and_manifest() -> None:
 
 
 def test_cli_refuses_bad_parallelism_with_exit_2() -> None:
-    from server.cli import app
+    from cli import app
 
     result = CliRunner().invoke(app, ["gpu", "serve-config", "--tp", "3"])
     assert result.exit_code == 2

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from server.cli.chat import _render, parse_sse
+from cli.chat import _render, parse_sse
 
 
 def test_table_and_suggestion_events_render_as_text() -> None:

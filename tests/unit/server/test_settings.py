@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from server.cli.settings_cmd import settings_table_markdown
+from cli.settings_cmd import settings_table_markdown
 from server.settings import Settings
 
 
