@@ -122,7 +122,7 @@ def _ground_text(kind: str | None, value: Any, present: bool, required: bool, re
     slot = slots.LEXICAL.get(kind or "") or slots.NAMES.get(kind or "")
     may_fill = kind in slots.LEXICAL or present or required or fill_names
     filled = slot(request) if slot is not None and may_fill else None
-    if filled is not None and any(f"'{filled}'" in reason for reason in refused):
+    if filled is not None and filled in refused:
         filled = None  # this very value already failed in this turn: let the model's correction stand
     if filled is not None:
         return True, filled
@@ -135,7 +135,8 @@ def ground_arguments(spec: ToolSpec, args: dict[str, Any], request: str,
                      refused: tuple[str, ...] = ()) -> dict[str, Any]:
     """``args`` with invented values replaced or removed and empty slots filled from ``request``.
 
-    ``refused`` holds this turn's earlier error messages: a slot value quoted in one is not filled in again.
+    ``refused`` holds the values the domain refused earlier this turn (``NexusError.refused_values``): a slot value
+    among them is not filled in again.
     """
     schema = spec.json_schema()
     props: dict[str, Any] = schema.get("properties", {})

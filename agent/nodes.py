@@ -118,7 +118,7 @@ async def act(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, An
         raw_args = dict(decision.get("args", {}))
     else:
         raw_args = ground_arguments(spec, decision.get("args", {}), state["request"],
-                                    tuple(state.get("failures", [])))
+                                    tuple(state.get("refused", [])))
         # a follow-up the patterns could not read: the model gave what changed, the rest carries over
         raw_args = carry_over(spec.name, raw_args, state["request"], state.get("last_query"),
                               slots.slot_kinds(spec.json_schema()), ctx.tools.today)
@@ -135,6 +135,7 @@ async def act(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, An
             update["refusal"] = failure.message
         else:
             update["failures"] = [*state.get("failures", []), failure.for_model()]
+            update["refused"] = [*state.get("refused", []), *failure.refused]
         return update
     write(ToolResult(id=call_id, ok=True, summary=output.summary))
     for cite in output.citations:

@@ -13,7 +13,7 @@ from sqlalchemy import ForeignKey, String, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from erp_core.db import Base
-from erp_core.errors import ErrorCode, NexusError, not_found
+from erp_core.errors import ErrorCode, not_found, refused_value
 
 
 class Department(Base):
@@ -65,8 +65,8 @@ def resolve_department(session: Session, tenant: str, code_or_name: str) -> Depa
     for dept in departments:
         if dept.code.lower() == wanted or dept.name.lower() == wanted:
             return dept
-    raise NexusError(ErrorCode.UNKNOWN_NAME, f"unknown department {code_or_name!r}",
-                     candidates=[f"{d.code} ({d.name})" for d in departments])
+    raise refused_value(ErrorCode.UNKNOWN_NAME, f"unknown department {code_or_name!r}", code_or_name,
+                        candidates=[f"{d.code} ({d.name})" for d in departments])
 
 
 def get_user(session: Session, tenant: str, user_id: str) -> DirectoryUser:

@@ -11,6 +11,7 @@ The ``kind`` of a code tells the agent what to do with it:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -85,14 +86,20 @@ def kind_of(code: ErrorCode) -> ErrorKind:
 
 @dataclass(frozen=True, slots=True)
 class Issue:
-    """One problem found by validation; bulk checks return all of them at once."""
+    """One problem found by validation; bulk checks return all of them at once.
+
+    ``value`` is the value the caller gave that was refused (an unknown name, an unreadable period), when the issue
+    is about one: callers such as the agent's argument grounding read it here, never from the message text.
+    """
 
     code: str
     message: str
     field: str | None = None
+    value: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
-        return {"code": self.code, "message": self.message, "field": self.field}
+        body = {"code": self.code, "message": self.message, "field": self.field}
+        return body if self.value is None else {**body, "value": self.value}
 
 
 @dataclass
@@ -115,6 +122,11 @@ class NexusError(Exception):
     def retryable(self) -> bool:
         return self.code in _RETRYABLE
 
+    @property
+    def refused_values(self) -> tuple[str, ...]:
+        """The values this error refused, from its issues."""
+        return tuple(issue.value for issue in self.issues if issue.value is not None)
+
     def __str__(self) -> str:
         return f"{self.code.value}: {self.message}"
 
@@ -131,6 +143,13 @@ def validation_error(issues: list[Issue], message: str | None = None) -> NexusEr
     """A 422-class error listing every issue found."""
     summary = message or "; ".join(issue.message for issue in issues[:5])
     return NexusError(ErrorCode.VALIDATION_FAILED, summary, issues=list(issues))
+
+
+def refused_value(code: ErrorCode, message: str, value: str, *, field: str | None = None,
+                  candidates: Sequence[str] = ()) -> NexusError:
+    """An error about one value the caller gave (an unknown name, an unreadable date): the value travels in the
+    error's issue, so a caller knows which value was refused without reading the message."""
+    return NexusError(code, message, issues=[Issue(code.value, message, field, value)], candidates=list(candidates))
 
 
 def not_found(what: str, ident: object) -> NexusError:

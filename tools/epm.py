@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from erp_core.anomaly import LEDGER_SCORES
 from erp_core.epm.forecasting import ForecastView, forecast_account, forecast_kpi
 from erp_core.epm.service import EPM_READERS, BudgetVsActual, KpiReport, budget_vs_actual, kpi_report
-from erp_core.errors import ErrorCode, NexusError
+from erp_core.errors import ErrorCode, NexusError, refused_value
 from erp_core.ledger.roles import REPORT_READERS
 from erp_core.resolve import resolve_period
 from erp_core.resolve.accounts import resolve_account
@@ -114,8 +114,8 @@ def _forecast(session: Session, ctx: ToolContext, subject: str, months: int, dep
         try:
             account = resolve_account(session, ctx.actor.tenant, subject)
         except NexusError as account_error:
-            raise NexusError(account_error.code, f"{subject!r} is neither a KPI nor an account",
-                             candidates=(kpi_error.candidates[:2] + account_error.candidates[:3])) from None
+            raise refused_value(account_error.code, f"{subject!r} is neither a KPI nor an account", subject,
+                                candidates=(kpi_error.candidates[:2] + account_error.candidates[:3])) from None
         return forecast_account(session, ctx.actor, account.code, months, department=department)
     return forecast_kpi(session, ctx.actor, key, months, department=department)
 

@@ -23,6 +23,7 @@ class ToolFailure:
     code: str
     message: str
     candidates: tuple[str, ...] = ()
+    refused: tuple[str, ...] = ()  # the values the domain refused (``NexusError.refused_values``)
 
     def for_model(self) -> str:
         hint = f" Did you mean one of: {', '.join(self.candidates)}?" if self.candidates else ""
@@ -39,7 +40,7 @@ def classify(exc: BaseException) -> ToolFailure:
             detail = exc.message
             if exc.issues:
                 detail = "; ".join(f"{i.field + ': ' if i.field else ''}{i.message}" for i in exc.issues[:4])
-            return ToolFailure("fixable", exc.code.value, detail, tuple(exc.candidates[:5]))
+            return ToolFailure("fixable", exc.code.value, detail, tuple(exc.candidates[:5]), exc.refused_values)
         if exc.kind in (ErrorKind.REFUSED, ErrorKind.AUTH):
             return ToolFailure("refused", exc.code.value, exc.message)
     raise exc

@@ -13,7 +13,7 @@ from erp_core.epm.actuals import account_balances, monthly_activity
 from erp_core.epm.kpis import BALANCE_CODES, KPIS, KpiInputs, Unit, render
 from erp_core.epm.periods import Window, month_end
 from erp_core.epm.service import require_reader
-from erp_core.errors import ErrorCode, NexusError, not_found
+from erp_core.errors import ErrorCode, NexusError, not_found, refused_value
 from erp_core.forecast import forecast
 from erp_core.identity import Actor
 from erp_core.ledger.models import Account, JournalLine
@@ -121,7 +121,7 @@ def forecast_kpi(session: Session, actor: Actor, kpi: str, months: int, *, depar
     """Forecast a KPI's monthly values ``months`` ahead (e.g. revenue, opex, ebitda, cash)."""
     require_reader(actor)
     if kpi not in KPIS:
-        raise NexusError(ErrorCode.UNKNOWN_NAME, f"unknown KPI {kpi!r}", candidates=sorted(KPIS))
+        raise refused_value(ErrorCode.UNKNOWN_NAME, f"unknown KPI {kpi!r}", kpi, candidates=sorted(KPIS))
     window = history_window(session, actor.tenant, through)
     currency = functional_currency(session, actor.tenant)
     series = _kpi_series(session, actor.tenant, kpi, window, department)

@@ -57,7 +57,7 @@ def parse_window(period: str, *, ytd: bool = False) -> Window:
         start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
     else:
         raise validation_error([Issue("bad_period", f"period {period!r} must look like 2026-09, 2026-Q3 or 2026",
-                                      "period")])
+                                      "period", period)])
     if ytd:
         return Window(f"{text} YTD", dt.date(start.year, 1, 1), end)
     return Window(text, start, end)

@@ -7,7 +7,7 @@ import datetime as dt
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, aliased
 
-from erp_core.errors import ErrorCode, NexusError, not_found
+from erp_core.errors import ErrorCode, NexusError, not_found, refused_value
 from erp_core.hr.leave import TakenLeave, leave_balance, month_end
 from erp_core.hr.models import Employee, LeavePolicy, LeaveRequest
 from erp_core.hr.views import (
@@ -159,7 +159,8 @@ def get_leave_policy(session: Session, tenant: str, leave_type: str) -> LeavePol
                                                       LeavePolicy.leave_type == leave_type))
     if policy is None:
         known = session.scalars(select(LeavePolicy.leave_type).where(LeavePolicy.tenant == tenant)).all()
-        raise NexusError(ErrorCode.UNKNOWN_NAME, f"no leave policy for {leave_type!r}", candidates=list(known))
+        raise refused_value(ErrorCode.UNKNOWN_NAME, f"no leave policy for {leave_type!r}", leave_type,
+                            candidates=list(known))
     return policy
 
 

@@ -8,7 +8,7 @@ import calendar
 import datetime as dt
 import re
 
-from erp_core.errors import ErrorCode, NexusError
+from erp_core.errors import ErrorCode, NexusError, refused_value
 from erp_core.resolve.periods import resolve_period
 
 _MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
@@ -25,7 +25,8 @@ def _next_month_day(today: dt.date, month: int, day: int, said: str) -> dt.date:
         try:
             candidate = dt.date(year, month, day)
         except ValueError:
-            raise NexusError(ErrorCode.VALIDATION_FAILED, f"not a date: {said!r}", candidates=EXAMPLES) from None
+            raise refused_value(ErrorCode.VALIDATION_FAILED, f"not a date: {said!r}", said,
+                                candidates=EXAMPLES) from None
         if candidate >= today:
             return candidate
     raise AssertionError("unreachable: next year's date is always ahead")
@@ -47,7 +48,8 @@ def resolve_day(text: str, today: dt.date) -> dt.date:
         try:
             return dt.date.fromisoformat(said)
         except ValueError:
-            raise NexusError(ErrorCode.VALIDATION_FAILED, f"not a date: {text!r}", candidates=EXAMPLES) from None
+            raise refused_value(ErrorCode.VALIDATION_FAILED, f"not a date: {text!r}", text,
+                                  candidates=EXAMPLES) from None
     if m := re.fullmatch(r"(next |this |on )?([a-z]+)", said):
         weekday = _WEEKDAYS.get(m.group(2))
         if weekday is not None:
@@ -72,4 +74,5 @@ def resolve_day(text: str, today: dt.date) -> dt.date:
     try:
         return resolve_period(said, today).end
     except NexusError:
-        raise NexusError(ErrorCode.VALIDATION_FAILED, f"not a date: {text!r}", candidates=EXAMPLES) from None
+        raise refused_value(ErrorCode.VALIDATION_FAILED, f"not a date: {text!r}", text,
+                                  candidates=EXAMPLES) from None

@@ -41,6 +41,11 @@ class DraftJournalEntry(BaseModel):
     currency: str | None = Field(None, pattern=r"^[A-Z]{3}$", description="ISO currency; default: functional.")
 
 
+def _refused(exc: NexusError) -> str | None:
+    """The value a resolver refused, carried on into the issue that reports it for one line of the entry."""
+    return next(iter(exc.refused_values), None)
+
+
 def resolve_journal_entry(draft: DraftJournalEntry, session: Session, tenant: str, today: dt.date,
                           *, key_prefix: str) -> PostJournalEntry:
     """Names → codes, loose date → date, one currency; every problem reported at once (model-fixable)."""
@@ -55,7 +60,7 @@ def resolve_journal_entry(draft: DraftJournalEntry, session: Session, tenant: st
         try:
             account = resolve_account(session, tenant, line.account, postable_only=True)
         except NexusError as exc:
-            issues.append(Issue(exc.code.value, exc.message, f"lines[{i}].account"))
+            issues.append(Issue(exc.code.value, exc.message, f"lines[{i}].account", _refused(exc)))
             candidates.extend(exc.candidates)
             continue
         lines.append(JournalLineIn(account_code=account.code, currency=currency,
@@ -63,7 +68,7 @@ def resolve_journal_entry(draft: DraftJournalEntry, session: Session, tenant: st
     try:
         day = resolve_as_of(draft.date, today)
     except NexusError as exc:
-        issues.append(Issue(exc.code.value, exc.message, "date"))
+        issues.append(Issue(exc.code.value, exc.message, "date", _refused(exc)))
         day = today
     if issues:
         error = validation_error(issues)

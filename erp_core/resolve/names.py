@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
-from erp_core.errors import ErrorCode, NexusError
+from erp_core.errors import ErrorCode, refused_value
 
 _STOP = {"the", "a", "an", "of", "for", "and", "account", "accounts", "acct", "expense", "expenses", "cost", "costs",
          "inc", "inc.", "ltd", "gmbh", "llc", "corp", "co", "-", "&"}
@@ -59,9 +59,9 @@ def match_name(query: str, records: Iterable[tuple[str, str] | tuple[str, str, S
     scored.sort(key=lambda m: m.score, reverse=True)
     candidates = [f"{m.ident} {m.name}" for m in scored[:5]]
     if not scored or scored[0].score < threshold:
-        raise NexusError(ErrorCode.UNKNOWN_NAME, f"no {what} matches {query!r}", candidates=candidates)
+        raise refused_value(ErrorCode.UNKNOWN_NAME, f"no {what} matches {query!r}", query, candidates=candidates)
     top = scored[0]
     if top.score < 1.0 and len(scored) > 1 and top.score - scored[1].score < margin:
         close = [f"{m.ident} {m.name}" for m in scored if top.score - m.score < margin][:5]
-        raise NexusError(ErrorCode.AMBIGUOUS_NAME, f"{query!r} could be several {what}s", candidates=close)
+        raise refused_value(ErrorCode.AMBIGUOUS_NAME, f"{query!r} could be several {what}s", query, candidates=close)
     return top

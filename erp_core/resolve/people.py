@@ -13,7 +13,7 @@ from difflib import SequenceMatcher
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from erp_core.errors import ErrorCode, NexusError
+from erp_core.errors import ErrorCode, NexusError, refused_value
 from erp_core.hr.models import Employee
 from erp_core.identity import Actor
 from erp_core.resolve.names import match_name
@@ -73,8 +73,8 @@ def _by_name(session: Session, tenant: str, said: str, original: str) -> Employe
         if len(exact) == 1:
             return exact[0]
     if len(exact) > 1:
-        raise NexusError(ErrorCode.AMBIGUOUS_NAME, f"{original.strip()!r} could be several employees",
-                         candidates=[_label(e) for e in exact[:5]])
+        raise refused_value(ErrorCode.AMBIGUOUS_NAME, f"{original.strip()!r} could be several employees",
+                            original.strip(), candidates=[_label(e) for e in exact[:5]])
     by_no = {e.employee_no: e for e in people}
     try:
         match = match_name(said, [(e.employee_no, e.full_name) for e in people], what="employee")

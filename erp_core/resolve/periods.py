@@ -10,7 +10,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from erp_core.errors import ErrorCode, NexusError
+from erp_core.errors import ErrorCode, refused_value
 
 _MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
 _MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
@@ -114,7 +114,7 @@ def resolve_period(text: str, today: dt.date) -> PeriodRange:
                 return _month(int(m.group(2)), named)
             year = today.year if named <= today.month else today.year - 1  # the latest such month
             return _month(year, named)
-    raise NexusError(ErrorCode.VALIDATION_FAILED, f"not a period: {text!r}", candidates=EXAMPLES)
+    raise refused_value(ErrorCode.VALIDATION_FAILED, f"not a period: {text!r}", text, candidates=EXAMPLES)
 
 
 _ORDINALS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4, "last": 4}
@@ -153,8 +153,8 @@ def _latest_half(half: int, today: dt.date) -> int:
 def _span(start: dt.date, end: dt.date, text: str) -> PeriodRange:
     """An explicit range of days ("2026-07-01 to 2026-09-30"): a whole month, quarter or year keeps its name."""
     if end < start:
-        raise NexusError(ErrorCode.VALIDATION_FAILED, f"a period ends before it starts: {text!r}",
-                         candidates=EXAMPLES)
+        raise refused_value(ErrorCode.VALIDATION_FAILED, f"a period ends before it starts: {text!r}", text,
+                            candidates=EXAMPLES)
     return _named(start, end) or PeriodRange(start, end, f"{start.isoformat()} to {end.isoformat()}")
 
 
@@ -236,7 +236,7 @@ def resolve_as_of(text: str | None, today: dt.date) -> dt.date:
 
 def _valid_month(month: int, text: str) -> int:
     if not 1 <= month <= 12:
-        raise NexusError(ErrorCode.VALIDATION_FAILED, f"not a month: {text!r}", candidates=EXAMPLES)
+        raise refused_value(ErrorCode.VALIDATION_FAILED, f"not a month: {text!r}", text, candidates=EXAMPLES)
     return month
 
 
@@ -244,4 +244,4 @@ def _date(value: str, text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise NexusError(ErrorCode.VALIDATION_FAILED, f"not a date: {text!r}", candidates=EXAMPLES) from None
+        raise refused_value(ErrorCode.VALIDATION_FAILED, f"not a date: {text!r}", text, candidates=EXAMPLES) from None

@@ -22,7 +22,7 @@ def resolve_ticket(session: Session, tenant: str, text: str) -> Ticket:
     m = _NUMBER.match(text.strip())
     if m is None:
         raise NexusError(ErrorCode.VALIDATION_FAILED, f"not a ticket number: {text!r}",
-                         issues=[Issue("bad_ticket", "give a ticket number such as TCK-000095", "ticket")])
+                         issues=[Issue("bad_ticket", "give a ticket number such as TCK-000095", "ticket", text)])
     number = f"TCK-{int(m.group(1)):06d}"
     ticket = session.scalar(select(Ticket).where(Ticket.tenant == tenant, Ticket.number == number))
     if ticket is None:
