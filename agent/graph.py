@@ -40,7 +40,8 @@ def after_route(state: AgentState) -> Literal["decide", "respond"]:
 
 
 def _may_retry(state: AgentState, ctx: AgentContext) -> bool:
-    return len(state.get("failures", [])) <= ctx.max_retries and state.get("attempts", 0) < ctx.max_steps
+    limits = ctx.settings
+    return len(state.get("failures", [])) <= limits.max_retries and state.get("attempts", 0) < limits.max_steps
 
 
 def build_graph(checkpointer: Any = None) -> Any:

@@ -67,11 +67,12 @@ async def route(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, 
         return {"candidates": [], "allow_answer": False,
                 "declined": {"capability": gap.capability(), "suggestions": []}}
     ranking = await asyncio.to_thread(ctx.router.rank, ctx.tools.actor, state["request"])
-    routed, direct_score = split_direct(ranking.tools, ctx.route_k)
+    routed, direct_score = split_direct(ranking.tools, ctx.settings.route_k)
     # A request that clearly matches a tool is not small talk: a small model too often "answers" it from thin air.
     # Nor is a policy question, however loosely worded: the documents answer it, not the model's memory.
-    direct = (not routed or routed[0].score < ctx.answer_threshold) and not ranking.policy_question
-    small_talk = bool(routed) and direct_score is not None and direct_score - routed[0].score >= ctx.route_margin
+    direct = (not routed or routed[0].score < ctx.settings.answer_threshold) and not ranking.policy_question
+    small_talk = (bool(routed) and direct_score is not None
+                  and direct_score - routed[0].score >= ctx.settings.route_margin)
     # Nothing fits (a capability the assistant lacks, or no tool even close): say so instead of calling the nearest
     # tool. A continuation of the thread ("and for marketing?") is left to the model, which continues the last query.
     if not small_talk and not (state.get("last_query") and said_as_continuation(state["request"])):
@@ -79,11 +80,11 @@ async def route(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, 
         decline = nothing_fits(ranking, readable)
         if decline is not None:
             return {"candidates": [], "allow_answer": False, "declined": decline.as_dict()}
-    if routed and routed[0].score < ctx.small_talk_threshold:
+    if routed and routed[0].score < ctx.settings.small_talk_threshold:
         routed = []  # nothing is even close: offering tools only invites a wrong call
-    elif routed and direct_score is not None and direct_score - routed[0].score >= ctx.route_margin:
+    elif routed and direct_score is not None and direct_score - routed[0].score >= ctx.settings.route_margin:
         routed, direct = [], True  # clearly small talk or a question about the assistant ("who are you?")
-    return {"candidates": [r.name for r in narrow(routed, ctx.route_margin)], "allow_answer": direct}
+    return {"candidates": [r.name for r in narrow(routed, ctx.settings.route_margin)], "allow_answer": direct}
 
 
 async def decide(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, Any]:
@@ -263,7 +264,7 @@ async def _model_answer(state: AgentState, runtime: Runtime[AgentContext]) -> di
     if not results:
         user = prompts.render("answer_direct", history=_history(state), request=state["request"])
         messages: list[BaseMessage] = [SystemMessage(prompts.load("system")), HumanMessage(user)]
-        text = await _checked_model_sentences(runtime, messages, max_tokens=ctx.answer_max_tokens,
+        text = await _checked_model_sentences(runtime, messages, max_tokens=ctx.settings.answer_max_tokens,
                                               sources=[state["request"]], shown="", usage=usage,
                                               limit=DIRECT_MAX_SENTENCES)
         if not text:
@@ -275,20 +276,20 @@ async def _model_answer(state: AgentState, runtime: Runtime[AgentContext]) -> di
     data = "\n".join(r["text"] for r in results)
     sources = [r["text"] for r in results] + [composed.markdown(), state["request"]]
     text = ""
-    if ctx.answer_style == "model":
+    if ctx.settings.answer_style == "model":
         user = prompts.render("answer_user", results=data, request=state["request"])
         text = await _checked_model_sentences(runtime, [SystemMessage(prompts.load("system")), HumanMessage(user)],
-                                              max_tokens=ctx.answer_max_tokens, sources=sources, shown="",
+                                              max_tokens=ctx.settings.answer_max_tokens, sources=sources, shown="",
                                               usage=usage)
     if not text:
         text = composed.headline
         write(Token(text=text))
-        if ctx.answer_style == "checked":
+        if ctx.settings.answer_style == "checked":
             user = prompts.render("answer_note", results=data, request=state["request"], shown=text)
             note = await _checked_model_sentences(
                 runtime, [SystemMessage(prompts.load("system")), HumanMessage(user)],
-                max_tokens=min(ctx.answer_max_tokens, NOTE_MAX_TOKENS), sources=sources, shown=text, usage=usage,
-                limit=1, lead=" ")
+                max_tokens=min(ctx.settings.answer_max_tokens, NOTE_MAX_TOKENS), sources=sources, shown=text,
+                usage=usage, limit=1, lead=" ")
             text += f" {note}" if note else ""
     _show_structure(runtime, composed)
     answer = composed.markdown(text)

@@ -10,13 +10,13 @@ import asyncio
 import datetime as dt
 import time
 from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass
 from typing import Any
 
 from langchain_core.language_models import BaseChatModel
 from langgraph.types import Command
 from sqlalchemy import select
 
+from agent.config import AgentSettings
 from agent.events import Done, Error, Event
 from agent.graph import build_graph
 from agent.routing import ToolRouter
@@ -28,18 +28,6 @@ from erp_core.errors import ErrorCode, NexusError
 from erp_core.identity import Actor
 from tools.context import ToolContext
 from tools.registry import ToolRegistry
-
-
-@dataclass
-class AgentSettings:
-    max_steps: int = 6
-    max_retries: int = 2
-    route_k: int = 3
-    route_margin: float = 0.04
-    answer_threshold: float = 0.5
-    answer_max_tokens: int = 200
-    today: dt.date | None = None  # pinned business date (evals, demos); None: the real date
-    answer_style: str = "composed"  # composed | checked | model (agent.compose)
 
 
 class AgentTurns:
@@ -95,10 +83,7 @@ class AgentTurns:
         tools = ToolContext(actor=actor, db=self._db, documents_provider=self._documents,
                             graph_provider=self._graph_store, anomaly_scorer=self._scorer, thread_id=thread_id,
                             today=s.today or dt.date.today())
-        return AgentContext(model=self._model(), registry=self._registry, router=router, tools=tools,
-                            max_steps=s.max_steps, max_retries=s.max_retries, route_k=s.route_k,
-                            route_margin=s.route_margin, answer_threshold=s.answer_threshold,
-                            answer_max_tokens=s.answer_max_tokens, answer_style=s.answer_style)
+        return AgentContext(model=self._model(), registry=self._registry, router=router, tools=tools, settings=s)
 
     @staticmethod
     def _config(actor: Actor, thread_id: str) -> dict[str, Any]:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Annotated, Any, TypedDict
 
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AnyMessage
 from langgraph.graph.message import add_messages
 
+from agent.config import AgentSettings
 from agent.routing import ToolRouter
 from tools.context import ToolContext
 from tools.registry import ToolRegistry
@@ -53,11 +54,4 @@ class AgentContext:
     registry: ToolRegistry
     router: ToolRouter
     tools: ToolContext
-    max_steps: int = 6
-    max_retries: int = 2
-    route_k: int = 3
-    route_margin: float = 0.04
-    answer_threshold: float = 0.5
-    small_talk_threshold: float = 0.3
-    answer_max_tokens: int = 200
-    answer_style: str = "composed"  # what the user reads after a tool ran: composed | checked | model
+    settings: AgentSettings = field(default_factory=AgentSettings)

@@ -9,8 +9,9 @@ from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
 from agent.checkpoints import open_checkpointer
+from agent.config import AgentSettings
 from agent.routing import ToolRouter, out_of_scope_capabilities
-from agent.service import AgentSettings, AgentTurns
+from agent.service import AgentTurns
 from erp_core.db import Database
 from server.model_provider import ModelProvider
 from server.settings import Settings
@@ -131,8 +132,14 @@ def build_agent(settings: Settings, db: Database, models: ModelProvider, embedde
         model=models.get, db=db, registry=registry, router=router, documents=lambda: vectors().search(),
         graph=lambda: graphs().graph, anomaly_scorer=scorer,
         checkpointer=lambda: open_checkpointer(settings.checkpoint_url, settings.data_dir / "checkpoints.db"),
-        settings=AgentSettings(max_steps=settings.agent_max_steps, route_k=settings.agent_route_k,
-                               route_margin=settings.agent_route_margin, today=settings.business_date,
-                               answer_style=settings.answer_style,
-                               **({} if answer_max_tokens is None else {"answer_max_tokens": answer_max_tokens})))
+        settings=agent_settings(settings, answer_max_tokens=answer_max_tokens))
     return turns, router
+
+
+def agent_settings(settings: Settings, *, answer_max_tokens: int | None = None) -> AgentSettings:
+    """The agent's configuration from the server's Settings (``NEXUS_AGENT_*``, ``NEXUS_ANSWER_STYLE``,
+    ``NEXUS_BUSINESS_DATE``): the one place the two meet. What Settings leaves out keeps the agent's default."""
+    return AgentSettings(max_steps=settings.agent_max_steps, route_k=settings.agent_route_k,
+                         route_margin=settings.agent_route_margin, today=settings.business_date,
+                         answer_style=settings.answer_style,
+                         **({} if answer_max_tokens is None else {"answer_max_tokens": answer_max_tokens}))

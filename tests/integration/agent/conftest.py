@@ -12,9 +12,10 @@ import pytest
 from langchain_core.language_models import BaseChatModel
 
 from agent.checkpoints import open_checkpointer
+from agent.config import AgentSettings
 from agent.events import Event
 from agent.routing import ToolRouter, out_of_scope_capabilities
-from agent.service import AgentSettings, AgentTurns
+from agent.service import AgentTurns
 from erp_core.db import Database
 from erp_core.identity import Actor
 from tools.registry import ToolRegistry, direct_utterances, load_all

@@ -14,9 +14,10 @@ from typer.testing import CliRunner
 
 from agent.backends.scripted import ScriptedChat
 from agent.checkpoints import open_checkpointer
+from agent.config import AgentSettings
 from agent.events import Done, Token, ToolCall, ToolResult
 from agent.routing import ToolRouter
-from agent.service import AgentSettings, AgentTurns
+from agent.service import AgentTurns
 from cli import app
 from erp_core.db import Database
 from erp_core.identity import Actor
