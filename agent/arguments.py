@@ -3,6 +3,8 @@
 A small model copies the request's words well when told to, and invents values (dates, names, counts) when it does
 not. So after decoding:
 
+- a question argument (a document search) is the request itself: its wording ("how many days", "who") is what
+  the search and the extractive answer read, and a small model's paraphrase loses it;
 - a free-text argument must be found in the request (case-insensitive, all of its words); an invented value is
   replaced by what the slot's pattern finds in the request (agent/slots.py), or dropped when optional;
 - each argument's slot kind is the one its schema's Field declares (``json_schema_extra=slot("period")``, see
@@ -147,6 +149,9 @@ def ground_arguments(spec: ToolSpec, args: dict[str, Any], request: str,
     grounded = {name: value for name, value in args.items() if name not in props}  # validation reports these
     for name, prop in props.items():
         present, value, kind = name in args, args.get(name), kinds.get(name)
+        if kind == "question":  # the question as the user put it, not the model's shortened paraphrase
+            grounded[name] = request.strip()[:int(prop.get("maxLength") or 500)]
+            continue
         options = choices_of(prop, defs)
         if options is not None:
             keep, value = _ground_choice(value, options, name in required, request)

@@ -408,7 +408,7 @@ def read_followup(request: str, last: Mapping[str, Any] | None, today: dt.date, 
         return _call(side[1], tools, {k: v for k, v in values.items() if k != "party"}, today, {}, [*edits, "side"])
 
     if not edits:
-        text_slot = next((name for name, kind in kinds.items() if kind == "text"), None)
+        text_slot = next((name for name, kind in kinds.items() if kind in ("text", "question")), None)
         context_slot = next((name for name, kind in kinds.items() if kind == "context"), None)
         said = _FILLER.sub("", request).strip()
         if text_slot is not None and context_slot is not None and said:

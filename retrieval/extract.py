@@ -47,6 +47,9 @@ _FIGURE_BONUS = 0.2  # the sentence holds the figure the question asks for
 _TERM_BONUS = 0.08  # a weaker cue: a role for "who", a modal for "am I allowed"
 _OVERLAP_WEIGHT = 0.35  # times the share of the question's content words in the sentence
 _RANK_PENALTY = 0.02  # per passage rank below the first
+# A continued question ("and the accruals?") is answered by a sentence about what it adds: while some sentence holds
+# one of its own words, those without any are put behind (the question it continues pulls toward its own answer).
+_OFF_FOCUS_PENALTY = 0.5
 
 _SPLIT = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])")
 _ABBREVIATIONS = ("e.g.", "i.e.", "etc.", "vs.", "no.", "approx.", "mr.", "ms.", "dr.", "cf.")
@@ -82,7 +85,8 @@ _ASKS_AMOUNT = re.compile(r"\bhow\s+much\b|\bper[-\s]?diem\b|\b(?:cap|caps|allow
                           r"rate|budget|price|cost|costs|threshold|reimburs\w*\s+up\s+to|salary|band|bonus|fee|"
                           r"amount|percent(?:age)?)\b", re.IGNORECASE)
 _ASKS_WHEN = re.compile(r"^\s*(?:and\s+)?(?:when|by\s+when|until\s+when)\b|\b(?:deadline|due|how\s+(?:soon|fast|"
-                        r"quickly)|how\s+long\s+do\s+i\s+have|what\s+day|which\s+day|time\s+limit|within)\b",
+                        r"quickly)|how\s+long\s+do\s+i\s+have|(?:what|which)\s+(?:business\s+|working\s+)?day|"
+                        r"time\s+limit|within)\b",
                         re.IGNORECASE)
 _ASKS_WHO = re.compile(r"\bwho(?:m|se)?\b|\bwhich\s+(?:role|person|team|manager)\b", re.IGNORECASE)
 _ASKS_RULE = re.compile(r"\b(?:can\s+i|may\s+i|am\s+i\s+allowed|are\s+we\s+allowed|is\s+it\s+allowed|"
@@ -349,6 +353,8 @@ def extract_answer(question: str, hits: Sequence[Hit], embedder: Embedder, *, co
     the books have to be closed?"): it says what kind of figure is wanted and frames the similarity, while the
     follow-up's own words decide which sentence answers.
     """
+    if context:
+        passages = len(hits)  # the search ran on both questions: what the follow-up adds may rank lower
     candidates = [_Candidate(rank, position, text)
                   for rank, hit in enumerate(hits[:passages])
                   for position, text in enumerate(sentences(hit.text, hit.section))]
@@ -363,11 +369,12 @@ def extract_answer(question: str, hits: Sequence[Hit], embedder: Embedder, *, co
     wants = Wants.of(framed)
     asked = _content_words(question) or _content_words(framed)
     figures = question_figures(question) or question_figures(context or "")
+    overlaps = [len(asked & _content_words(c.text)) / len(asked) if asked else 0.0 for c in candidates]
+    off_focus = _OFF_FOCUS_PENALTY if context and any(overlaps) else 0.0
     scores = []
-    for candidate, sim in zip(candidates, similarity.tolist(), strict=True):
-        overlap = len(asked & _content_words(candidate.text)) / len(asked) if asked else 0.0
+    for candidate, sim, overlap in zip(candidates, similarity.tolist(), overlaps, strict=True):
         scores.append(sim + figure_bonus(wants, candidate.text, figures) + _OVERLAP_WEIGHT * overlap
-                      - _RANK_PENALTY * candidate.passage)
+                      - _RANK_PENALTY * candidate.passage - (off_focus if not overlap else 0.0))
     best = int(np.argmax(scores))  # the first of equal scores: deterministic
     chosen = [best]
     neighbours = [i for i, c in enumerate(candidates) if c.passage == candidates[best].passage

@@ -143,8 +143,8 @@ class SlaQuery(_Query):
 
 
 class DocumentQuery(_Query):
-    query: str = Field(min_length=1, max_length=500, description="What to look for in company documents (policies, "
-                                                                 "guides, contracts).", json_schema_extra=slot("text"))
+    query: str = Field(min_length=1, max_length=500, json_schema_extra=slot("question"),
+                       description="What to look for in company documents (policies, guides, contracts).")
     k: int = Field(4, ge=1, le=8, description="How many passages to return.",
                    json_schema_extra={"assistant_only": True})
     context: str | None = Field(None, max_length=500, description="The earlier question this one continues ('and "

@@ -26,7 +26,8 @@ SlotKind = Literal[
     "deal",  # a CRM opportunity id or name
     "first_day",  # the first day of a span ("from Monday ...")
     "last_day",  # its last day
-    "text",  # free text taken from the request (a search query, a memo)
+    "text",  # free text taken from the request (a memo, a name to look for)
+    "question",  # the user's question as said (a document search reads its wording: "how many days", "who")
     "context",  # an earlier question a follow-up continues: set by the dialogue, never by the model or the grounding
     "months",  # a count of months ahead
     "amount",  # a figure the user stated

@@ -16,7 +16,7 @@ from retrieval.search import DocumentSearch
 def _actor(user: str) -> Actor:
     name, tenant = user.split("@")
     roles = {"eve": "employee", "alice": "accountant,employee", "hana": "hr,employee",
-             "frank": "cfo,employee", "sam": "sales_rep,employee"}[name]
+             "frank": "cfo,employee", "sam": "sales_rep,employee", "carol": "controller,employee"}[name]
     return Actor.of(user, tenant, roles)
 
 
@@ -74,3 +74,30 @@ def test_a_question_the_corpus_cannot_answer_is_not_passed_off_as_answered(searc
                                                                            question: str) -> None:
     extract = extract_answer(question, search.search(_actor("eve@acme"), question, k=4), search.embedder)
     assert extract is None or not extract.confident
+
+
+# (reader, the follow-up as said less its opener, the question it continues, document, words the quote holds)
+FOLLOW_UPS = [
+    ("alice@acme", "the accruals", "By which business day do the books have to be closed?",
+     "acme-month-end-close-checklist", "business day 3"),
+    ("alice@acme", "what do we get from vendors", "What payment terms do we give customers?",
+     "acme-vendor-onboarding", "net 45"),
+    ("eve@acme", "the meal allowance", "What's the hotel cap per night?", "acme-travel-expense-policy", "75 USD"),
+]
+
+
+@pytest.mark.parametrize(("user", "said", "context", "doc_id", "words"), FOLLOW_UPS, ids=[f[1] for f in FOLLOW_UPS])
+def test_a_continued_question_is_answered_about_what_it_adds(search: DocumentSearch, user: str, said: str,
+                                                            context: str, doc_id: str, words: str) -> None:
+    """The search runs on both questions (as tools/knowledge.py does); the quote answers the follow-up's words."""
+    hits = search.search(_actor(user), f"{said} {context}", k=4)
+    extract = extract_answer(said, hits, search.embedder, context=context)
+    assert extract is not None and extract.confident
+    assert (extract.hit.doc_id, words in extract.text) == (doc_id, True), extract
+
+
+def test_another_amount_in_the_same_question_finds_its_own_row(search: DocumentSearch) -> None:
+    question = "Who has to approve a purchase order of 80,000 dollars?"
+    extract = extract_answer(question, search.search(_actor("carol@acme"), question, k=4), search.embedder)
+    assert extract is not None and extract.hit.doc_id == "acme-procurement-approval-matrix", extract
+    assert "Chief Financial Officer" in extract.text, extract.text

@@ -78,7 +78,8 @@ def test_counts_and_amounts_are_the_ones_the_user_said() -> None:
     assert forecast == {"subject": "cash", "months": 6}
     search = ground_arguments(REGISTRY.get("search_documents"), {"query": "hotels", "k": 2026},
                               "What does the travel policy say about hotels?")
-    assert search == {"query": "hotels"}  # the made-up k is dropped: the tool's default applies
+    # the made-up k is dropped (the tool's default applies); the search reads the question as the user put it
+    assert search == {"query": "What does the travel policy say about hotels?"}
     approver = ground_arguments(REGISTRY.get("graph_query"), {"query": "approver_for", "amount": "99"},
                                 "Who approves a purchase order of 25,000?")
     assert approver["amount"] == "25000" and approver["document_type"] == "purchase_order"
