@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from erp_core.anomaly.scorer import ReplayedScore, replay_ledger
+from erp_core.seed.models import PlantedAnomaly
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,8 +27,6 @@ class Evaluation:
 
 def evaluate_planted(session: Session, tenant: str, threshold: float = 0.8,
                      scores: list[ReplayedScore] | None = None) -> Evaluation:
-    from erp_core.seed.models import PlantedAnomaly
-
     planted = set(session.scalars(select(PlantedAnomaly.entry_id).where(PlantedAnomaly.tenant == tenant)))
     scores = scores if scores is not None else replay_ledger(session, tenant)
     flagged = [s for s in scores if s.score >= threshold]

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from erp_core.approvals.delegation import active_delegations, circle_of
-from erp_core.approvals.eligibility import deciders, fully_approved, open_capacity, requirements_of
+from erp_core.approvals.eligibility import approvals_so_far, deciders, fully_approved, open_capacity, requirements_of
 from erp_core.approvals.models import ApprovalDecision, ApprovalRequest, ApprovalStatus
 from erp_core.approvals.policy import Requirement, load_rules, requirements_for
 from erp_core.approvals.registry import handler_for
@@ -265,8 +265,6 @@ def expire_overdue(session: Session, actor: Actor, *, now: dt.datetime | None = 
 
 def approval_view(request: ApprovalRequest, session: Session) -> dict[str, object]:
     """The JSON form of a request for APIs and tools."""
-    from erp_core.approvals.eligibility import approvals_so_far, requirements_of
-
     decisions = _decisions(session, request.id)
     done = approvals_so_far(decisions)
     return {

@@ -163,6 +163,7 @@ def load_opportunity(session: Session, tenant: str, opportunity_id: int) -> Oppo
 
 def account_360(session: Session, actor: Actor, account_id: int, as_of: dt.datetime) -> Account360:
     """Everything about one customer account: contacts, deals, recent activities and service tickets."""
+    # Imported here: the service desk's package imports this module (tickets name a CRM account).
     from erp_core.servicedesk.queries import ticket_counts_for_account
 
     owner = owner_scope(actor)

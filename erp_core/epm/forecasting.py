@@ -15,6 +15,7 @@ from erp_core.epm.periods import Window, month_end
 from erp_core.epm.service import require_reader
 from erp_core.errors import ErrorCode, NexusError, not_found, refused_value
 from erp_core.forecast import forecast
+from erp_core.hr.queries import headcount_at
 from erp_core.identity import Actor
 from erp_core.ledger.models import Account, JournalLine
 from erp_core.money import minor_units
@@ -70,8 +71,6 @@ def history_window(session: Session, tenant: str, through: str | None) -> Window
 
 
 def _kpi_series(session: Session, tenant: str, key: str, window: Window, department: str | None) -> list[Decimal]:
-    from erp_core.hr.queries import headcount_at
-
     activity = monthly_activity(session, tenant, window.start, window.end, department)
     balances = account_balances(session, tenant, window.start - dt.timedelta(days=1), BALANCE_CODES)
     series: list[Decimal] = []

@@ -9,11 +9,13 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from erp_core.epm.actuals import account_activity, account_balances
+from erp_core.directory import list_departments, resolve_department
+from erp_core.epm.actuals import account_activity, account_balances, monthly_activity
 from erp_core.epm.kpis import BALANCE_CODES, KPIS, KpiInputs, render
 from erp_core.epm.models import Budget
 from erp_core.epm.periods import Window, parse_window
 from erp_core.errors import ErrorCode, Issue, NexusError, validation_error
+from erp_core.hr.queries import headcount_at
 from erp_core.identity import Actor
 from erp_core.ledger.models import Account
 from erp_core.money import MoneyError, minor_units, parse_amount, to_minor
@@ -48,8 +50,6 @@ class KpiReport(BaseModel):
 
 
 def kpi_inputs(session: Session, tenant: str, window: Window, department: str | None) -> KpiInputs:
-    from erp_core.hr.queries import headcount_at
-
     activity = account_activity(session, tenant, window.start, window.end, department)
     opening = account_balances(session, tenant, window.start - dt.timedelta(days=1), BALANCE_CODES)
     closing = account_balances(session, tenant, window.end, BALANCE_CODES)
@@ -66,8 +66,6 @@ def kpi_report(session: Session, actor: Actor, period: str, *, department: str |
         raise NexusError(ErrorCode.UNKNOWN_NAME, f"unknown KPI {', '.join(unknown)}", candidates=sorted(KPIS))
     window = parse_window(period, ytd=ytd)
     if department is not None:
-        from erp_core.directory import resolve_department
-
         department = resolve_department(session, actor.tenant, department).code
     currency = functional_currency(session, actor.tenant)
     inputs = kpi_inputs(session, actor.tenant, window, department)
@@ -114,8 +112,6 @@ def _budget_totals(session: Session, tenant: str, window: Window,
 
 def _actual_totals(session: Session, tenant: str, window: Window, department: str | None,
                    by_department: bool) -> dict[tuple[str | None, str], int]:
-    from erp_core.epm.actuals import monthly_activity
-
     if not by_department:
         return {(department, code): net for code, net in
                 account_activity(session, tenant, window.start, window.end, department).items()}
@@ -136,8 +132,6 @@ def budget_vs_actual(session: Session, actor: Actor, period: str, *, department:
     require_reader(actor)
     window = parse_window(period, ytd=ytd)
     if department is not None:
-        from erp_core.directory import resolve_department
-
         department = resolve_department(session, actor.tenant, department).code
     currency = functional_currency(session, actor.tenant)
     digits = minor_units(currency)
@@ -188,8 +182,6 @@ def set_budgets(cmds: list[SetBudget], actor: Actor, session: Session) -> int:
     """Insert or replace budget lines; every problem is reported at once and nothing is written if any exists."""
     if not actor.has_role(*BUDGET_OWNERS):
         raise NexusError(ErrorCode.FORBIDDEN, "only a controller or the CFO may set budgets")
-    from erp_core.directory import list_departments
-
     currency = functional_currency(session, actor.tenant)
     departments = {d.code for d in list_departments(session, actor.tenant)}
     accounts = dict(session.execute(select(Account.code, Account.postable).where(

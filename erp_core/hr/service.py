@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from erp_core.approvals.engine import submit_for_approval
 from erp_core.approvals.registry import LEAVE_REQUEST
+from erp_core.directory import resolve_department
 from erp_core.errors import ErrorCode, Issue, NexusError, validation_error
 from erp_core.hr.leave import business_days
 from erp_core.hr.models import Employee, LeaveRequest
@@ -62,8 +63,6 @@ class RequestLeave(BaseModel):
 def hire_employee(cmd: HireEmployee, actor: Actor, session: Session) -> EmployeeView:
     if not actor.has_role(HR_ROLE):
         raise NexusError(ErrorCode.FORBIDDEN, "only HR may add employees")
-    from erp_core.directory import resolve_department
-
     resolve_department(session, actor.tenant, cmd.department_code)
     manager = load_employee(session, actor.tenant, cmd.manager_id) if cmd.manager_id is not None else None
     count = session.scalar(select(func.count(Employee.id)).where(Employee.tenant == actor.tenant)) or 0

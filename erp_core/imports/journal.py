@@ -27,7 +27,7 @@ from pydantic import ValidationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from erp_core.audit import payload_hash
+from erp_core.audit import AuditEvent, append_many, payload_hash
 from erp_core.errors import ErrorCode, Issue, NexusError, validation_error
 from erp_core.identity import Actor
 from erp_core.imports.approval import PendingBatch, approve_batch
@@ -190,8 +190,6 @@ def _create_periods(session: Session, tenant: str, months: set[tuple[int, int]],
                                  changed_by=actor.user_id, changed_at=utcnow()))
     session.flush()
     if created:
-        from erp_core.audit import AuditEvent, append_many
-
         append_many(session, tenant, [AuditEvent(actor.user_id, "period.opened", "period", f"{y}-{m:02d}",
                                                  {"status": PeriodStatus.OPEN.value, "source": "import"})
                                       for y, m in created])

@@ -21,9 +21,7 @@ def load_models() -> None:
     Modules are found by their source (``from erp_core.db import Base``) rather than by importing everything: a
     domain module may pull in heavy libraries the schema does not need.
     """
-    import erp_core
-
-    root = Path(erp_core.__file__).resolve().parent
+    root = HERE.parent  # the erp_core package
     for info in pkgutil.walk_packages([str(root)], prefix="erp_core."):
         if info.name.startswith("erp_core.migrations") or info.ispkg:
             continue

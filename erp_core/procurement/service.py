@@ -10,8 +10,14 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from erp_core.apar.commands import RecordDocument
+from erp_core.apar.models import Vendor
+from erp_core.apar.services import record_bill
+from erp_core.approvals import PURCHASE_ORDER, submit_for_approval
+from erp_core.directory import resolve_department
 from erp_core.errors import ErrorCode, Issue, NexusError, not_found, validation_error
 from erp_core.identity import Actor
+from erp_core.ledger.models import Account
 from erp_core.money import MoneyError, fmt, from_minor, parse_amount, to_minor
 from erp_core.procurement.models import GoodsReceipt, PurchaseOrder, PurchaseOrderLine, Requisition
 from erp_core.tenancy import functional_currency
@@ -86,10 +92,6 @@ def raise_purchase_order(cmd: RaisePurchaseOrder, actor: Actor, session: Session
     """Any employee may request; the policy routes by total: < 5,000 the requester's manager, < 50,000 a controller,
     otherwise the CFO. The requester never approves their own order. ``require_human_approval`` (orders the assistant
     drafted) adds the requester's own confirmation to whatever the policy asks."""
-    from erp_core.apar.models import Vendor
-    from erp_core.approvals import PURCHASE_ORDER, submit_for_approval
-    from erp_core.directory import resolve_department
-    from erp_core.ledger.models import Account
     currency = functional_currency(session, actor.tenant)
     issues: list[Issue] = []
     vendor = session.scalar(select(Vendor).where(Vendor.tenant == actor.tenant, Vendor.code == cmd.vendor_code))
@@ -137,9 +139,6 @@ def raise_purchase_order(cmd: RaisePurchaseOrder, actor: Actor, session: Session
 
 def receive_goods(cmd: ReceiveGoods, actor: Actor, session: Session) -> dict[str, Any]:
     """Record a receipt and raise the vendor bill for the received value (one bill line per account)."""
-    from erp_core.apar.commands import RecordDocument
-    from erp_core.apar.services import record_bill
-
     po = load_po(session, actor.tenant, cmd.po_id, lock=True)
     if po.status not in ("approved", "partially_received"):
         raise NexusError(ErrorCode.INVALID_STATE, f"purchase order {po.number} is {po.status}; only approved orders "
