@@ -9,35 +9,54 @@ The composition root (``server.bootstrap``) and the CLI commands call ``open_sto
 from __future__ import annotations
 
 import contextlib
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, TypeVar
 
+from retrieval.ports import ContentStore, Embedder, GraphStore, VectorStore
+from retrieval.search import DocumentSearch
 from retrieval.servers.local import LocalStoreConfig, LocalStores
+
+_Store = TypeVar("_Store")
 
 
 @dataclass
 class RetrievalStores:
-    """The opened stores; each is None when not requested. ``close`` also stops servers this process started."""
+    """The opened stores, typed by their ports. ``close`` also stops servers this process started.
+
+    ``vector`` and ``graph`` are there when ``open_stores`` was asked for them (reading one that was not is a
+    programming error); ``content`` and ``embedder`` are None when not requested.
+    """
 
     local: LocalStores
-    vector: Any = None
-    graph: Any = None
-    content: Any = None
-    embedder: Any = None
-    _closers: list[Any] = field(default_factory=list)
+    opened_vector: VectorStore | None = None
+    opened_graph: GraphStore | None = None
+    content: ContentStore | None = None
+    embedder: Embedder | None = None
 
-    def search(self) -> Any:
+    @property
+    def vector(self) -> VectorStore:
+        return _requested(self.opened_vector, "vector")
+
+    @property
+    def graph(self) -> GraphStore:
+        return _requested(self.opened_graph, "graph")
+
+    def search(self) -> DocumentSearch:
         """A ``DocumentSearch`` over the vector store and embedder."""
-        from retrieval.search import DocumentSearch
-
-        return DocumentSearch(self.vector, self.embedder)
+        return DocumentSearch(self.vector, _requested(self.embedder, "vector"))
 
     def close(self) -> None:
-        for store in (self.vector, self.graph, self.content):
+        for store in (self.opened_vector, self.opened_graph, self.content):
             if store is not None:
                 with contextlib.suppress(Exception):  # closing a client whose server died must not mask the cause
                     store.close()
         self.local.close()
+
+
+def _requested(store: _Store | None, name: str) -> _Store:
+    if store is None:
+        raise RuntimeError(f"the {name} store was not opened: ask open_stores for it ({name}=True)")
+    return store
 
 
 def open_stores(settings: Any, *, vector: bool = True, graph: bool = True, content: bool = True,
@@ -60,7 +79,8 @@ def open_stores(settings: Any, *, vector: bool = True, graph: bool = True, conte
             uri = settings.milvus_uri or stores.local.uri("milvus") or str(cfg.milvus_lite_path.resolve())
             # all-MiniLM-L6-v2 is 384-d; asking the model would load torch just to open the store
             dimension = 384 if settings.embedding_model_path is None else stores.embedder.dimension
-            stores.vector = MilvusVectorStore(uri, dimension, settings.milvus_collection, timeout_s=max(timeout, 10))
+            stores.opened_vector = MilvusVectorStore(uri, dimension, settings.milvus_collection,
+                                                     timeout_s=max(timeout, 10))
         if graph:
             from retrieval.graph.bolt_store import BoltGraphStore
 
@@ -69,7 +89,7 @@ def open_stores(settings: Any, *, vector: bool = True, graph: bool = True, conte
                 from retrieval.servers.supervisor import unavailable
 
                 raise unavailable("graph store", "no NEXUS_GRAPH_URI and no local server (run `nexus stores start`)")
-            stores.graph = BoltGraphStore(uri, settings.graph_user, settings.graph_password.get_secret_value(),
+            stores.opened_graph = BoltGraphStore(uri, settings.graph_user, settings.graph_password.get_secret_value(),
                                           settings.graph_database, timeout_s=timeout)
         if content:
             from retrieval.content_store import MongoContentStore
