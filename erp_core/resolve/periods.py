@@ -136,7 +136,7 @@ _SPOKEN = (
 def _canonical(text: str) -> str:
     t = " ".join(text.lower().replace(",", " ").split())
     for pattern, replacement in _SPOKEN:
-        t = pattern.sub(replacement, t)  # type: ignore[arg-type]
+        t = pattern.sub(replacement, t)
     return t
 
 
