@@ -41,15 +41,20 @@ def _noon(day: dt.date) -> dt.datetime:
 def pipeline(ctx: ToolContext, q: PipelineQuery) -> ToolOutput:
     """Open deals grouped by stage, owner or close quarter, with count, amount and probability-weighted amount."""
     with ctx.db.read() as session:
-        rows = pipeline_of(session, ctx.actor, q.by)
+        customer = resolve_customer(session, ctx.actor, q.customer) if q.customer else None
+        customer_name = customer.name if customer is not None else None  # read while the session is open
+        rows = pipeline_of(session, ctx.actor, q.by, stage=q.stage,
+                           account_id=customer.id if customer is not None else None)
     currency = rows[0].currency if rows else ""
     total = sum(r.count for r in rows)
     lines = "; ".join(f"{r.key}: {r.count} deals, {r.amount} {r.currency} (weighted {r.weighted_amount})"
                       for r in rows[:6])
+    scope = {"stage": q.stage, "customer": customer_name}
     return ToolOutput(f"Open pipeline by {q.by}: {total} deals. {lines}",
                       {"by": q.by, "currency": currency, "rows": [r.model_dump(exclude={"currency"})
                                                                   for r in rows[:MAX_ROWS]]},
-                      presentation=present.pipeline(rows[:MAX_ROWS], q.by), query={"by": q.by})
+                      presentation=present.pipeline(rows[:MAX_ROWS], q.by, **scope),
+                      query={"by": q.by, **{k: v for k, v in scope.items() if v}})
 
 
 @REGISTRY.tool("deals_at_risk", DealsAtRiskQuery, roles=SALES_ROLES, examples=(
@@ -76,7 +81,8 @@ def deals_at_risk(ctx: ToolContext, q: DealsAtRiskQuery) -> ToolOutput:
 
 @REGISTRY.tool("account_360", CustomerQuery, roles=SALES_ROLES, examples=(
     "Give me the full picture on Northwind Logistics", "Account overview for Contoso", "What's going on with "
-    "customer C0003: deals, contacts, tickets?", "Tell me everything about Umbrella Pharma"))
+    "customer C0003: deals, contacts, tickets?", "Tell me everything about Umbrella Pharma",
+    "How much have we won with Northwind so far?", "What's our total closed business with Contoso?"))
 def account_360(ctx: ToolContext, q: CustomerQuery) -> ToolOutput:
     """Everything about one customer: owner, contacts, open and won deals, recent activities and service tickets."""
     with ctx.db.read() as session:

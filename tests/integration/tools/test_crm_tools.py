@@ -4,6 +4,7 @@ person (they never apply when the tool runs)."""
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 
@@ -12,6 +13,7 @@ from erp_core.crm.models import Opportunity, OpportunityChange
 from erp_core.crm.queries import account_360, pipeline
 from erp_core.db import Database
 from erp_core.errors import ErrorCode, NexusError
+from erp_core.resolve.parties import resolve_customer
 from tests.integration.tools.conftest import acme, run_tool
 from tools.errors import classify
 
@@ -28,6 +30,22 @@ def test_pipeline_matches_the_service_and_a_rep_sees_their_own(seeded_read_db: D
     assert f"{sum(r.count for r in expected)} deals" in out.summary
     mine = run_tool(seeded_read_db, SAM, "pipeline", {"by": "owner"})
     assert [r["key"] for r in mine.data["rows"]] == ["sam@acme"] == [r.key for r in own]
+
+
+def test_pipeline_of_one_stage_and_of_one_customer_add_up_to_the_whole(seeded_read_db: Database) -> None:
+    whole = run_tool(seeded_read_db, MARIA, "pipeline", {})
+    by_stage = {r["key"]: r for r in whole.data["rows"]}
+    negotiation = run_tool(seeded_read_db, MARIA, "pipeline", {"stage": "negotiation"})
+    assert [(r["key"], r["amount"]) for r in negotiation.data["rows"]] == \
+        [("negotiation", by_stage["negotiation"]["amount"])]
+    assert negotiation.presentation is not None and " in negotiation:" in negotiation.presentation.headline
+    with seeded_read_db.read() as session:
+        view = account_360(session, MARIA, resolve_customer(session, MARIA, "Northwind").id,
+                           dt.datetime(2026, 11, 16, 12, tzinfo=dt.UTC))
+    northwind = run_tool(seeded_read_db, MARIA, "pipeline", {"customer": "Northwind"})
+    total = sum(Decimal(r["amount"]) for r in northwind.data["rows"])
+    assert total == sum(Decimal(o.amount) for o in view.open_opportunities)
+    assert northwind.query == {"by": "stage", "customer": view.account.name}
 
 
 def test_deals_at_risk_have_reasons_and_filter_by_customer(seeded_read_db: Database) -> None:
