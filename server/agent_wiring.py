@@ -15,7 +15,8 @@ from agent.service import AgentTurns
 from erp_core.db import Database
 from server.model_provider import ModelProvider
 from server.settings import Settings
-from tools.registry import direct_utterances, load_all
+from tools.catalog import load_all
+from tools.registry import direct_utterances
 
 T = TypeVar("T")
 log = logging.getLogger("nexus.agent")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -27,7 +28,7 @@ from tools.context import ToolContext
 from tools.formatting import amount, money, percent, period_words, short_date
 from tools.output import ToolOutput
 from tools.presentation import Presentation, Series, Table
-from tools.registry import REGISTRY
+from tools.registry import tool
 
 READERS = sorted(REPORT_READERS)
 _MEASURES = {"revenue": "Revenue", "expenses": "Expenses", "net_income": "Net income", "amount": "Net activity"}
@@ -68,7 +69,7 @@ def _subject(scope: Mapping[str, Any]) -> str:
     return what + (f", {scope['department']}" if scope.get("department") else "")
 
 
-@REGISTRY.tool("breakdown", BreakdownQuery, roles=READERS, examples=(
+@tool("breakdown", BreakdownQuery, roles=READERS, examples=(
     "Break down the P&L by month for Q3", "Net income by department last quarter", "Travel spend by month this year",
     "Expenses by account for October"))
 def breakdown(ctx: ToolContext, q: BreakdownQuery) -> ToolOutput:
@@ -82,13 +83,28 @@ def breakdown(ctx: ToolContext, q: BreakdownQuery) -> ToolOutput:
     return ToolOutput(shown.headline, data, presentation=shown, query=_query(rng, scope, by=q.by))
 
 
+def _extremes(data: Mapping[str, Any], currency: str) -> str:
+    """The highest and lowest row of the measure a person ranks a split by ("which month was the best?"): net income
+    for the P&L, the amount for one account or a split by account."""
+    key = "net_income" if "net_income" in data["total"] else "amount"
+    rows = [r for r in data["rows"] if r.get(key) is not None]
+    if len(rows) < 2:
+        return ""
+    high = max(rows, key=lambda r: Decimal(str(r[key])))
+    low = min(rows, key=lambda r: Decimal(str(r[key])))
+    measure = _MEASURES[key].lower() if key == "net_income" else "amount"
+    return (f" Highest {measure}: {high['label']} ({money(high[key], currency)}); "
+            f"lowest: {low['label']} ({money(low[key], currency)}).")
+
+
 def present_breakdown(data: Mapping[str, Any], start: dt.date, end: dt.date, subject: str) -> Presentation:
     currency = data["currency"]
     measures = [m for m in ("revenue", "expenses", "net_income", "amount") if m in data["total"]]
     total = data["total"]
     stated = ", ".join(f"{_MEASURES[m].lower()} {money(total[m], currency)}" for m in measures)
     # No row count in the headline: every figure a person reads must be one of the report's (the table shows them).
-    headline = f"{subject} in {period_words(start, end)} by {data['by']}: total {stated}."
+    headline = f"{subject} in {period_words(start, end)} by {data['by']}: total {stated}." + \
+        _extremes(data, currency)
     rows = tuple((str(r["label"]), *(amount(r[m], currency) for m in measures if m in r))
                  for r in data["rows"])
     if data["by"] == "account":
@@ -105,7 +121,7 @@ def present_breakdown(data: Mapping[str, Any], start: dt.date, end: dt.date, sub
     return Presentation(headline, (table,), suggestions=("Versus last year", "Compare with budget"))
 
 
-@REGISTRY.tool("ranking", RankingQuery, roles=READERS, examples=(
+@tool("ranking", RankingQuery, roles=READERS, examples=(
     "Which expense accounts cost us the most in Q2?", "Top customers by revenue this year",
     "Which vendors did we spend the most with?", "What was the largest payment we made last month?"))
 def ranking(ctx: ToolContext, q: RankingQuery) -> ToolOutput:
@@ -137,7 +153,7 @@ def present_ranking(data: Mapping[str, Any], start: dt.date, end: dt.date, scope
     return Presentation(headline, (Table(f"{title} {when}", columns, body),))
 
 
-@REGISTRY.tool("period_comparison", ComparisonQuery, roles=READERS, examples=(
+@tool("period_comparison", ComparisonQuery, roles=READERS, examples=(
     "Net income this quarter versus last quarter", "Is revenue this year higher than last year?",
     "Travel spend last month versus the month before", "P&L for Q3 against the same quarter a year earlier"))
 def period_comparison(ctx: ToolContext, q: ComparisonQuery) -> ToolOutput:

@@ -25,7 +25,7 @@ from tools import present_people as present
 from tools.context import ToolContext
 from tools.output import ToolOutput
 from tools.proposals import approval_card
-from tools.registry import REGISTRY
+from tools.registry import tool
 
 EDITORS = ("sales_rep", "sales_manager")  # ensure_can_edit: the deal's owner or a sales manager (admins pass anyway)
 MAX_ROWS = 15
@@ -35,7 +35,7 @@ def _noon(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(12), tzinfo=dt.UTC)
 
 
-@REGISTRY.tool("pipeline", PipelineQuery, roles=SALES_ROLES, examples=(
+@tool("pipeline", PipelineQuery, roles=SALES_ROLES, examples=(
     "What's in the sales pipeline?", "Pipeline by stage with weighted amounts", "How much pipeline does each rep "
     "carry?", "Which quarter do our open deals close in?"))
 def pipeline(ctx: ToolContext, q: PipelineQuery) -> ToolOutput:
@@ -57,7 +57,7 @@ def pipeline(ctx: ToolContext, q: PipelineQuery) -> ToolOutput:
                       query={"by": q.by, **{k: v for k, v in scope.items() if v}})
 
 
-@REGISTRY.tool("deals_at_risk", DealsAtRiskQuery, roles=SALES_ROLES, examples=(
+@tool("deals_at_risk", DealsAtRiskQuery, roles=SALES_ROLES, examples=(
     "Which deals are at risk?", "Show stalled opportunities", "Any deals past their close date?",
     "Which of my opportunities have gone quiet?"))
 def deals_at_risk(ctx: ToolContext, q: DealsAtRiskQuery) -> ToolOutput:
@@ -79,7 +79,7 @@ def deals_at_risk(ctx: ToolContext, q: DealsAtRiskQuery) -> ToolOutput:
                       query={"customer": customer_name} if customer_name else {})
 
 
-@REGISTRY.tool("account_360", CustomerQuery, roles=SALES_ROLES, examples=(
+@tool("account_360", CustomerQuery, roles=SALES_ROLES, examples=(
     "Give me the full picture on Northwind Logistics", "Account overview for Contoso", "What's going on with "
     "customer C0003: deals, contacts, tickets?", "Tell me everything about Umbrella Pharma",
     "How much have we won with Northwind so far?", "What's our total closed business with Contoso?"))
@@ -100,7 +100,7 @@ def account_360(ctx: ToolContext, q: CustomerQuery) -> ToolOutput:
                       presentation=present.account_360(view), query={"customer": view.account.code})
 
 
-@REGISTRY.tool("propose_opportunity_update", OpportunityUpdateDraft, roles=EDITORS, proposes=True, examples=(
+@tool("propose_opportunity_update", OpportunityUpdateDraft, roles=EDITORS, proposes=True, examples=(
     "Move the Falcon fleet renewal deal to negotiation", "Mark deal 587 as closed won",
     "Change the Pioneer opportunity amount to 60000", "Push the close date of the Delta upgrade to end of January"))
 def propose_opportunity_update(ctx: ToolContext, draft: OpportunityUpdateDraft) -> ToolOutput:

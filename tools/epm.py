@@ -20,7 +20,7 @@ from tools import present_epm as present
 from tools.context import ToolContext
 from tools.formatting import period_words
 from tools.output import ToolOutput
-from tools.registry import REGISTRY
+from tools.registry import tool
 
 MAX_ROWS = 15
 
@@ -29,7 +29,7 @@ def _department(session: Session, ctx: ToolContext, text: str | None) -> str | N
     return resolve_department_name(session, ctx.actor.tenant, text).code if text else None
 
 
-@REGISTRY.tool("budget_vs_actual", BudgetQuery, roles=EPM_READERS, examples=(
+@tool("budget_vs_actual", BudgetQuery, roles=EPM_READERS, examples=(
     "How are we tracking against budget this quarter?", "Budget vs actual for engineering last month",
     "Where did we overspend in Q3?", "Variance report for FY2025"))
 def budget_vs_actual_tool(ctx: ToolContext, q: BudgetQuery) -> ToolOutput:
@@ -55,7 +55,7 @@ def budget_vs_actual_tool(ctx: ToolContext, q: BudgetQuery) -> ToolOutput:
         presentation=present.budget_vs_actual(report, rows), query=_window_query(report, window.ytd))
 
 
-@REGISTRY.tool("kpi", KpiQuery, roles=EPM_READERS, examples=(
+@tool("kpi", KpiQuery, roles=EPM_READERS, examples=(
     "What was our gross margin last month?", "Show me the KPIs for Q3: EBITDA, opex, revenue per employee",
     "How much cash did we burn last quarter?", "What is DSO year to date?"))
 def kpi(ctx: ToolContext, q: KpiQuery) -> ToolOutput:
@@ -76,7 +76,7 @@ def kpi(ctx: ToolContext, q: KpiQuery) -> ToolOutput:
                       query={**_window_query(report, window.ytd), **({"kpi": keys[0]} if keys else {})})
 
 
-@REGISTRY.tool("forecast", ForecastQuery, roles=EPM_READERS, examples=(
+@tool("forecast", ForecastQuery, roles=EPM_READERS, examples=(
     "Forecast revenue for the next three months", "Where will cash be at year end?",
     "Project travel spend for next quarter", "What will opex look like over the next 6 months?"))
 def forecast(ctx: ToolContext, q: ForecastQuery) -> ToolOutput:
@@ -120,7 +120,7 @@ def _forecast(session: Session, ctx: ToolContext, subject: str, months: int, dep
     return forecast_kpi(session, ctx.actor, key, months, department=department)
 
 
-@REGISTRY.tool("anomaly_review", AnomalyQuery, roles=sorted(REPORT_READERS), examples=(
+@tool("anomaly_review", AnomalyQuery, roles=sorted(REPORT_READERS), examples=(
     "Which journal entries look suspicious?", "Show anomalous postings this quarter",
     "Anything unusual in the ledger last month?", "List entries flagged for review with their reasons"))
 def anomaly_review(ctx: ToolContext, q: AnomalyQuery) -> ToolOutput:

@@ -37,7 +37,7 @@ from tools.context import ToolContext
 from tools.formatting import period_to_date
 from tools.output import ToolOutput
 from tools.proposals import propose_entry, propose_reversal_of
-from tools.registry import REGISTRY
+from tools.registry import tool
 
 READERS = sorted(REPORT_READERS)
 
@@ -72,7 +72,7 @@ def _previous(rng: PeriodRange) -> str | None:
     return None
 
 
-@REGISTRY.tool("account_balance", AccountQuery, roles=READERS, examples=(
+@tool("account_balance", AccountQuery, roles=READERS, examples=(
     "What is the balance of the travel account?", "How much cash do we have?", "Balance of 6100 at end of last month",
     "What's in accounts receivable right now?"))
 def account_balance(ctx: ToolContext, q: AccountQuery) -> ToolOutput:
@@ -88,7 +88,7 @@ def account_balance(ctx: ToolContext, q: AccountQuery) -> ToolOutput:
                       query={"account": data["account_code"], "as_of": as_of.isoformat()})
 
 
-@REGISTRY.tool("trial_balance", AsOfQuery, roles=READERS, examples=(
+@tool("trial_balance", AsOfQuery, roles=READERS, examples=(
     "Show me the trial balance", "Trial balance as of end of last month", "Does the ledger balance?",
     "List all account balances"))
 def trial_balance(ctx: ToolContext, q: AsOfQuery) -> ToolOutput:
@@ -107,7 +107,7 @@ def trial_balance(ctx: ToolContext, q: AsOfQuery) -> ToolOutput:
                       presentation=present.trial_balance(data, as_of), query={"as_of": as_of.isoformat()})
 
 
-@REGISTRY.tool("account_activity", AccountPeriodQuery, roles=READERS, examples=(
+@tool("account_activity", AccountPeriodQuery, roles=READERS, examples=(
     "What did we spend on travel last month?", "Show rent postings in Q3", "Activity on account 6300 this year",
     "List the entries on marketing in October"))
 def account_activity(ctx: ToolContext, q: AccountPeriodQuery) -> ToolOutput:
@@ -131,7 +131,7 @@ def account_activity(ctx: ToolContext, q: AccountPeriodQuery) -> ToolOutput:
                       presentation=shown, query=_period_query(rng, flt, account=ledger["account_code"]))
 
 
-@REGISTRY.tool("income_statement", PeriodQuery, roles=READERS, examples=(
+@tool("income_statement", PeriodQuery, roles=READERS, examples=(
     "Income statement for Q3", "What was our net income last year?", "P&L for last month",
     "How much revenue did we make this year?"))
 def income_statement(ctx: ToolContext, q: PeriodQuery) -> ToolOutput:
@@ -147,7 +147,7 @@ def income_statement(ctx: ToolContext, q: PeriodQuery) -> ToolOutput:
                       query=_period_query(rng, flt))
 
 
-@REGISTRY.tool("balance_sheet", AsOfQuery, roles=READERS, examples=(
+@tool("balance_sheet", AsOfQuery, roles=READERS, examples=(
     "Balance sheet at end of last month", "What are our total assets?", "Show liabilities and equity",
     "Balance sheet today"))
 def balance_sheet(ctx: ToolContext, q: AsOfQuery) -> ToolOutput:
@@ -159,7 +159,7 @@ def balance_sheet(ctx: ToolContext, q: AsOfQuery) -> ToolOutput:
     return ToolOutput(shown.headline, data, presentation=shown, query={"as_of": as_of.isoformat()})
 
 
-@REGISTRY.tool("journal_entry", EntryRef, roles=sorted(PREPARERS | REPORT_READERS), examples=(
+@tool("journal_entry", EntryRef, roles=sorted(PREPARERS | REPORT_READERS), examples=(
     "Show journal entry JE-42", "What is the status of entry 7f3a?", "Who posted that entry?"))
 def journal_entry(ctx: ToolContext, q: EntryRef) -> ToolOutput:
     """One journal entry with its lines, status, approval and anomaly score."""
@@ -169,21 +169,21 @@ def journal_entry(ctx: ToolContext, q: EntryRef) -> ToolOutput:
                       presentation=present.journal_entry(data), query={"entry_id": data["id"]})
 
 
-@REGISTRY.tool("open_invoices", PartyQuery, roles=[*READERS, "sales_manager"], examples=(
+@tool("open_invoices", PartyQuery, roles=[*READERS, "sales_manager"], examples=(
     "Which invoices are overdue?", "Open receivables for Globex", "AR aging", "Who owes us money?"))
 def open_invoices(ctx: ToolContext, q: PartyQuery) -> ToolOutput:
     """Open customer invoices (accounts receivable) with aging buckets, optionally for one customer."""
     return _aging(ctx, q, "invoice")
 
 
-@REGISTRY.tool("open_bills", PartyQuery, roles=READERS, examples=(
+@tool("open_bills", PartyQuery, roles=READERS, examples=(
     "Which bills are due?", "What do we owe our vendors?", "AP aging", "Open payables to the landlord"))
 def open_bills(ctx: ToolContext, q: PartyQuery) -> ToolOutput:
     """Open vendor bills (accounts payable) with aging buckets, optionally for one vendor."""
     return _aging(ctx, q, "bill")
 
 
-@REGISTRY.tool("pending_approvals", NoArgs, examples=(
+@tool("pending_approvals", NoArgs, examples=(
     "What do I need to approve?", "Any approvals waiting for me?", "Show my pending approvals",
     "Is anything waiting for my sign-off?"))
 def pending_approvals(ctx: ToolContext, _q: NoArgs) -> ToolOutput:
@@ -195,7 +195,7 @@ def pending_approvals(ctx: ToolContext, _q: NoArgs) -> ToolOutput:
                       presentation=present.pending_approvals(brief), query={})
 
 
-@REGISTRY.tool("propose_journal_entry", DraftJournalEntry, roles=sorted(PREPARERS), proposes=True, examples=(
+@tool("propose_journal_entry", DraftJournalEntry, roles=sorted(PREPARERS), proposes=True, examples=(
     "Post the October rent accrual of 42000", "Book 1,500 of travel paid from cash",
     "Accrue 3,000 of professional fees", "Create a journal entry debiting software and crediting cash"))
 def propose_journal_entry(ctx: ToolContext, draft: DraftJournalEntry) -> ToolOutput:
@@ -203,7 +203,7 @@ def propose_journal_entry(ctx: ToolContext, draft: DraftJournalEntry) -> ToolOut
     return propose_entry(ctx, draft)
 
 
-@REGISTRY.tool("propose_reversal", ReverseEntry, roles=sorted(PREPARERS), proposes=True, examples=(
+@tool("propose_reversal", ReverseEntry, roles=sorted(PREPARERS), proposes=True, examples=(
     "Reverse entry JE-42", "Undo that journal entry", "Post a reversal of the duplicate accrual"))
 def propose_reversal(ctx: ToolContext, q: ReverseEntry) -> ToolOutput:
     """Prepare the reversal of a posted entry; a person must approve it before it posts."""

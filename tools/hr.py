@@ -19,12 +19,12 @@ from tools import present_people as present
 from tools.context import ToolContext
 from tools.output import ToolOutput
 from tools.proposals import approval_card
-from tools.registry import REGISTRY
+from tools.registry import tool
 
 HEADCOUNT_READERS = ("hr", "cfo", "controller")
 
 
-@REGISTRY.tool("employee_lookup", PersonQuery, examples=(
+@tool("employee_lookup", PersonQuery, examples=(
     "Who is Maria Alvarez?", "What's Tom Becker's job title and department?", "Find the employee record for E00034",
     "Which office does Grace Liu work in?"))
 def employee_lookup(ctx: ToolContext, q: PersonQuery) -> ToolOutput:
@@ -37,7 +37,7 @@ def employee_lookup(ctx: ToolContext, q: PersonQuery) -> ToolOutput:
                       presentation=present.employee(view), query={"person": view.employee_no})
 
 
-@REGISTRY.tool("reporting_chain", PersonQuery, examples=(
+@tool("reporting_chain", PersonQuery, examples=(
     "Who is my manager?", "Who does Alice report to?", "Show the management chain above Eve Novak",
     "Who's my skip-level?"))
 def reporting_chain(ctx: ToolContext, q: PersonQuery) -> ToolOutput:
@@ -52,7 +52,7 @@ def reporting_chain(ctx: ToolContext, q: PersonQuery) -> ToolOutput:
                       presentation=present.reporting_chain(name, rows), query={"person": employee_no})
 
 
-@REGISTRY.tool("leave_balance", LeaveBalanceQuery, examples=(
+@tool("leave_balance", LeaveBalanceQuery, examples=(
     "How many vacation days do I have left?", "What's my annual leave balance?", "How much sick leave has Alice used?",
     "Days off remaining this year"))
 def leave_balance(ctx: ToolContext, q: LeaveBalanceQuery) -> ToolOutput:
@@ -67,7 +67,7 @@ def leave_balance(ctx: ToolContext, q: LeaveBalanceQuery) -> ToolOutput:
                       query={"person": view.employee_name, "leave_type": view.leave_type})
 
 
-@REGISTRY.tool("propose_leave_request", LeaveRequestDraft, proposes=True, examples=(
+@tool("propose_leave_request", LeaveRequestDraft, proposes=True, examples=(
     "Book me off from December 21 to January 2", "I need annual leave next Monday to Wednesday",
     "Request a sick day for tomorrow", "Put in a vacation request for 2026-12-28 through 2026-12-31"))
 def propose_leave_request(ctx: ToolContext, draft: LeaveRequestDraft) -> ToolOutput:
@@ -93,7 +93,7 @@ def propose_leave_request(ctx: ToolContext, draft: LeaveRequestDraft) -> ToolOut
         {"leave_request": draft_card, "approval_id": card.approval_id}, approval=card)
 
 
-@REGISTRY.tool("headcount", HeadcountQuery, roles=HEADCOUNT_READERS, examples=(
+@tool("headcount", HeadcountQuery, roles=HEADCOUNT_READERS, examples=(
     "How many people work in engineering?", "Headcount by department", "How many employees did we have at the end "
     "of Q3?", "What's the size of the sales team?"))
 def headcount(ctx: ToolContext, q: HeadcountQuery) -> ToolOutput:

@@ -28,12 +28,12 @@ from tools.context import ToolContext
 from tools.output import ToolOutput
 from tools.present_documents import document_answer
 from tools.present_graph import graph_answer
-from tools.registry import REGISTRY
+from tools.registry import tool
 
 MAX_ROWS = 20
 
 
-@REGISTRY.tool("search_documents", DocumentQuery, examples=(
+@tool("search_documents", DocumentQuery, examples=(
     "What does the travel policy say about hotel caps?", "How many days of annual leave do we get?",
     "Find the section on month-end close deadlines", "What are the payment terms in our vendor contracts?"))
 def search_documents(ctx: ToolContext, q: DocumentQuery) -> ToolOutput:
@@ -61,7 +61,7 @@ def search_documents(ctx: ToolContext, q: DocumentQuery) -> ToolOutput:
                       query={"query": q.query, "k": q.k, **({"context": q.context} if q.context else {})})
 
 
-@REGISTRY.tool("graph_query", GraphQuery, examples=(
+@tool("graph_query", GraphQuery, examples=(
     "Who approves a purchase order of 25,000?", "Who reports directly to Carol?",
     "Which accounts roll up into operating expenses?", "Who owns the Northwind account?"))
 def graph_query(ctx: ToolContext, q: GraphQuery) -> ToolOutput:

@@ -13,10 +13,10 @@ from erp_core.resolve.people import employee_of_actor
 from tools.context import ToolContext
 from tools.output import ToolOutput
 from tools.proposals import approval_card
-from tools.registry import REGISTRY
+from tools.registry import tool
 
 
-@REGISTRY.tool("propose_purchase_order", PurchaseOrderDraft, proposes=True, examples=(
+@tool("propose_purchase_order", PurchaseOrderDraft, proposes=True, examples=(
     "Order 10 monitors at 349 each from Pacific Steel Supply", "Raise a PO to CloudScale for 12 months of hosting at "
     "2,000 a month", "I need to buy 3 laptops for the engineering team", "Create a purchase order for BrightAds, "
     "one campaign at 15,000"))

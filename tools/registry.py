@@ -1,4 +1,5 @@
-"""The one registry of tools, with their permission tags, example utterances (for routing) and schemas."""
+"""Tools described (@tool attaches a ToolSpec: permission tags, example utterances for routing, schema) and the
+registry an agent reads them from. Which tools exist is one table, tools/catalog.py."""
 
 from __future__ import annotations
 
@@ -56,9 +57,44 @@ def _schema_of(args: type[BaseModel]) -> dict[str, Any]:
     return args.model_json_schema()
 
 
+def tool(name: str, args: type[A], *, roles: Iterable[str] = (), examples: Iterable[str],
+         proposes: bool = False) -> Callable[[Callable[[ToolContext, A], ToolOutput]], Callable[..., ToolOutput]]:
+    """Decorator: describes a tool function by attaching its ToolSpec (read back with spec_of); it registers nothing.
+    The function's docstring first paragraph is the description the model sees."""
+
+    def wrap(fn: Callable[[ToolContext, A], ToolOutput]) -> Callable[..., ToolOutput]:
+        doc = (fn.__doc__ or "").strip().split("\n\n")[0].replace("\n", " ")
+        said = (*examples, *extra_utterances().get(name, ()))
+        setattr(fn, _SPEC, ToolSpec(name=name, description=doc, args=args, run=fn, roles=frozenset(roles),
+                                    examples=said, proposes=proposes))
+        return fn
+
+    return wrap
+
+
+_SPEC = "__tool_spec__"  # the attribute the decorator sets on a tool function
+
+
+def spec_of(fn: Callable[..., ToolOutput]) -> ToolSpec:
+    """The ToolSpec a function was described with by @tool."""
+    spec = getattr(fn, _SPEC, None)
+    if not isinstance(spec, ToolSpec):
+        raise TypeError(f"{getattr(fn, '__qualname__', fn)!r} is not a tool: decorate it with @tool")
+    return spec
+
+
 class ToolRegistry:
-    def __init__(self) -> None:
+    """The tools one agent offers, by name, in the order given (the catalog's order for the product)."""
+
+    def __init__(self, specs: Iterable[ToolSpec] = ()) -> None:
         self._tools: dict[str, ToolSpec] = {}
+        for spec in specs:
+            self.add(spec)
+
+    @classmethod
+    def of(cls, functions: Iterable[Callable[..., ToolOutput]]) -> ToolRegistry:
+        """A registry of @tool-decorated functions."""
+        return cls(spec_of(fn) for fn in functions)
 
     def add(self, spec: ToolSpec) -> None:
         if spec.name in self._tools:
@@ -66,19 +102,6 @@ class ToolRegistry:
         if not spec.examples:
             raise ValueError(f"tool {spec.name!r} needs example utterances for routing")
         self._tools[spec.name] = spec
-
-    def tool(self, name: str, args: type[A], *, roles: Iterable[str] = (), examples: Iterable[str],
-             proposes: bool = False) -> Callable[[Callable[[ToolContext, A], ToolOutput]], Callable[..., ToolOutput]]:
-        """Decorator: the function's docstring first paragraph is the description the model sees."""
-
-        def wrap(fn: Callable[[ToolContext, A], ToolOutput]) -> Callable[..., ToolOutput]:
-            doc = (fn.__doc__ or "").strip().split("\n\n")[0].replace("\n", " ")
-            said = (*examples, *extra_utterances().get(name, ()))
-            self.add(ToolSpec(name=name, description=doc, args=args, run=fn, roles=frozenset(roles),
-                              examples=said, proposes=proposes))
-            return fn
-
-        return wrap
 
     def get(self, name: str) -> ToolSpec:
         return self._tools[name]
@@ -92,18 +115,3 @@ class ToolRegistry:
     def for_actor(self, actor: Actor) -> list[ToolSpec]:
         """Only the tools this actor may use: the model is never shown the others."""
         return [spec for spec in self._tools.values() if spec.allowed(actor)]
-
-
-REGISTRY = ToolRegistry()
-
-
-def load_all() -> ToolRegistry:
-    """Import every tool module so their decorators register them; returns the registry."""
-    import importlib
-
-    for module in TOOL_MODULES:
-        importlib.import_module(f"tools.{module}")
-    return REGISTRY
-
-
-TOOL_MODULES: tuple[str, ...] = ("gl", "epm", "crm", "hr", "servicedesk", "knowledge", "procurement", "analysis")

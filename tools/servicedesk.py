@@ -17,7 +17,7 @@ from erp_core.servicedesk.queries import list_tickets, sla_breach_report, ticket
 from tools import present_people as present
 from tools.context import ToolContext
 from tools.output import ToolOutput
-from tools.registry import REGISTRY
+from tools.registry import tool
 
 MAX_ROWS = 15
 _BRIEF = ("number", "subject", "priority", "status", "category", "account_id", "assignee_user_id", "sla_due_at")
@@ -27,7 +27,7 @@ def _end_of(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time.max, tzinfo=dt.UTC)
 
 
-@REGISTRY.tool("ticket_lookup", TicketQuery, roles=SALES_ROLES, examples=(
+@tool("ticket_lookup", TicketQuery, roles=SALES_ROLES, examples=(
     "What's the status of ticket TCK-000095?", "Show open support tickets for Northwind", "List urgent tickets that "
     "are still open", "Which cases is the service desk waiting on?"))
 def ticket_lookup(ctx: ToolContext, q: TicketQuery) -> ToolOutput:
@@ -55,7 +55,7 @@ def ticket_lookup(ctx: ToolContext, q: TicketQuery) -> ToolOutput:
                              "priority": q.priority})
 
 
-@REGISTRY.tool("sla_breaches", SlaQuery, roles=SALES_ROLES, examples=(
+@tool("sla_breaches", SlaQuery, roles=SALES_ROLES, examples=(
     "How many tickets breached their SLA last month?", "SLA compliance report for Q3", "Are we missing our support "
     "response targets?", "Which open tickets are overdue?"))
 def sla_breaches(ctx: ToolContext, q: SlaQuery) -> ToolOutput:

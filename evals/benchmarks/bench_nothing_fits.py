@@ -80,7 +80,8 @@ def main() -> None:
     from evals.harness.cases import load_suites
     from retrieval.embedding import SentenceTransformerEmbedder
     from retrieval.onnx_query import query_embedder, routing_embedder
-    from tools.registry import direct_utterances, load_all
+    from tools.catalog import load_all
+    from tools.registry import direct_utterances
 
     models = Path(tempfile.gettempdir()) / "nexus-bench-models"
     embedder = query_embedder(SentenceTransformerEmbedder(device="cpu"), models)

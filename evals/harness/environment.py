@@ -122,7 +122,7 @@ class EvalWorld:
         from retrieval.indexing.manifest import load_documents
         from retrieval.indexing.pipeline import index_corpus
         from server.agent_wiring import Lazy, build_embedder, build_vector_stores
-        from tools.registry import load_all
+        from tools.catalog import load_all
 
         workdir.mkdir(parents=True, exist_ok=True)
         if db is None:

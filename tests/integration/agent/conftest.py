@@ -18,7 +18,8 @@ from agent.routing import ToolRouter, out_of_scope_capabilities
 from agent.service import AgentTurns
 from erp_core.db import Database
 from erp_core.identity import Actor
-from tools.registry import ToolRegistry, direct_utterances, load_all
+from tools.catalog import load_all
+from tools.registry import ToolRegistry, direct_utterances
 
 TODAY = dt.date(2026, 11, 16)
 ALICE = Actor.of("alice@acme", "acme", "accountant,employee")

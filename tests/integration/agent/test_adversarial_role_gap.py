@@ -12,7 +12,7 @@ from agent.events import ApprovalRequired, Token, ToolCall
 from agent.role_gap import role_gap
 from agent.routing import ToolRouter
 from agent.service import AgentTurns
-from tools.registry import load_all
+from tools.catalog import load_all
 
 from .conftest import ALICE, EVE, collect
 

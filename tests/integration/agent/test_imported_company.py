@@ -21,7 +21,7 @@ from agent.service import AgentTurns
 from cli import app
 from erp_core.db import Database
 from erp_core.identity import Actor
-from tools.registry import load_all
+from tools.catalog import load_all
 
 from .conftest import _LOOP, collect
 

@@ -11,7 +11,7 @@ from agent.backends.scripted import ScriptedChat
 from agent.events import Done, Suggestions, Token, ToolCall
 from agent.service import AgentTurns
 from erp_core.errors import ErrorCode, NexusError
-from tools.registry import load_all
+from tools.catalog import load_all
 
 from .conftest import _LOOP, ALICE, EVE, collect
 

@@ -94,8 +94,8 @@ def test_writes_go_to_the_primary_and_reports_read_the_replica(client: tuple[Tes
 
 
 def test_read_only_tools_use_the_replica(primary_and_replica: tuple[str, str], kit: Any) -> None:
+    from tools.catalog import load_all
     from tools.context import ToolContext
-    from tools.registry import load_all
 
     primary, replica = primary_and_replica
     db = Database(primary, read_url=replica)

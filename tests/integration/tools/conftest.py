@@ -13,9 +13,9 @@ import pytest
 
 from erp_core.db import Database
 from erp_core.identity import Actor
+from tools.catalog import load_all
 from tools.context import ToolContext
 from tools.output import ToolOutput
-from tools.registry import load_all
 
 TODAY = dt.date(2026, 11, 16)
 CORPUS = Path(__file__).resolve().parents[3] / "retrieval" / "corpus"

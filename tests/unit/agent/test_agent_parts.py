@@ -12,7 +12,7 @@ from agent.guards import check_grounding, figures
 from agent.routing import mask
 from erp_core.errors import ErrorCode, NexusError
 from erp_core.resolve import match_name, resolve_as_of, resolve_period
-from tools.registry import load_all
+from tools.catalog import load_all
 
 TODAY = dt.date(2026, 11, 25)
 

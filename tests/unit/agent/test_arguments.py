@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from agent.arguments import ground_arguments
 from agent.routing import PERIOD_PHRASE
-from tools.registry import load_all
+from tools.catalog import load_all
 
 REGISTRY = load_all()
 

@@ -10,7 +10,7 @@ import pytest
 
 from agent.dialogue import Call, Clarify, carry_over, read_followup, with_referent
 from agent.last_query import remember, tool_choices, tool_slots
-from tools.registry import load_all
+from tools.catalog import load_all
 
 TODAY = dt.date(2026, 11, 16)
 TOOLS = tool_slots(load_all().all())

@@ -21,7 +21,7 @@ from agent.routing import (
     said_as_continuation,
 )
 from erp_core.identity import Actor
-from tools.registry import load_all
+from tools.catalog import load_all
 
 ADA = Actor.of("ada@acme", "acme", "admin")
 EVE = Actor.of("eve@acme", "acme", "employee")

@@ -13,7 +13,7 @@ from evals.harness.baseline import first_json_object
 from evals.harness.cases import DATASETS, load_suites
 from evals.harness.scoring import case_passes, schema_problems, step_checks, tool_checks
 from evals.harness.transcript import Turn
-from tools.registry import load_all
+from tools.catalog import load_all
 
 ALICE = Actor.of("alice@acme", "acme", "accountant,employee")
 EVE = Actor.of("eve@acme", "acme", "employee")

@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 
 from erp_core.identity import Actor
-from tools.registry import DIRECT_ANSWER, REGISTRY, extra_utterances, load_all
+from tools.catalog import load_all
+from tools.registry import DIRECT_ANSWER, extra_utterances
 
 DOMAIN_TOOLS = {
     "budget_vs_actual", "kpi", "forecast", "anomaly_review", "pipeline", "deals_at_risk", "account_360",
@@ -15,8 +16,7 @@ DOMAIN_TOOLS = {
 
 
 def visible(user: str, roles: str) -> set[str]:
-    load_all()
-    return {spec.name for spec in REGISTRY.for_actor(Actor.of(f"{user}@acme", "acme", f"{roles},employee"))}
+    return {spec.name for spec in load_all().for_actor(Actor.of(f"{user}@acme", "acme", f"{roles},employee"))}
 
 
 def test_registry_holds_at_least_25_tools_including_every_domain_tool() -> None:
