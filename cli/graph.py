@@ -31,12 +31,13 @@ def register(app: typer.Typer) -> None:
         from erp_core.errors import NexusError
         from retrieval.graph.sync import sync_graph
         from retrieval.stores import open_stores
+        from server.retrieval_wiring import retrieval_config
         from server.settings import Settings
 
         settings = Settings()
         database = Database(settings.resolved_database_url())
         try:
-            stores = open_stores(settings, vector=False, content=documents)
+            stores = open_stores(retrieval_config(settings), vector=False, content=documents)
         except NexusError as exc:
             typer.echo(f"error: {exc}", err=True)
             raise typer.Exit(2) from exc
@@ -60,6 +61,7 @@ def register(app: typer.Typer) -> None:
         """Run one named, parameterised query and print the rows as JSON."""
         from erp_core.errors import NexusError
         from retrieval.stores import open_stores
+        from server.retrieval_wiring import retrieval_config
         from server.settings import Settings
 
         params = {}
@@ -69,7 +71,7 @@ def register(app: typer.Typer) -> None:
                 params[key] = json.loads(raw)
             except ValueError:
                 params[key] = raw
-        stores = open_stores(Settings(), vector=False, content=False)
+        stores = open_stores(retrieval_config(Settings()), vector=False, content=False)
         try:
             typer.echo(json.dumps(stores.graph.run_named(name, tenant, **params), indent=2, default=str))
         except NexusError as exc:

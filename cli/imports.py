@@ -32,10 +32,12 @@ def _sync_graph(db: Database, tenant: str) -> None:
     from erp_core.errors import NexusError
     from retrieval.graph.sync import sync_graph
     from retrieval.stores import open_stores
+    from server.retrieval_wiring import retrieval_config
     from server.settings import Settings
 
     try:
-        stores = open_stores(Settings(), vector=False, graph=True, content=False, start_local=False)
+        stores = open_stores(retrieval_config(Settings()), vector=False, graph=True, content=False,
+                             start_local=False)
     except NexusError as err:
         typer.echo(f"knowledge graph not synced ({err.message}); run `nexus graph sync --tenant {tenant}` once the "
                    "graph store runs", err=True)

@@ -31,6 +31,7 @@ def register(app: typer.Typer) -> None:
         from retrieval.indexing.manifest import find_manifests, load_documents
         from retrieval.indexing.pipeline import index_corpus
         from retrieval.stores import open_stores
+        from server.retrieval_wiring import retrieval_config
         from server.settings import Settings
 
         if (tenant is None) != (groups is None):
@@ -47,7 +48,7 @@ def register(app: typer.Typer) -> None:
             raise typer.Exit(1) from exc
         settings = Settings()
         try:
-            stores = open_stores(settings, graph=False, content=not no_content)
+            stores = open_stores(retrieval_config(settings), graph=False, content=not no_content)
         except NexusError as exc:
             typer.echo(f"error: {exc}", err=True)
             raise typer.Exit(2) from exc

@@ -5,7 +5,12 @@ Started servers run in the background and are found by every later ``nexus`` pro
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import typer
+
+if TYPE_CHECKING:
+    from retrieval.servers.local import LocalStoreConfig
 
 _WHICH_HELP = "Stores to act on: graph, mongo, milvus (default: all)."
 
@@ -14,11 +19,11 @@ def register(app: typer.Typer) -> None:
     stores = typer.Typer(help="Local store servers for the embedded default.", no_args_is_help=True)
     app.add_typer(stores, name="stores")
 
-    def _config() -> object:
-        from retrieval.servers.local import LocalStoreConfig
+    def _config() -> LocalStoreConfig:
+        from server.retrieval_wiring import retrieval_config
         from server.settings import Settings
 
-        return LocalStoreConfig.from_settings(Settings())
+        return retrieval_config(Settings()).local
 
     def _names(which: list[str] | None) -> list[str]:
         from retrieval.servers.local import STORE_NAMES
@@ -63,12 +68,12 @@ def register(app: typer.Typer) -> None:
         cfg = _config()
         configured = {"graph": settings.graph_uri, "mongo": settings.mongo_uri, "milvus": settings.milvus_uri}
         for name in STORE_NAMES:
-            record = running_server(cfg, name)  # type: ignore[arg-type]
+            record = running_server(cfg, name)
             if configured[name]:
                 typer.echo(f"{name}: configured URI {configured[name]}")
             elif record:
                 typer.echo(f"{name}: local server at {record['uri']} (pid {record['pid']})")
             elif name == "milvus":
-                typer.echo(f"{name}: Milvus Lite in-process ({cfg.milvus_lite_path})")  # type: ignore[attr-defined]
+                typer.echo(f"{name}: Milvus Lite in-process ({cfg.milvus_lite_path})")
             else:
                 typer.echo(f"{name}: not running (started on demand; `nexus stores start` to keep it up)")

@@ -1,4 +1,4 @@
-"""Opens the retrieval stores from settings: a configured URI wins, else the embedded default.
+"""Opens the retrieval stores from a ``RetrievalConfig``: a configured URI wins, else the embedded default.
 
 Embedded defaults: the vector store is Milvus Lite (``<data_dir>/milvus.db`` in-process, or the ``milvus-lite
 server`` started by ``nexus stores start``); the graph is the local ArcadeDB Bolt server and the content store the
@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import contextlib
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import TypeVar
 
+from retrieval.config import RetrievalConfig
 from retrieval.ports import ContentStore, Embedder, GraphStore, VectorStore
 from retrieval.search import DocumentSearch
-from retrieval.servers.local import LocalStoreConfig, LocalStores
+from retrieval.servers.local import LocalStores
 
 _Store = TypeVar("_Store")
 
@@ -59,47 +60,46 @@ def _requested(store: _Store | None, name: str) -> _Store:
     return store
 
 
-def open_stores(settings: Any, *, vector: bool = True, graph: bool = True, content: bool = True,
+def open_stores(config: RetrievalConfig, *, vector: bool = True, graph: bool = True, content: bool = True,
                 start_local: bool = True) -> RetrievalStores:
-    """Connects the requested stores (``settings`` is ``server.settings.Settings``).
+    """Connects the requested stores.
 
     Raises:
         NexusError: STORE_UNAVAILABLE naming the store and URI when one cannot be reached or started.
     """
-    cfg = LocalStoreConfig.from_settings(settings)
-    cfg.data_dir.mkdir(parents=True, exist_ok=True)
-    stores = RetrievalStores(local=LocalStores(cfg))
-    timeout = float(settings.store_timeout_s)
+    config.data_dir.mkdir(parents=True, exist_ok=True)
+    stores = RetrievalStores(local=LocalStores(config.local))
+    timeout = config.timeout_s
     try:
         if vector:
             from retrieval.embedding import SentenceTransformerEmbedder
             from retrieval.milvus_store import MilvusVectorStore
 
-            stores.embedder = SentenceTransformerEmbedder(settings.embedding_model_path, settings.embedding_device)
-            uri = settings.milvus_uri or stores.local.uri("milvus") or str(cfg.milvus_lite_path.resolve())
+            stores.embedder = SentenceTransformerEmbedder(config.embedding_model_path, config.embedding_device)
+            uri = config.milvus_uri or stores.local.uri("milvus") or str(stores.local.cfg.milvus_lite_path.resolve())
             # all-MiniLM-L6-v2 is 384-d; asking the model would load torch just to open the store
-            dimension = 384 if settings.embedding_model_path is None else stores.embedder.dimension
-            stores.opened_vector = MilvusVectorStore(uri, dimension, settings.milvus_collection,
+            dimension = 384 if config.embedding_model_path is None else stores.embedder.dimension
+            stores.opened_vector = MilvusVectorStore(uri, dimension, config.milvus_collection,
                                                      timeout_s=max(timeout, 10))
         if graph:
             from retrieval.graph.bolt_store import BoltGraphStore
 
-            uri = settings.graph_uri or stores.local.uri("graph", start=start_local)
-            if uri is None:
+            graph_uri = config.graph_uri or stores.local.uri("graph", start=start_local)
+            if graph_uri is None:
                 from retrieval.servers.supervisor import unavailable
 
                 raise unavailable("graph store", "no NEXUS_GRAPH_URI and no local server (run `nexus stores start`)")
-            stores.opened_graph = BoltGraphStore(uri, settings.graph_user, settings.graph_password.get_secret_value(),
-                                          settings.graph_database, timeout_s=timeout)
+            stores.opened_graph = BoltGraphStore(graph_uri, config.graph_user, config.graph_password,
+                                          config.graph_database, timeout_s=timeout)
         if content:
             from retrieval.content_store import MongoContentStore
 
-            uri = settings.mongo_uri or stores.local.uri("mongo", start=start_local)
-            if uri is None:
+            content_uri = config.mongo_uri or stores.local.uri("mongo", start=start_local)
+            if content_uri is None:
                 from retrieval.servers.supervisor import unavailable
 
                 raise unavailable("content store", "no NEXUS_MONGO_URI and no local server (run `nexus stores start`)")
-            stores.content = MongoContentStore(uri, timeout_s=timeout)
+            stores.content = MongoContentStore(content_uri, timeout_s=timeout)
     except BaseException:
         stores.close()
         raise

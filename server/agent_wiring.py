@@ -14,6 +14,7 @@ from agent.routing import ToolRouter, out_of_scope_capabilities
 from agent.service import AgentTurns
 from erp_core.db import Database
 from server.model_provider import ModelProvider
+from server.retrieval_wiring import retrieval_config
 from server.settings import Settings
 from tools.catalog import load_all
 from tools.registry import direct_utterances
@@ -97,7 +98,7 @@ def build_routing_embedder(settings: Settings, embedder: Any) -> Any:
 def build_vector_stores(settings: Settings, embedder: Lazy[Any]) -> Any:
     from retrieval.stores import open_stores
 
-    stores = open_stores(settings, vector=True, graph=False, content=False)
+    stores = open_stores(retrieval_config(settings), vector=True, graph=False, content=False)
     stores.embedder = embedder()  # one embedding model in memory, shared with the tool router
     return stores
 
@@ -105,7 +106,7 @@ def build_vector_stores(settings: Settings, embedder: Lazy[Any]) -> Any:
 def build_graph_stores(settings: Settings) -> Any:
     from retrieval.stores import open_stores
 
-    return open_stores(settings, vector=False, graph=True, content=False)
+    return open_stores(retrieval_config(settings), vector=False, graph=True, content=False)
 
 
 def build_anomaly_scorer() -> Any:

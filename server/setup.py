@@ -80,9 +80,10 @@ def _index(settings: Settings) -> None:
         return
     from retrieval.indexing.pipeline import index_corpus
     from retrieval.stores import open_stores
+    from server.retrieval_wiring import retrieval_config
 
     console.print("indexing the demo documents (first run only)…")
-    stores = open_stores(settings, vector=True, graph=False, content=True)
+    stores = open_stores(retrieval_config(settings), vector=True, graph=False, content=True)
     try:
         report = index_corpus(root, stores.vector, stores.content, model_path=settings.embedding_model_path,
                               device=settings.embedding_device)
@@ -101,9 +102,10 @@ def _sync_graph(settings: Settings, db: object) -> None:
     from erp_core.tenancy import Tenant
     from retrieval.graph.sync import sync_graph
     from retrieval.stores import open_stores
+    from server.retrieval_wiring import retrieval_config
 
     try:
-        stores = open_stores(settings, vector=False, graph=True, content=True)
+        stores = open_stores(retrieval_config(settings), vector=False, graph=True, content=True)
     except NexusError as exc:  # the assistant works without the graph; graph questions say it is unavailable
         console.print(f"[yellow]knowledge graph not synced: {exc}[/yellow]")
         return

@@ -32,7 +32,7 @@ STORE_NAMES: tuple[StoreName, ...] = ("graph", "mongo", "milvus")
 
 @dataclass(frozen=True)
 class LocalStoreConfig:
-    """What the local servers need; built from ``Settings`` by ``from_settings``."""
+    """What the local servers need (``retrieval.config.RetrievalConfig.local`` builds it from the config)."""
 
     data_dir: Path
     graph_port: int = 17687
@@ -41,18 +41,6 @@ class LocalStoreConfig:
     graph_password: str = "nexus-graph-dev"
     graph_database: str = "neo4j"
     start_timeout_s: float = 90.0
-
-    @classmethod
-    def from_settings(cls, settings: object) -> LocalStoreConfig:
-        return cls(
-            data_dir=Path(getattr(settings, "data_dir")),  # noqa: B009 - Settings lives in the server layer
-            graph_port=int(getattr(settings, "local_graph_port")),  # noqa: B009
-            mongo_port=int(getattr(settings, "local_mongo_port")),  # noqa: B009
-            milvus_port=int(getattr(settings, "local_milvus_port")),  # noqa: B009
-            graph_password=getattr(settings, "graph_password").get_secret_value(),  # noqa: B009
-            graph_database=str(getattr(settings, "graph_database")),  # noqa: B009
-            start_timeout_s=float(getattr(settings, "store_start_timeout_s")),  # noqa: B009
-        )
 
     @property
     def run_dir(self) -> Path:
