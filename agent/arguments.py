@@ -33,7 +33,10 @@ _CHOICE_SYNONYMS = {"won": "closed_won", "lost": "closed_lost", "vacation": "ann
                     "pto": "annual", "time off": "annual", "in progress": "in_progress", "ill": "sick",
                     "sick day": "sick", "unpaid": "unpaid", "critical": "urgent", "rep": "owner", "reps": "owner",
                     "salesperson": "owner", "owe us": "customers_by_balance", "owes us": "customers_by_balance",
-                    "we owe": "vendors_by_balance", "payment": "payments", "payments": "payments"}
+                    "we owe": "vendors_by_balance", "payment": "payments", "payments": "payments",
+                    # the graph's named questions as people ask them
+                    "reports to": "direct_reports", "report to me": "direct_reports", "works for": "direct_reports",
+                    "direct reports": "direct_reports", "owns": "owner_of", "owner of": "owner_of"}
 
 
 def _said(value: str, request: str) -> bool:
@@ -163,4 +166,15 @@ def ground_arguments(spec: ToolSpec, args: dict[str, Any], request: str,
             keep = present  # structured values (journal lines) are checked by the domain
         if keep:
             grounded[name] = value
-    return grounded
+    return _one_name_said(spec, kinds, grounded, request)
+
+
+def _one_name_said(spec: ToolSpec, kinds: dict[str, str], grounded: dict[str, Any], request: str) -> dict[str, Any]:
+    """A read tool with several name slots (a person, a customer, a vendor) that the model left empty gets the one
+    name the request says in the first of them; the tool resolves it as whatever it names. Left empty, a question
+    about "Carol" would be answered about the asker ("who reports to Carol Jensen?" → the asker's own team)."""
+    names = [name for name, kind in kinds.items() if kind in slots.NAMES]
+    if spec.proposes or len(names) < 2 or any(grounded.get(name) for name in names):
+        return grounded
+    said = slots.proper_name(request)
+    return {**grounded, names[0]: said} if said else grounded

@@ -84,6 +84,10 @@ _BREAK = re.compile(r"\b(?:break|split)\w*\s+(?:(?:that|it|this|them|those)\s+)?
                     re.IGNORECASE)
 _ENTRIES = re.compile(r"\b(?:show|list|see|give)\b[^?.!]*\b(?:entries|transactions|postings|lines|details)\b",
                       re.IGNORECASE)
+# "Which month was the best?" after a split by month: the split's own headline states its highest and lowest row.
+_BEST_OF_SPLIT = re.compile(r"\bwhich\s+(?:month|quarter|department|account|one|of\s+(?:them|those|these))\b[^?.!]*"
+                            r"\b(?:best|worst|highest|lowest|largest|biggest|smallest|most|least|strongest|weakest)\b",
+                            re.IGNORECASE)
 _LARGEST = re.compile(r"\bwhich\s+(?:one|ones|was|were|is|are|of\s+(?:them|those|these))\b[^?.!]*"
                       r"\b(?:largest|biggest|highest|most)\b|\bthe\s+(?:largest|biggest)\s+ones?\b", re.IGNORECASE)
 _COMPARE = re.compile(r"\b(?:compare[ds]?|comparison|versus|vs\.?|against|compared)\b", re.IGNORECASE)
@@ -97,7 +101,8 @@ _THE_ONE = re.compile(r"\bthe\s+(?!(?:same|other|last|first|next|previous|larges
 _SUBJECTS = re.compile(r"\b(?:balance\s+sheet|trial\s+balance|income\s+statement|p\s*&\s*l|profit|net\s+income|"
                        r"invoices?|bills?|receivables|payables|aging|pipeline|deals?|headcount|employees|leave|"
                        r"vacation|tickets?|sla|forecast|kpis?|anomal\w*|approvals?|journal\s+entry|policy|policies|"
-                       r"documents?|reports?\s+to|manager|who\s+owns|budget)\b", re.IGNORECASE)
+                       r"documents?|reports?\s+to|manager|who\s+owns|budget|payments?|expense\s+accounts)\b",
+                       re.IGNORECASE)
 _NOT_NAMES = re.compile(r"^(?:what|how|and|but|the|for|same|show|which|break|compare|versus|instead|also|now)$",
                         re.IGNORECASE)
 
@@ -323,7 +328,8 @@ def read_followup(request: str, last: Mapping[str, Any] | None, today: dt.date, 
     if not last or last.get("tool") not in tools:
         return None
     tool = str(last["tool"])
-    if not _elliptical(request) and not (tool in _OPEN_RANKING and _WHICH_LARGEST.search(request)):
+    if not _elliptical(request) and not (tool in _OPEN_RANKING and _WHICH_LARGEST.search(request)) and \
+            not (tool == BREAKDOWN and _BEST_OF_SPLIT.search(request)):
         return None
     kinds = tools[tool]
     values = _by_kind(kinds, last.get("args") or {})
@@ -380,6 +386,9 @@ def read_followup(request: str, last: Mapping[str, Any] | None, today: dt.date, 
         if not values.get("account"):
             return Clarify(QUESTIONS["account"])
         return _call(ACTIVITY, tools, values, today, {}, [*edits, "drill_down"])
+
+    if tool == BREAKDOWN and _BEST_OF_SPLIT.search(request):
+        return _call(tool, tools, values, today, _extra(last, kinds), ["same"])
 
     nth = _NTH_LARGEST.search(request)
     if nth is not None and tool in (RANKING, "open_invoices", "open_bills"):
@@ -453,7 +462,7 @@ def _continued_search(tool: str, args: Mapping[str, Any], text_slot: str, contex
 # is left alone.
 _PRONOUNS = {
     "party": re.compile(r"\b(?:with|from|to|for|about|on|by)\s+them\b|\bthey\b|\btheir\b|"
-                        r"\b(?:this|that)\s+(?:customer|client|vendor|supplier)\b", re.IGNORECASE),
+                        r"\b(?:this|that)\s+(?:customer|client|vendor|supplier|account)\b", re.IGNORECASE),
     "person": re.compile(r"\b(?:he|she|him|his|her|hers)\b|\b(?:this|that)\s+(?:employee|person|colleague)\b",
                          re.IGNORECASE),
 }
@@ -480,9 +489,20 @@ def with_referent(request: str, last: Mapping[str, Any] | None, tools: ToolSlots
         if len(words) == 2 and words[0].lower() not in ("this", "that"):
             replacement = f"{words[0]} {name}"  # "with them" → "with Contoso"
         else:
-            replacement = f"{name}'s" if _POSSESSIVE.match(said) else name
+            # "her leave balance" → "Carol Jensen's leave balance"; a record number is not possessed ("E00013")
+            replacement = f"{name}'s" if _POSSESSIVE.match(said) and not re.search(r"\d", name) else name
         return request[:match.start()] + replacement + request[match.end():]
     return None
+
+
+def with_context(args: Mapping[str, Any], request: str, previous: str | None,
+                 kinds: Mapping[str, str]) -> dict[str, Any]:
+    """A question said as a continuation ("and how many do I get per year?" after "how many vacation days do I
+    have left?") gets the previous question as its context, for a tool that takes one (document search)."""
+    context_slot = next((name for name, kind in kinds.items() if kind == "context"), None)
+    if context_slot is None or not previous or args.get(context_slot) or not _OPENER.search(request):
+        return dict(args)
+    return {**args, context_slot: previous}
 
 
 def carry_over(tool: str, args: Mapping[str, Any], request: str, last: Mapping[str, Any] | None,

@@ -28,7 +28,7 @@ from agent.compose import (
     presentation_state,
 )
 from agent.decision import ANSWER, decision_schema, describe_candidates, parse_decision
-from agent.dialogue import carry_over
+from agent.dialogue import carry_over, with_context
 from agent.events import ApprovalRequired, Citation, Suggestions, Table, Token, ToolCall, ToolResult
 from agent.guards import check_grounding
 from agent.last_query import remember
@@ -50,6 +50,12 @@ def _history(state: AgentState, turns: int = 2) -> str:
             lines.append(f"Assistant: {str(message.content)[:300]}")
     recent = lines[-2 * turns:]
     return ("Earlier:\n" + "\n".join(recent) + "\n") if recent else ""
+
+
+def _previous_request(state: AgentState) -> str | None:
+    """The user's message before this turn's, if any."""
+    asked = [m for m in state.get("messages", [])[:-1] if isinstance(m, HumanMessage)]
+    return str(asked[-1].content) if asked else None
 
 
 def _add_usage(state: AgentState, message: BaseMessage) -> dict[str, int]:
@@ -123,6 +129,8 @@ async def act(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, An
         # a follow-up the patterns could not read: the model gave what changed, the rest carries over
         raw_args = carry_over(spec.name, raw_args, state["request"], state.get("last_query"),
                               slots.slot_kinds(spec.json_schema()), ctx.tools.today)
+        raw_args = with_context(raw_args, state["request"], _previous_request(state),
+                                slots.slot_kinds(spec.json_schema()))
     write(ToolCall(id=call_id, tool=spec.name, args=raw_args))
     call_message = AIMessage("", tool_calls=[{"id": call_id, "name": spec.name, "args": raw_args}])
     try:

@@ -68,6 +68,14 @@ _CUES = (
     # Future tense about a coming period asks for a forecast, not for the budget of that period.
     (re.compile(r"\b(?:will|going to|expected to|projected to)\b[^?.!]*\b(?:next|coming|upcoming|rest of)\b",
                 re.IGNORECASE), "forecast"),
+    # A ranking asked for outright: "top 5 expense accounts", "the biggest payments", "largest customers" (an aging
+    # report "for the top customers" is still the aging).
+    (re.compile(r"^(?!.*\b(?:aging|A/?R|A/?P|receivables?|payables?|owes?|owed)\b).*\b(?:top|largest|biggest|highest|"
+                r"most\s+expensive)\b[^?.!]*\b(?:accounts|customers|vendors|suppliers|payments|costs)\b",
+                re.IGNORECASE), "ranking"),
+    # "Who reports to Carol?" asks for her team (the graph), "who does Carol report to?" for her managers.
+    (re.compile(r"\bwho\s+(?:reports?|works?)\s+(?:directly\s+)?(?:to|for|under)\b|\bdirect\s+reports\b|"
+                r"\bwho\s+owns\b", re.IGNORECASE), "graph_query"),
     # A point in time ("at the end of September", "as of 30 June") asks for a balance, not for a period's activity.
     (re.compile(r"\b(?:at\s+the\s+end\s+of|as\s+(?:of|at)|at\s+(?:month|quarter|year)[-\s]end|closing\s+balance)\b",
                 re.IGNORECASE), "account_balance"),
@@ -83,6 +91,8 @@ _CUE_BOOST = 0.2
 # A side of the ledger named outright also counts against the other side: "how much does X owe us?" and "how much do
 # we owe X?" embed almost alike once the name is masked.
 _OTHER_SIDE = {"open_invoices": "open_bills", "open_bills": "open_invoices"}
+# What is overdue is an aging question whichever side it is on (a name is then resolved on its own side).
+_EITHER_SIDE = re.compile(r"\b(?:overdue|past\s+due|outstanding|unpaid)\b", re.IGNORECASE)
 # A question about a rule, a policy or how things are done is answered from the documents, never from the ledger
 # ("Am I allowed to approve my own purchase order?" is not a purchase order; "How do I correct a posted journal
 # entry?" is not a reversal): document search is put first, clearly ahead of every tool (so ``narrow`` keeps it
@@ -102,12 +112,12 @@ POLICY_QUESTION = re.compile(
     # "who approves this PO?" names one document and stays with the approvals
     r"\b(?:needs?|requires?|required)\s+(?:an?\s+|any\s+|prior\s+|written\s+)?(?:approval|sign-?off|receipts?|"
     r"quotes?|pre-?approval)\b|\bwho\s+(?:has|have|needs?|must|should|is\s+supposed)\s+to\s+(?:approve|sign)\b|"
-    r"\bwho\s+(?:approves|signs\s+off(?:\s+on)?)\s+(?:an?|any)\b|"
+    r"\bwho\s+(?:approves|signs\s+off(?:\s+on)?)\s+(?:an?|any|my)\b|"
     # deadlines and entitlements: "by which business day do the books have to be closed?", "how many days of leave
     # do I get?"
     r"\b(?:which|what)\s+(?:business\s+|working\s+)?day\b[^?.!]*\b(?:close|closed|submit\w*|due|paid|filed)\b|"
     r"\bdeadlines?\b|\b(?:have|has)\s+to\s+be\s+(?:closed|submitted|approved|filed|reconciled|booked|accrued)\b|"
-    r"\bhow\s+many\s+days\b[^?.!]*\b(?:do|does)\s+(?:i|we|employees?|an?\s+employee)\s+get\b|"
+    r"\bhow\s+many\b[^?.!]*\b(?:do|does)\s+(?:i|we|employees?|an?\s+employee)\s+get\b|"
     r"\b(?:can|may)\s+(?:i|we)\s+(?:book|take|fly|travel|spend|buy|carry|approve|work)\b|"
     r"\b(?:which|what)\s+(?:travel\s+|seat\s+|flight\s+)?class\b", re.IGNORECASE)
 _POLICY_LEAD = 0.1
@@ -316,6 +326,10 @@ class ToolRouter:
                 best[owner] += _CUE_BOOST
                 if _OTHER_SIDE.get(owner) in best:
                     best[_OTHER_SIDE[owner]] -= _CUE_BOOST
+        if _EITHER_SIDE.search(request):
+            for owner in _OTHER_SIDE:
+                if owner in best:
+                    best[owner] += _CUE_BOOST
         policy = POLICY_TOOL in best and POLICY_QUESTION.search(request) is not None
         if policy:
             best[POLICY_TOOL] = max(best.values()) + _POLICY_LEAD

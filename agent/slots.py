@@ -108,11 +108,21 @@ def proper_name(request: str) -> str | None:
     return _first(PROPER_NAME, request)
 
 
+# Record numbers said instead of a name (a follow-up about "her" is rewritten with the number the last query
+# resolved): employees E00013, customers C0012, vendors V0068.
+_EMPLOYEE_NO = re.compile(r"\bE\d{5}\b")
+_PARTY_CODE = re.compile(r"\b[CV]\d{4}\b")
+
+
 def person(request: str) -> str | None:
-    name = proper_name(request)
+    name = proper_name(request) or _first(_EMPLOYEE_NO, request)
     if name is None and _SELF.search(request):
         return "me"
     return name
+
+
+def party(request: str) -> str | None:
+    return proper_name(request) or _first(_PARTY_CODE, request)
 
 
 def deal(request: str) -> str | None:
@@ -161,7 +171,7 @@ LEXICAL: dict[str, Slot] = {
     "entry": entry_id, "ticket": ticket, "deal": deal, "first_day": start_date, "last_day": end_date, "text": whole,
 }
 # Names: any capitalised run could be one, so they only replace a value the model invented or fill a required one.
-NAMES: dict[str, Slot] = {"person": person, "party": proper_name}
+NAMES: dict[str, Slot] = {"person": person, "party": party}
 # Counts the model must not make up.
 COUNTS: dict[str, Callable[[str], int | str | None]] = {"months": months_ahead, "amount": amount}
 

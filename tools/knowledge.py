@@ -105,8 +105,33 @@ def _need(q: GraphQuery, value: str | None, name: str) -> str:
     return value
 
 
+def _only_name(q: GraphQuery) -> str | None:
+    """The one name said, whichever slot it landed in (a small model, or grounding, may put "Northwind" under
+    person); None when several or none were said."""
+    said = {value for value in (q.customer, q.vendor, q.person, q.account) if value}
+    return said.pop() if len(said) == 1 else None
+
+
+def _any_entity(session: Session, ctx: ToolContext, name: str) -> dict[str, Any] | None:
+    """``name`` as a customer, a vendor, an employee or an account, the first that knows it."""
+    resolvers: tuple[tuple[str, Callable[[], str]], ...] = (
+        ("Customer", lambda: resolve_customer(session, ctx.actor, name).code),
+        ("Vendor", lambda: resolve_vendor(session, ctx.actor.tenant, name).code),
+        ("Employee", lambda: resolve_employee(session, ctx.actor, name).employee_no),
+        ("Account", lambda: resolve_account(session, ctx.actor.tenant, name).code))
+    for label, resolve in resolvers:
+        try:
+            return {"label": label, "key": resolve()}
+        except NexusError as exc:
+            if exc.code not in (ErrorCode.UNKNOWN_NAME, ErrorCode.NOT_FOUND):
+                raise
+    return None
+
+
 def _entity(session: Session, ctx: ToolContext, q: GraphQuery) -> dict[str, Any]:
     actor = ctx.actor
+    if (name := _only_name(q)) is not None and (found := _any_entity(session, ctx, name)) is not None:
+        return found
     if q.customer:
         return {"label": "Customer", "key": resolve_customer(session, actor, q.customer).code}
     if q.vendor:
@@ -129,7 +154,8 @@ _INPUTS: dict[Input, Resolver] = {
     "person_or_me": lambda s, ctx, q: {"employee": resolve_employee(s, ctx.actor, q.person or "me").employee_no},
     "name_text": lambda s, ctx, q: {"text": _need(q, q.text or q.person, "text")},
     "account": lambda s, ctx, q: {"code": resolve_account(s, ctx.actor.tenant, _need(q, q.account, "account")).code},
-    "customer": lambda s, ctx, q: {"customer": resolve_customer(s, ctx.actor, _need(q, q.customer, "customer")).code},
+    "customer": lambda s, ctx, q: {
+        "customer": resolve_customer(s, ctx.actor, _need(q, q.customer or _only_name(q), "customer")).code},
     "entity": _entity,
     "document_type": lambda s, ctx, q: {"document_type": _need(q, q.document_type, "document_type")},
     "amount": _amount,

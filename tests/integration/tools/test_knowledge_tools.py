@@ -93,6 +93,10 @@ def test_graph_customer_queries_keep_the_crm_scope(seeded_read_db: Database, gra
     owner = run_tool(seeded_read_db, maria, "graph_query", {"query": "owner_of", "customer": "Northwind"},
                      graph=graph_store)
     assert owner.data["params"] == {"label": "Customer", "key": "C0001"} and len(owner.data["rows"]) == 1
+    # the one name said, whichever slot it came in, is resolved as whatever it names
+    placed = run_tool(seeded_read_db, maria, "graph_query", {"query": "owner_of", "person": "Northwind Logistics"},
+                      graph=graph_store)
+    assert placed.data["params"] == owner.data["params"]
     with pytest.raises(NexusError) as err:
         run_tool(seeded_read_db, EVE, "graph_query", {"query": "owner_of", "customer": "Northwind"},
                  graph=graph_store)

@@ -132,6 +132,10 @@ class SameVector:
     ("Travel against budget in Q3", "budget_vs_actual"),
     ("How did marketing spend compare with budget in October 2026?", "budget_vs_actual"),
     ("What will hosting cost over the coming months?", "forecast"),
+    ("How much is Willow Metals Group behind on paying us?", "open_invoices"),
+    ("What were our top 5 expense accounts this year?", "ranking"),
+    ("Show me the biggest payments last month", "ranking"),
+    ("Who reports to Carol Jensen?", "graph_query"),
 ])
 def test_cues_embeddings_miss_pick_the_side_of_the_ledger_and_the_tense(request_text: str, tool: str) -> None:
     from agent.routing import ToolRouter

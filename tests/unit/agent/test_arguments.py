@@ -115,3 +115,13 @@ def test_the_parts_of_a_date_are_not_figures_the_user_said() -> None:
     args = ground_arguments(REGISTRY.get("search_documents"), {"query": "leave", "k": 2026},
                             "leave policy for 2026-12-07")
     assert "k" not in args
+
+
+def test_the_one_name_said_goes_to_a_read_tool_with_several_name_slots_the_model_left_empty() -> None:
+    graph = REGISTRY.get("graph_query")
+    grounded = ground_arguments(graph, {"query": "direct_reports"}, "Who reports to Carol Jensen?")
+    assert grounded == {"query": "direct_reports", "person": "Carol Jensen"}
+    # the model's own placement stands, and nothing is added without a name in the request
+    assert ground_arguments(graph, {"query": "owner_of", "customer": "Northwind"}, "Who owns Northwind?") == \
+        {"query": "owner_of", "customer": "Northwind"}
+    assert ground_arguments(graph, {"query": "direct_reports"}, "who reports to me?") == {"query": "direct_reports"}

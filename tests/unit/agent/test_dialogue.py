@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from agent.dialogue import Call, Clarify, carry_over, read_followup, with_referent
+from agent.dialogue import Call, Clarify, carry_over, read_followup, with_context, with_referent
 from agent.last_query import remember, tool_choices, tool_slots
 from tools.catalog import load_all
 
@@ -391,3 +391,20 @@ def test_another_amount() -> None:
     assert read("And one of 80,000?", approvers) == \
         Call("graph_query", {"amount": "80000", "query": "approvers_for", "document_type": "purchase_order"},
              ("amount",))
+
+
+def test_which_month_was_the_best_reads_the_same_split_again() -> None:
+    split = last("breakdown", by="month", period="2026-01-01 to 2026-06-30")
+    assert read("Which month was the best?", split) == \
+        Call("breakdown", {"by": "month", "period": "2026-01-01 to 2026-06-30"}, ("same",))
+
+
+def test_a_continuation_routed_to_a_search_carries_the_previous_question() -> None:
+    kinds = {"query": "question", "context": "context"}
+    said = with_context({"query": "And how many do I get per year?"}, "And how many do I get per year?",
+                        "How many vacation days do I have left?", kinds)
+    assert said == {"query": "And how many do I get per year?", "context": "How many vacation days do I have left?"}
+    assert with_context({"query": "How many days do I get?"}, "How many days do I get?", "Hi", kinds) == \
+        {"query": "How many days do I get?"}  # a question of its own
+    assert with_context({"person": "me"}, "And Carol?", "Who is my manager?", {"person": "person"}) == \
+        {"person": "me"}  # a tool without a context slot
