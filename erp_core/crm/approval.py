@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from erp_core.approvals.registry import DocumentSnapshot
 from erp_core.crm.changes import apply_change, current_values, review_flags
 from erp_core.crm.models import OpportunityChange
-from erp_core.crm.queries import load_opportunity
+from erp_core.crm.records import load_opportunity
 from erp_core.errors import ErrorCode, NexusError, not_found
 from erp_core.identity import Actor
 

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from erp_core.audit import AuditEvent, append
 from erp_core.crm.models import CLOSED_STAGES, Opportunity, OpportunityChange
-from erp_core.crm.queries import load_opportunity
+from erp_core.crm.records import load_opportunity
 from erp_core.money import fmt, from_minor, to_minor
 
 AMOUNT_REVIEW_RATIO = Decimal("0.25")

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from erp_core.crm.access import as_utc, owner_scope
 from erp_core.crm.models import CLOSED_STAGES, OPEN_STAGES, Activity, Contact, CrmAccount, Opportunity
+from erp_core.crm.records import load_account
 from erp_core.crm.views import (
     Account360,
     ContactView,
@@ -24,6 +25,7 @@ from erp_core.crm.views import (
 from erp_core.errors import not_found
 from erp_core.identity import Actor
 from erp_core.money import fmt, from_minor
+from erp_core.servicedesk.queries import ticket_counts_for_account
 from erp_core.tenancy import functional_currency
 
 AnySelect = Select[*tuple[Any, ...]]
@@ -147,25 +149,8 @@ def deals_at_risk(session: Session, actor: Actor, as_of: dt.datetime, limit: int
     return risks
 
 
-def load_account(session: Session, tenant: str, account_id: int) -> CrmAccount:
-    account = session.get(CrmAccount, account_id)
-    if account is None or account.tenant != tenant:
-        raise not_found("account", account_id)
-    return account
-
-
-def load_opportunity(session: Session, tenant: str, opportunity_id: int) -> Opportunity:
-    opp = session.get(Opportunity, opportunity_id)
-    if opp is None or opp.tenant != tenant:
-        raise not_found("opportunity", opportunity_id)
-    return opp
-
-
 def account_360(session: Session, actor: Actor, account_id: int, as_of: dt.datetime) -> Account360:
     """Everything about one customer account: contacts, deals, recent activities and service tickets."""
-    # Imported here: the service desk's package imports this module (tickets name a CRM account).
-    from erp_core.servicedesk.queries import ticket_counts_for_account
-
     owner = owner_scope(actor)
     account = load_account(session, actor.tenant, account_id)
     if owner is not None and account.owner_user_id != owner:

@@ -21,7 +21,7 @@ from erp_core.crm.models import (
     Opportunity,
     OpportunityChange,
 )
-from erp_core.crm.queries import load_account, load_opportunity
+from erp_core.crm.records import load_account, load_opportunity
 from erp_core.crm.views import ActivityView, OpportunityView, activity_view, opportunity_view
 from erp_core.errors import ErrorCode, Issue, NexusError, not_found, validation_error
 from erp_core.identity import Actor

@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from erp_core.crm.queries import load_account
+from erp_core.crm.records import load_account
 from erp_core.errors import ErrorCode, NexusError, not_found
 from erp_core.identity import Actor
 from erp_core.servicedesk.models import SLA_HOURS, Ticket
