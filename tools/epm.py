@@ -51,6 +51,9 @@ def budget_vs_actual_tool(ctx: ToolContext, q: BudgetQuery) -> ToolOutput:
         {"period": report.period, "department": report.department, "currency": report.currency,
          "total_budget_net_income": report.total_budget_net_income,
          "total_actual_net_income": report.total_actual_net_income,
+         "total_budget_expenses": report.total_budget_expenses, "total_actual_expenses": report.total_actual_expenses,
+         "spending_difference": str(abs(Decimal(report.total_actual_expenses) -
+                                        Decimal(report.total_budget_expenses))),
          "rows": [r.model_dump(exclude={"department_code"}) for r in rows]},
         presentation=present.budget_vs_actual(report, rows), query=_window_query(report, window.ytd))
 

@@ -28,6 +28,12 @@ def budget_vs_actual(report: BudgetVsActual, rows: Sequence[Any]) -> Presentatio
     verdict = "favourable" if variance >= 0 else "unfavourable"
     headline = (f"Budget vs actual, {words} ({_scope(report.department)}): net income {money(actual, cur)} actual "
                 f"against {money(budget, cur)} budget, a variance of {money(variance, cur)} ({verdict}).")
+    if not report.has_income:  # a cost centre: what it spent against what it was allowed to spend
+        spent, allowed = Decimal(report.total_actual_expenses), Decimal(report.total_budget_expenses)
+        side = "under" if spent <= allowed else "over"
+        headline = (f"Budget vs actual, {words} ({_scope(report.department)}): spent {money(spent, cur)} against a "
+                    f"budget of {money(allowed, cur)}, {money(abs(spent - allowed), cur)} {side} budget "
+                    f"({'favourable' if side == 'under' else 'unfavourable'}).")
     worst = [r for r in rows if not r.favourable][:3]
     if worst:
         headline += " Largest unfavourable: " + "; ".join(

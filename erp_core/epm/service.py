@@ -96,6 +96,10 @@ class BudgetVsActual(BaseModel):
     rows: list[VarianceRow]
     total_budget_net_income: str
     total_actual_net_income: str
+    # What a cost centre is asked about ("how is marketing doing against budget?"): its spending, not its net income
+    total_budget_expenses: str = "0"
+    total_actual_expenses: str = "0"
+    has_income: bool = True  # whether any income account has a budget or actual in scope
 
 
 def _budget_totals(session: Session, tenant: str, window: Window,
@@ -145,7 +149,8 @@ def budget_vs_actual(session: Session, actor: Actor, period: str, *, department:
     accounts = dict(session.execute(select(Account.code, Account.name)
                                     .where(Account.tenant == actor.tenant)).tuples().all())
     rows: list[VarianceRow] = []
-    net_budget = net_actual = 0
+    net_budget = net_actual = spent_budget = spent_actual = 0
+    has_income = False
     for key in sorted(set(budgets) | {k for k in actual_net if k[1][:1] in "4567"}, key=lambda k: (k[0] or "", k[1])):
         dept, code = key
         income = code.startswith(("4", "7010"))
@@ -154,6 +159,11 @@ def budget_vs_actual(session: Session, actor: Actor, period: str, *, department:
         variance = actual - budget
         net_budget += budget if income else -budget
         net_actual += actual if income else -actual
+        if income:
+            has_income = has_income or bool(budget or actual)
+        else:
+            spent_budget += budget
+            spent_actual += actual
         pct = None if budget == 0 else render(Decimal(variance) / Decimal(budget) * 100, "percent", digits)
         rows.append(VarianceRow(
             department_code=dept, account_code=code, account_name=accounts.get(code, code),
@@ -163,7 +173,10 @@ def budget_vs_actual(session: Session, actor: Actor, period: str, *, department:
     return BudgetVsActual(period=window.label, start=window.start, end=window.end, department=department,
                           currency=currency, rows=rows,
                           total_budget_net_income=render(Decimal(net_budget), "money", digits) or "0",
-                          total_actual_net_income=render(Decimal(net_actual), "money", digits) or "0")
+                          total_actual_net_income=render(Decimal(net_actual), "money", digits) or "0",
+                          total_budget_expenses=render(Decimal(spent_budget), "money", digits) or "0",
+                          total_actual_expenses=render(Decimal(spent_actual), "money", digits) or "0",
+                          has_income=has_income)
 
 
 class SetBudget(BaseModel):

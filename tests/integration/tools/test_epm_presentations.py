@@ -29,6 +29,23 @@ def test_budget_vs_actual_headline_states_both_net_incomes_and_the_variance(seed
     assert out.query is not None and out.query["period"] == "2026-Q3" and out.query["department"] is None
 
 
+def test_a_cost_centre_against_budget_is_told_what_it_spent(seeded_read_db: Database) -> None:
+    out = run_tool(seeded_read_db, FRANK, "budget_vs_actual", {"period": "Q3", "department": "marketing"})
+    with seeded_read_db.read() as session:
+        report = budget_vs_actual(session, FRANK, "2026-Q3", department="MKT")
+    spent = sum((Decimal(r.actual) for r in report.rows if not r.account_code.startswith(("4", "7010"))), Decimal(0))
+    allowed = sum((Decimal(r.budget) for r in report.rows if not r.account_code.startswith(("4", "7010"))),
+                  Decimal(0))
+    assert not report.has_income and Decimal(report.total_actual_expenses) == spent
+    assert out.presentation is not None
+    headline = out.presentation.headline
+    assert headline.startswith("Budget vs actual, Q3 2026 (Jul–Sep) (department MKT): spent ")
+    for figure in (spent, allowed, abs(spent - allowed)):
+        assert money(figure, report.currency) in headline
+        assert str(figure) in {out.data["total_actual_expenses"], out.data["total_budget_expenses"],
+                               out.data["spending_difference"]}  # every figure shown is one of the tool's
+
+
 def test_one_kpi_is_one_sentence(seeded_read_db: Database) -> None:
     out = run_tool(seeded_read_db, FRANK, "kpi", {"kpi": "gross margin", "period": "last month"})
     with seeded_read_db.read() as session:
