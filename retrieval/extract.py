@@ -126,13 +126,13 @@ class Wants:
     @classmethod
     def of(cls, question: str) -> Wants:
         unit = None
-        match = _HOW_MANY.search(question)
-        if match:
+        matches = list(_HOW_MANY.finditer(question))  # a continued question has its own and its context's
+        for match in matches:
             words = (match.group(1) or match.group(2) or "").split()
-            unit = next((u for u in map(_unit_of, words) if u), None)
+            unit = unit or next((u for u in map(_unit_of, words) if u), None)
             if unit is None and "long" in match.group(0).lower():
                 unit = "time"
-        elif _HOW_MUCH_LEAVE.search(question):
+        if not matches and _HOW_MUCH_LEAVE.search(question):
             unit = "day"
         return cls(unit=unit, amount=bool(_ASKS_AMOUNT.search(question)) and unit is None,
                    when=bool(_ASKS_WHEN.search(question)) or unit == "time", who=bool(_ASKS_WHO.search(question)),

@@ -82,7 +82,16 @@ def graph_query(ctx: ToolContext, q: GraphQuery) -> ToolOutput:
                                 document_type=q.document_type)
     return ToolOutput(f"{q.query} {shown}: {len(rows)} rows" + (f": {brief}" if brief else ""),
                       {"query": q.query, "params": shown, "rows": shown_rows}, presentation=presentation,
-                      query={"query": q.query, **shown})
+                      query=_remembered(q, params))
+
+
+def _remembered(q: GraphQuery, params: dict[str, Any]) -> dict[str, Any]:
+    """The call as a follow-up edits it: the arguments by name, a person as the employee number resolved (so "her
+    leave balance" after "who reports to Carol?" is Carol's)."""
+    said = q.model_dump(exclude_none=True)
+    if "employee" in params and said.get("person"):
+        said["person"] = params["employee"]
+    return said
 
 
 def graph_params(session: Session, ctx: ToolContext, q: GraphQuery) -> dict[str, Any]:
