@@ -110,12 +110,8 @@ def build_graph_stores(settings: Settings) -> Any:
 
 
 def build_anomaly_scorer() -> Any:
-    """GL anomaly scoring for submitted entries, for the server and the evaluation harness alike. Importing the
-    domain modules also registers their approval document types (leave requests, purchase orders, opportunity
-    updates), so approvals survive a restart."""
-    import erp_core.crm
-    import erp_core.hr
-    import erp_core.procurement  # noqa: F401
+    """GL anomaly scoring for submitted entries, for the server and the evaluation harness alike (approval document
+    types need no importing: erp_core/approvals/catalog.py lists them)."""
     from erp_core.anomaly import LedgerAnomalyScorer
 
     return LedgerAnomalyScorer()
