@@ -376,6 +376,13 @@
         } else if (name === "done") {
           done = true;
           if (data.thread_id) self.threadId = data.thread_id;
+          // The thread now waits for an approval that may take days (a leave request waits for the manager): the
+          // next question starts a new conversation instead of being refused until someone decides. The card
+          // keeps its approval id and the approvals list shows the outcome.
+          if (data.pending_approval) {
+            self.threadId = null;
+            box.appendChild(el("p", { className: "note", text: "This request waits for approval. Ask on: new questions start a new conversation." }));
+          }
         }
       },
       error: function (message) {

@@ -37,16 +37,19 @@ FORECAST = Table(title="Forecast of revenue (USD)", columns=["Month", "Value", "
 def server(kit: Any, tmp_path: Path) -> Any:
     settings = Settings(_env_file=None, data_dir=tmp_path / "data", notify_poll_s=0.3)  # type: ignore[call-arg]
     created: list[dict[str, Any]] = []
+    threads: list[str] = []
 
     def script(actor: Any, message: str, thread_id: str) -> list[Any]:
+        threads.append(thread_id)
         if "forecast" in message.lower():
             return [Token(text="Forecast of revenue: November 2026 5,127,039.42 USD."), FORECAST,
                     Suggestions(items=["Show the trial balance"]), Done(thread_id=thread_id)]
         if "propose" in message.lower():
             view = kit.submit_entry(container.db, "acme", memo=f"Office rent October {uuid.uuid4().hex[:6]}")
             created.append(view)
-            return [Token(text="I drafted the entry; it needs a controller's approval."), kit.approval_event(view),
-                    Done(thread_id=thread_id)]
+            approval = kit.approval_event(view)
+            return [Token(text="I drafted the entry; it needs a controller's approval."), approval,
+                    Done(thread_id=thread_id, extra={"pending_approval": approval.approval_id})]
         return [ToolCall(id="t1", tool="account_balance", args={"code": "6100"}),
                 ToolResult(id="t1", ok=True, summary="6100 balance 42,000.00 USD"),
                 Citation(doc_id="lease-hq", chunk_id="c1", title="HQ lease agreement", snippet="monthly rent"),
@@ -58,6 +61,7 @@ def server(kit: Any, tmp_path: Path) -> Any:
     with kit.ServerThread(create_app(container, load_model=False)) as running:
         running.container = container
         running.created = created
+        running.threads = threads
         yield running
 
 
@@ -104,6 +108,13 @@ def test_propose_then_approve_in_the_card_posts_the_entry(server: Any, page: Any
     page.wait_for_function("() => document.querySelector('#nexus-widget').shadowRoot"
                            ".querySelector('.badge').dataset.count === '1'", timeout=15000)
     page.screenshot(path=str(artifacts / "approval-card.png"))
+    # the thread waits for the approval: the widget says so and the next question starts a new conversation
+    note = root.locator(".msg.assistant .note").last
+    note.wait_for()
+    assert "waits for approval" in note.inner_text()
+    ask(root, "What is the rent balance?")
+    root.locator(".msg.assistant.complete").nth(1).wait_for()
+    assert len(server.threads) == 2 and server.threads[1] != server.threads[0]
     card.locator("button.approve").click()
     card.locator(".status", has_text="approved").wait_for()
     page.wait_for_function("() => document.querySelector('#nexus-widget').shadowRoot"
