@@ -131,6 +131,8 @@ async def act(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, An
                               slots.slot_kinds(spec.json_schema()), ctx.tools.today)
         raw_args = with_context(raw_args, state["request"], _previous_request(state),
                                 slots.slot_kinds(spec.json_schema()))
+        if spec.drafts is not None and (drafted := spec.drafts(state["request"])):
+            raw_args = {**raw_args, **drafted}  # the entry the words determine, not the model's version of it
     write(ToolCall(id=call_id, tool=spec.name, args=raw_args))
     call_message = AIMessage("", tool_calls=[{"id": call_id, "name": spec.name, "args": raw_args}])
     try:
@@ -205,7 +207,8 @@ async def respond(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str
         who = ", ".join(pending.get("approvers") or []) or "an approver"
         text = f"I prepared it; it now waits for approval by {who} (approval {pending.get('approval_id')})."
     elif not state.get("results") and state.get("failures") and (state.get("decision") or {}).get("tool") != ANSWER:
-        text = f"I could not complete that: {state['failures'][-1]}"
+        # what the model read ("ERROR unknown_name: no vendor matches …") less the code a person has no use for
+        text = "I could not complete that: " + re.sub(r"^ERROR [a-z_]+: ", "", state["failures"][-1])
     else:
         return await _model_answer(state, runtime)
     await _stream_text(runtime, text)

@@ -19,6 +19,7 @@ from erp_core.reports.statements import balance_sheet as balance_sheet_report
 from erp_core.reports.statements import income_statement as income_statement_report
 from erp_core.resolve import resolve_as_of, resolve_period
 from erp_core.resolve.accounts import resolve_account
+from erp_core.resolve.entry_drafts import draft_entry
 from erp_core.resolve.journal import DraftJournalEntry
 from erp_core.resolve.parties import resolve_ledger_party
 from erp_core.resolve.periods import PeriodRange
@@ -195,7 +196,7 @@ def pending_approvals(ctx: ToolContext, _q: NoArgs) -> ToolOutput:
                       presentation=present.pending_approvals(brief), query={})
 
 
-@tool("propose_journal_entry", DraftJournalEntry, roles=sorted(PREPARERS), proposes=True, examples=(
+@tool("propose_journal_entry", DraftJournalEntry, roles=sorted(PREPARERS), proposes=True, drafts=draft_entry, examples=(
     "Post the October rent accrual of 42000", "Book 1,500 of travel paid from cash",
     "Accrue 3,000 of professional fees", "Create a journal entry debiting software and crediting cash"))
 def propose_journal_entry(ctx: ToolContext, draft: DraftJournalEntry) -> ToolOutput:

@@ -43,6 +43,9 @@ class ToolSpec:
     roles: frozenset[str]  # the actor needs at least one of these; empty: every authenticated user
     examples: tuple[str, ...]
     proposes: bool = False  # creates a draft for human approval (never posts by itself)
+    # Arguments the request's own words determine, drafted without the model (erp_core.resolve.entry_drafts): they
+    # replace what the model wrote for the same fields. None for tools whose arguments are only read by grounding.
+    drafts: Callable[[str], dict[str, Any] | None] | None = None
 
     def allowed(self, actor: Actor) -> bool:
         return not self.roles or actor.has_role(*self.roles) or actor.has_role("admin")
@@ -57,8 +60,9 @@ def _schema_of(args: type[BaseModel]) -> dict[str, Any]:
     return args.model_json_schema()
 
 
-def tool(name: str, args: type[A], *, roles: Iterable[str] = (), examples: Iterable[str],
-         proposes: bool = False) -> Callable[[Callable[[ToolContext, A], ToolOutput]], Callable[..., ToolOutput]]:
+def tool(name: str, args: type[A], *, roles: Iterable[str] = (), examples: Iterable[str], proposes: bool = False,
+         drafts: Callable[[str], dict[str, Any] | None] | None = None
+         ) -> Callable[[Callable[[ToolContext, A], ToolOutput]], Callable[..., ToolOutput]]:
     """Decorator: describes a tool function by attaching its ToolSpec (read back with spec_of); it registers nothing.
     The function's docstring first paragraph is the description the model sees."""
 
@@ -66,7 +70,7 @@ def tool(name: str, args: type[A], *, roles: Iterable[str] = (), examples: Itera
         doc = (fn.__doc__ or "").strip().split("\n\n")[0].replace("\n", " ")
         said = (*examples, *extra_utterances().get(name, ()))
         setattr(fn, _SPEC, ToolSpec(name=name, description=doc, args=args, run=fn, roles=frozenset(roles),
-                                    examples=said, proposes=proposes))
+                                    examples=said, proposes=proposes, drafts=drafts))
         return fn
 
     return wrap

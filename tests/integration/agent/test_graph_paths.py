@@ -242,6 +242,19 @@ def test_proposal_interrupts_and_approval_posts_exactly_once(make_agent: MakeAge
     assert again.value.code is ErrorCode.INVALID_STATE
 
 
+def test_an_entry_the_words_determine_is_drafted_from_them_not_from_the_model(make_agent: MakeAgent,
+                                                                            demo_db: Database) -> None:
+    """The model left the lines out (as the 135M model does); the request says the entry: rent against accruals."""
+    lazy = {"memo": "Drafted rent accrual", "date": "2026-11-16", "lines": []}
+    agent = make_agent(ScriptedChat([{"tool": "propose_journal_entry", "args": lazy}]))
+    events = collect(agent.run(ALICE, "Post the November rent accrual of 380", "t-drafted"))
+    approval = next(e for e in events if isinstance(e, ApprovalRequired))
+    assert [a["account_code"] for a in approval.impact["accounts"]] == ["6100", "2100"]
+    assert [(line["debit"], line["credit"]) for line in approval.draft["lines"]] == [("380.00", None), (None, "380.00")]
+    # a proposal (nothing posted); the memo is the request's own words, the model's invented one is not kept
+    assert _statuses(demo_db, "Post the November rent accrual of 380") == ["pending_approval"]
+
+
 def test_rejection_posts_nothing(make_agent: MakeAgent, demo_db: Database) -> None:
     big = {**ACCRUAL, "memo": "Big accrual", "lines": [{"account": "rent", "debit": "42000.00"},
                                                       {"account": "accrued liabilities", "credit": "42000.00"}]}

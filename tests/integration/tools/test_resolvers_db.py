@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from erp_core.db import Database
@@ -108,3 +110,22 @@ def test_unknown_ticket(seeded_read_db: Database) -> None:
         with pytest.raises(NexusError) as bad:
             resolve_ticket(session, "acme", "the printer one")
         assert bad.value.code is ErrorCode.VALIDATION_FAILED
+
+
+@pytest.mark.parametrize("request_text", [
+    "Post the November rent accrual of 42000", "Accrue 8,500 of professional fees for the November audit work",
+    "Record depreciation of 12,000 for November", "Book 1,500 of travel paid from cash",
+    "Post the December utilities accrual of 12k"])
+def test_drafted_entries_resolve_against_the_demo_chart(seeded_read_db: Database, request_text: str) -> None:
+    """The account names a drafted entry uses are ones the ledger's resolver knows, on the side they belong."""
+    from erp_core.resolve.entry_drafts import draft_entry
+    from erp_core.resolve.journal import DraftJournalEntry, resolve_journal_entry
+
+    drafted = draft_entry(request_text)
+    assert drafted is not None
+    draft = DraftJournalEntry(memo=request_text, **drafted)
+    with seeded_read_db.read() as session:
+        entry = resolve_journal_entry(draft, session, "acme", dt.date(2026, 11, 16), key_prefix="test")
+    debit, credit = entry.lines
+    assert debit.account_code[:1] in "56" and debit.debit == credit.credit  # an expense against a balance account
+    assert credit.account_code[:1] in "12"
