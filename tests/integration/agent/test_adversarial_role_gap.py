@@ -29,9 +29,18 @@ def test_a_write_beyond_the_employees_roles_is_named(router: ToolRouter, request
 
 
 @pytest.mark.parametrize("request_text", ["Request annual leave from 3 to 7 March", "Order 5 laptops from Dell",
-                                          "What is our cash balance?", "hi there"])
+                                          "How many vacation days do I have left?", "hi there"])
 def test_writes_and_reads_within_reach_are_not_declined(router: ToolRouter, request_text: str) -> None:
     assert role_gap(router, load_all(), EVE, request_text) is None
+
+
+@pytest.mark.parametrize(("request_text", "role"), [("What is our cash balance?", "accountant"),
+                                                    ("Which tickets are breaching their SLA?", "sales_rep")])
+def test_data_beyond_the_employees_roles_is_named_not_answered_with_something_else(
+        router: ToolRouter, request_text: str, role: str) -> None:
+    gap = role_gap(router, load_all(), EVE, request_text)
+    assert gap is not None and not gap.proposes and role in gap.capability() and "employee" in gap.capability()
+    assert role_gap(router, load_all(), ALICE, "What is our cash balance?") is None  # she may read it
 
 
 def test_the_turn_says_so_and_proposes_nothing(make_agent: MakeAgent) -> None:

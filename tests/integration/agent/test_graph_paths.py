@@ -204,7 +204,7 @@ def test_infrastructure_error_ends_the_turn(make_agent: MakeAgent) -> None:
 
 def test_model_only_sees_permitted_tools(make_agent: MakeAgent) -> None:
     model = ScriptedChat([{"tool": "answer"}, "I can't see the ledger."])
-    collect(make_agent(model).run(EVE, "What is the balance of the cash account?", "t-perm"))
+    collect(make_agent(model).run(EVE, "How many days of leave have I taken, and what is the cash balance?", "t-perm"))
     offered = [o["properties"]["tool"]["const"] for o in model.calls[0]["kwargs"]["json_schema"]["anyOf"]]
     assert "account_balance" not in offered and "trial_balance" not in offered
 
