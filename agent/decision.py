@@ -10,7 +10,7 @@ back to the model as a fixable error.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -64,13 +64,14 @@ def _rewrite_refs(node: Any, prefix: str) -> Any:
 _NOT_THE_MODELS = ("question", "context")
 
 
-def _model_facing(schema: dict[str, Any]) -> dict[str, Any]:
+def _model_facing(schema: dict[str, Any], given: Collection[str] = ()) -> dict[str, Any]:
     """The argument schema less ``$defs`` and the arguments the model never sets: the user's question (slot
     "question", taken as said), the earlier question a follow-up continues (slot "context", set by the dialogue) and
     tuning knobs marked ``assistant_only`` (a search's passage count: a small model copies "20" from "a 20 dollar
-    taxi ride" into it). Fewer arguments to write is also fewer tokens to decode."""
+    taxi ride" into it). ``given`` are arguments the request's own words already set (a drafted entry's lines).
+    Fewer arguments to write is also fewer tokens to decode: a 135M model writing journal lines ran out of tokens."""
     properties = {name: prop for name, prop in schema.get("properties", {}).items()
-                  if prop.get("slot") not in _NOT_THE_MODELS and not prop.get("assistant_only")}
+                  if prop.get("slot") not in _NOT_THE_MODELS and not prop.get("assistant_only") and name not in given}
     out = {key: value for key, value in schema.items() if key not in ("$defs", "properties", "required")}
     out["properties"] = properties
     if required := [name for name in schema.get("required", []) if name in properties]:
@@ -78,8 +79,19 @@ def _model_facing(schema: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def decision_schema(candidates: Sequence[ToolSpec], *, allow_answer: bool = True) -> dict[str, Any]:
-    """One JSON schema: anyOf the candidates' call shapes (plus the direct answer); $defs merged and namespaced."""
+def drafted_fields(candidates: Sequence[ToolSpec], request: str) -> dict[str, frozenset[str]]:
+    """Per candidate, the arguments ``request``'s own words set (``ToolSpec.drafts``): not the model's to write."""
+    out: dict[str, frozenset[str]] = {}
+    for spec in candidates:
+        if spec.drafts is not None and (drafted := spec.drafts(request)):
+            out[spec.name] = frozenset(drafted)
+    return out
+
+
+def decision_schema(candidates: Sequence[ToolSpec], *, allow_answer: bool = True,
+                    given: Mapping[str, Collection[str]] | None = None) -> dict[str, Any]:
+    """One JSON schema: anyOf the candidates' call shapes (plus the direct answer); $defs merged and namespaced.
+    ``given`` names, per tool, arguments already set from the request (left out of the model's part)."""
     options: list[dict[str, Any]] = []
     defs: dict[str, Any] = {}
     for spec in candidates:
@@ -87,7 +99,7 @@ def decision_schema(candidates: Sequence[ToolSpec], *, allow_answer: bool = True
         prefix = f"{spec.name}__"
         for name, sub in schema.get("$defs", {}).items():
             defs[prefix + name] = _rewrite_refs(sub, prefix)
-        args = _rewrite_refs(_model_facing(schema), prefix)
+        args = _rewrite_refs(_model_facing(schema, (given or {}).get(spec.name, ())), prefix)
         args.setdefault("type", "object")
         options.append({"type": "object", "properties": {"tool": {"const": spec.name}, ARGS_KEY: args},
                         "required": ["tool", ARGS_KEY], "additionalProperties": False})
@@ -100,11 +112,12 @@ def decision_schema(candidates: Sequence[ToolSpec], *, allow_answer: bool = True
     return combined
 
 
-def describe_candidates(candidates: Sequence[ToolSpec], *, allow_answer: bool = True) -> str:
+def describe_candidates(candidates: Sequence[ToolSpec], *, allow_answer: bool = True,
+                        given: Mapping[str, Collection[str]] | None = None) -> str:
     """The tool menu the model reads: name, what it does, and its arguments with their descriptions."""
     lines = []
     for i, spec in enumerate(candidates, 1):
-        props = _model_facing(spec.json_schema()).get("properties", {})
+        props = _model_facing(spec.json_schema(), (given or {}).get(spec.name, ())).get("properties", {})
         args = ", ".join(f"{name} ({(p.get('description') or '').rstrip('.')})" for name, p in props.items())
         lines.append(f"{i}. {spec.name}: {spec.description} Args: {args or 'none'}.")
     if allow_answer or not candidates:

@@ -27,7 +27,7 @@ from agent.compose import (
     compose,
     presentation_state,
 )
-from agent.decision import ANSWER, decision_schema, describe_candidates, parse_decision
+from agent.decision import ANSWER, decision_schema, describe_candidates, drafted_fields, parse_decision
 from agent.dialogue import carry_over, with_context
 from agent.events import ApprovalRequired, Citation, Suggestions, Table, Token, ToolCall, ToolResult
 from agent.guards import check_grounding
@@ -99,10 +99,12 @@ async def decide(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str,
     failures = state.get("failures", [])
     feedback = "".join(f"Previous attempt failed: {f}\n" for f in failures[-2:])
     allow_answer = state.get("allow_answer", True)
-    user = prompts.render("decide_user", tools=describe_candidates(specs, allow_answer=allow_answer),
+    given = drafted_fields(specs, state["request"])  # set from the request's words: the act node fills them in
+    user = prompts.render("decide_user", tools=describe_candidates(specs, allow_answer=allow_answer, given=given),
                           history=_history(state), failures=feedback, request=state["request"])
     reply = await ctx.model.ainvoke([SystemMessage(prompts.load("decide_system")), HumanMessage(user)],
-                                    json_schema=decision_schema(specs, allow_answer=allow_answer), max_tokens=256,
+                                    json_schema=decision_schema(specs, allow_answer=allow_answer, given=given),
+                                    max_tokens=256,
                                     temperature=0.0)
     attempts = state.get("attempts", 0) + 1
     try:

@@ -73,6 +73,11 @@ _CUES = (
     (re.compile(r"^(?!.*\b(?:aging|A/?R|A/?P|receivables?|payables?|owes?|owed)\b).*\b(?:top|largest|biggest|highest|"
                 r"most\s+expensive)\b[^?.!]*\b(?:accounts|customers|vendors|suppliers|payments|costs)\b",
                 re.IGNORECASE), "ranking"),
+    # An entry said in words ("debit travel 1,250, credit cash", "post the rent accrual of 42,000"): a proposal, not
+    # a read of the accounts it names. Leave, trips and rooms are booked too, but not in the ledger.
+    (re.compile(r"^(?!.*\b(?:leave|vacation|holiday|days?\s+off|flights?|hotels?|trains?|rooms?|meetings?)\b)"
+                r"(?:.*\bdebit(?:ing)?\b[^?]*\bcredit(?:ing)?\b|\s*(?:please\s+)?(?:post|book|record|accrue|enter)\b"
+                r"[^?]*\d)", re.IGNORECASE), "propose_journal_entry"),
     # "Who reports to Carol?" asks for her team (the graph), "who does Carol report to?" for her managers.
     (re.compile(r"\bwho\s+(?:reports?|works?)\s+(?:directly\s+)?(?:to|for|under)\b|\bdirect\s+reports\b|"
                 r"\bwho\s+owns\b", re.IGNORECASE), "graph_query"),
