@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 import pytest
 
-from agent.decision import ANSWER, decision_schema, describe_candidates, parse_decision
+from agent.decision import ANSWER, decision_schema, describe_candidates, drafted_fields, parse_decision
 from agent.guards import check_grounding, figures
 from agent.routing import mask
 from erp_core.errors import ErrorCode, NexusError
@@ -29,6 +29,19 @@ def test_decision_schema_offers_only_candidates_and_answer() -> None:
     assert "propose_journal_entry__DraftLine" in schema["$defs"]
     menu = describe_candidates(specs)
     assert menu.splitlines()[0].startswith("1. account_balance:") and "answer" in menu.splitlines()[-1]
+
+
+def test_arguments_the_request_sets_are_not_the_models_to_write() -> None:
+    registry = load_all()
+    specs = [registry.get("account_balance"), registry.get("propose_journal_entry"), registry.get("search_documents")]
+    given = drafted_fields(specs, "Post the November rent accrual of 42000")
+    assert given == {"propose_journal_entry": frozenset({"lines"})}
+    entry = decision_schema(specs, given=given)["anyOf"][1]["properties"]["tool_args"]
+    assert "lines" not in entry["properties"] and "lines" not in entry.get("required", [])
+    assert set(entry["properties"]) == {"memo", "date", "currency"}
+    search = decision_schema(specs)["anyOf"][2]["properties"]["tool_args"]
+    assert search["properties"] == {}  # the question is taken as said, the passage count is the tool's
+    assert drafted_fields(specs, "What is the rent balance?") == {}
 
 
 def test_parse_decision_rejects_tools_not_offered() -> None:
