@@ -12,22 +12,14 @@ import typer
 def _run(size: str, seed: int, as_of: dt.date, database_url: str | None) -> None:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from erp_core import migrations
-    from erp_core.db import Database
+    from cli.erp_database import database
     from erp_core.errors import NexusError
     from erp_core.seed.runner import seed_demo
-    from server.settings import Settings
 
-    settings = Settings()
-    if database_url is None:
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
-    url = database_url or settings.resolved_database_url()
-    migrations.upgrade(url)
-    db = Database(url)
     started = time.perf_counter()
     columns: list[Any] = [TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()]
     try:
-        with Progress(*columns, transient=False) as bar:
+        with database(database_url) as db, Progress(*columns, transient=False) as bar:
             tasks: dict[str, Any] = {}
 
             def report(step: str, done: int, total: int) -> None:
@@ -39,8 +31,6 @@ def _run(size: str, seed: int, as_of: dt.date, database_url: str | None) -> None
     except NexusError as err:
         typer.echo(f"nexus seed: {err.message}", err=True)
         raise typer.Exit(1) from None
-    finally:
-        db.dispose()
     for s in summaries:
         typer.echo(f"{s.tenant}: {s.entries} journal entries ({s.planted} planted anomalies), {s.employees} "
                    f"employees, {s.customers} customers, {s.vendors} vendors, {s.opportunities} opportunities, "
