@@ -467,6 +467,7 @@ _PRONOUNS = {
                          re.IGNORECASE),
 }
 _POSSESSIVE = re.compile(r"^(?:their|his|her)$", re.IGNORECASE)
+_SELF_WORDS = frozenset({"me", "my", "myself", "i", "mine"})
 
 
 def with_referent(request: str, last: Mapping[str, Any] | None, tools: ToolSlots) -> str | None:
@@ -480,7 +481,8 @@ def with_referent(request: str, last: Mapping[str, Any] | None, tools: ToolSlots
     kinds = tools[str(last["tool"])]
     for kind, pronoun in _PRONOUNS.items():
         name = next((value for arg, value in (last.get("args") or {}).items()
-                     if kinds.get(arg) == kind and isinstance(value, str) and value.strip()), None)
+                     if kinds.get(arg) == kind and isinstance(value, str) and value.strip()
+                     and value.strip().lower() not in _SELF_WORDS), None)  # "her" is not the asker
         match = pronoun.search(request) if name else None
         if match is None or name is None:
             continue

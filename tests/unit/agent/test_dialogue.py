@@ -408,3 +408,8 @@ def test_a_continuation_routed_to_a_search_carries_the_previous_question() -> No
         {"query": "How many days do I get?"}  # a question of its own
     assert with_context({"person": "me"}, "And Carol?", "Who is my manager?", {"person": "person"}) == \
         {"person": "me"}  # a tool without a context slot
+
+
+def test_a_pronoun_is_not_the_asker() -> None:
+    mine = {"tool": "leave_balance", "args": {"person": "me"}}
+    assert with_referent("What is her leave balance?", mine, {"leave_balance": {"person": "person"}}) is None
