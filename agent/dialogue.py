@@ -68,7 +68,8 @@ class Clarify:
 
 _OPENER = re.compile(r"^\s*(?:and|but|also|ok(?:ay)?|so|then|now|what about|how about|same|versus|vs\.?|"
                      r"compared?|against)\b", re.IGNORECASE)
-_ANAPHORA = re.compile(r"\b(?:that|those|it|them|one|ones|same|instead|there)\b", re.IGNORECASE)
+# "IT" in capitals is the department ("what's open for the IT team?"), not a pronoun.
+_ANAPHORA = re.compile(r"\b(?!(?-i:IT)\b)(?:that|those|it|them|one|ones|same|instead|there)\b", re.IGNORECASE)
 _UNIT = r"(month|quarter|year|period)"
 _RELATIVE_BEFORE = re.compile(r"\b(?:the\s+)?" + _UNIT + r"\s+(?:before|prior|earlier)\b|"
                               r"\b(?:the\s+)?(?:previous|prior|preceding)\s+" + _UNIT + r"\b", re.IGNORECASE)

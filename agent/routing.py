@@ -36,6 +36,8 @@ from erp_core.resolve.accounts import ALIASES
 from retrieval.ports import Embedder
 from tools.registry import ToolSpec
 
+_AGAINST_BUDGET = re.compile(r"\b(?:against|vs\.?|versus|compared? (?:to|with))\s+(?:the\s+|our\s+|its\s+)?"
+                             r"(?:budget|plan)\b", re.IGNORECASE)
 _FIGURE = re.compile(r"\b\d[\d,]*(?:\.\d+)?(?:\s*(?:k|m|usd|eur|dollars|euros)\b)?", re.IGNORECASE)
 PERIOD_PHRASE = re.compile(r"\b(?:(?:the\s+)?(?:first|1st|second|2nd|third|3rd|fourth|4th|last)\s+quarter\s+(?:of\s+)?"
                            r"(?:fy\s*)?\d{4}|(?:the\s+)?(?:first|1st|second|2nd|third|3rd|fourth|4th)\s+quarter|"
@@ -60,8 +62,9 @@ _CUES = (
     (re.compile(r"\bA/?R\b|\breceivables?\s+aging\b"), "open_invoices"),  # the abbreviations are case-sensitive
     (re.compile(r"\bA/?P\b|\bpayables?\s+aging\b"), "open_bills"),
     (re.compile(r"\b(?:unusual|odd|suspicious|anomal\w*|outliers?|irregular\w*)\b", re.IGNORECASE), "anomaly_review"),
-    (re.compile(r"\b(?:against|vs\.?|versus|compared? (?:to|with))\s+(?:the\s+|our\s+|its\s+)?(?:budget|plan)\b",
-                re.IGNORECASE), "budget_vs_actual"),
+    (_AGAINST_BUDGET, "budget_vs_actual"),
+    # "What is our cash position?" is today's cash, not a forecast (the future tense below asks for one).
+    (re.compile(r"\bcash\s+position\b", re.IGNORECASE), "account_balance"),
     # A question about the assistant itself: "you" as the subject of who/what-are or what-can-you-do.
     (re.compile(r"\b(?:who|what)\s+(?:are|were)\s+you\b|\bwhat\b[^?.!]*\b(?:can|do|could|will)\s+you\s+"
                 r"(?:do|help|answer)\b|\babout\s+yourself\b", re.IGNORECASE), ANSWER),
@@ -140,6 +143,13 @@ def _account_words() -> re.Pattern[str]:
 
 
 ACCOUNT_WORDS = _account_words()
+
+
+def _one_account(request: str) -> bool:
+    """The request names a GL account that is not also a department ("travel", not "marketing")."""
+    from agent import slots  # agent.slots reads this module's patterns
+
+    return slots.account(request) is not None and slots.department(request) is None
 
 
 def _stem(word: str) -> str:
@@ -331,6 +341,10 @@ class ToolRouter:
                 best[owner] += _CUE_BOOST
                 if _OTHER_SIDE.get(owner) in best:
                     best[_OTHER_SIDE[owner]] -= _CUE_BOOST
+        if _AGAINST_BUDGET.search(request) and "period_comparison" in best and _one_account(request):
+            # one account against its budget ("travel in Q3 against budget") is that account's comparison, not
+            # the whole P&L's variance report: it outweighs the budget cue above
+            best["period_comparison"] += 2 * _CUE_BOOST
         if _EITHER_SIDE.search(request):
             for owner in _OTHER_SIDE:
                 if owner in best:

@@ -142,7 +142,9 @@ class SameVector:
     ("AR aging for the top customers", "open_invoices"),
     ("A/P aging please", "open_bills"),
     ("Anything suspicious in the ledger?", "anomaly_review"),
-    ("Travel against budget in Q3", "budget_vs_actual"),
+    ("Travel against budget in Q3", "period_comparison"),  # one account against its budget
+    ("How are we doing against budget in marketing this quarter?", "budget_vs_actual"),  # a department
+    ("What is our cash position?", "account_balance"),
     ("How did marketing spend compare with budget in October 2026?", "budget_vs_actual"),
     ("What will hosting cost over the coming months?", "forecast"),
     ("How much is Willow Metals Group behind on paying us?", "open_invoices"),

@@ -413,3 +413,8 @@ def test_a_continuation_routed_to_a_search_carries_the_previous_question() -> No
 def test_a_pronoun_is_not_the_asker() -> None:
     mine = {"tool": "leave_balance", "args": {"person": "me"}}
     assert with_referent("What is her leave balance?", mine, {"leave_balance": {"person": "person"}}) is None
+
+
+def test_the_it_department_is_no_pronoun() -> None:
+    ticket = last("ticket_lookup", ticket="TCK-000012")
+    assert read("What's open for the IT team?", ticket) is None
