@@ -24,5 +24,6 @@ def test_graph_answers_state_what_was_found(seeded_read_db: Database, graph_stor
                                                       "controller (")
     (table,) = approvers.presentation.tables
     assert len(table.rows) == len(approvers.data["rows"]) and "Role" in table.columns
-    assert approvers.query == {"query": "approvers_for", "document_type": "purchase_order",
-                               "amount_minor": 2_500_000}
+    # remembered by its arguments, as a follow-up edits them ("and one of 80,000?")
+    assert approvers.query == {"query": "approvers_for", "document_type": "purchase_order", "amount": "25000"}
+    assert approvers.data["params"]["amount_minor"] == 2_500_000
