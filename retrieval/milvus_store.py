@@ -16,6 +16,7 @@ group exactly. A collection created before ``acl_key`` existed is migrated in pl
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -38,6 +39,8 @@ MAX_TEXT_CHARS = 8000
 MAX_ACL_GROUPS = 16
 _OUTPUT_FIELDS = ["chunk_id", "doc_id", "title", "section", "page", "text"]
 _INSERT_BATCH = 2000
+# Milvus Lite's channel: keepalive pings only during calls, and no more often than its server's 5-minute minimum.
+_LITE_CHANNEL = {"grpc.keepalive_permit_without_calls": False, "grpc.keepalive_time_ms": 300_000}
 
 
 # Words too common to rank by: Milvus' BM25 scores every posting of each query term, so "what is the … per …" cost
@@ -99,10 +102,22 @@ class MilvusVectorStore:
         self.collection = collection
         self.timeout_s = timeout_s
         with self._errors("connect"):
-            from pymilvus import MilvusClient
-
-            self._client: MilvusClient = MilvusClient(uri=uri, timeout=timeout_s)
+            self._client = self._connect()
             self._ensure_collection()
+
+    def _connect(self) -> MilvusClient:
+        from pymilvus import MilvusClient
+
+        # pymilvus pings every 10 s even while idle; Milvus Lite's in-process gRPC server allows one ping in 5
+        # minutes without calls, answers GOAWAY "too_many_pings", and the client's reconnect can fail under load,
+        # leaving document search down for good (seen in a `make run` widget session). No idle pings for it.
+        options = {"grpc_options": _LITE_CHANNEL} if self.uri.endswith(".db") else {}
+        return MilvusClient(uri=self.uri, timeout=self.timeout_s, **options)
+
+    def _reconnect(self) -> None:
+        with contextlib.suppress(Exception):
+            self._client.close()
+        self._client = self._connect()
 
     @contextmanager
     def _errors(self, action: str) -> Iterator[None]:
@@ -242,10 +257,24 @@ class MilvusVectorStore:
 
     def search(self, scope: AccessScope, *, mode: SearchMode, k: int, query: str,
                vector: Sequence[float] | None = None) -> list[Hit]:
-        """Top-``k`` chunks for ``query`` that ``scope`` may read. Dense and hybrid modes need ``vector``."""
-        expr = scope_filter(scope)
+        """Top-``k`` chunks for ``query`` that ``scope`` may read. Dense and hybrid modes need ``vector``.
+
+        A search that fails to reach the store reconnects once and tries again: a dropped channel (an idle
+        connection closed by the server, a restarted Milvus) is not a store that is down."""
         if mode in ("dense", "hybrid") and (vector is None or len(vector) != self.dimension):
             raise NexusError(ErrorCode.VALIDATION_FAILED, f"{mode} search needs a {self.dimension}-d query vector")
+        try:
+            return self._search(scope, mode, k, query, vector)
+        except NexusError as exc:
+            if exc.code is not ErrorCode.STORE_UNAVAILABLE:
+                raise
+            with self._errors("reconnect"):
+                self._reconnect()
+            return self._search(scope, mode, k, query, vector)
+
+    def _search(self, scope: AccessScope, mode: SearchMode, k: int, query: str,
+                vector: Sequence[float] | None) -> list[Hit]:
+        expr = scope_filter(scope)
         with self._errors(f"{mode} search"):
             if mode == "dense":
                 result = self._client.search(self.collection, data=[list(vector or ())], anns_field="dense",
