@@ -27,6 +27,7 @@ from agent import slots
 from tools.registry import ToolSpec
 
 _WORD = re.compile(r"[a-z0-9]+")
+_SPAN_ENDS = ("first_day", "last_day")  # a span said as "from X to Y": each end is the one said there
 _AMOUNT_WORDS = re.compile(r"\b(?:amount|value|price|worth)\b", re.IGNORECASE)
 # Everyday words for enum choices the tools use ("won" means the closed_won stage).
 _CHOICE_SYNONYMS = {"won": "closed_won", "lost": "closed_lost", "vacation": "annual", "holiday": "annual",
@@ -154,6 +155,9 @@ def ground_arguments(spec: ToolSpec, args: dict[str, Any], request: str,
         present, value, kind = name in args, args.get(name), kinds.get(name)
         if kind == "question":  # the question as the user put it, not the model's shortened paraphrase
             grounded[name] = request.strip()[:int(prop.get("maxLength") or 500)]
+            continue
+        if kind in _SPAN_ENDS and (said := slots.LEXICAL[kind](request)) is not None:
+            grounded[name] = said  # "from 11 to 13 January": the model wrote the first day into both ends
             continue
         options = choices_of(prop, defs)
         if options is not None:

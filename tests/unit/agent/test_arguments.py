@@ -125,3 +125,10 @@ def test_the_one_name_said_goes_to_a_read_tool_with_several_name_slots_the_model
     assert ground_arguments(graph, {"query": "owner_of", "customer": "Northwind"}, "Who owns Northwind?") == \
         {"query": "owner_of", "customer": "Northwind"}
     assert ground_arguments(graph, {"query": "direct_reports"}, "who reports to me?") == {"query": "direct_reports"}
+
+
+def test_a_span_said_from_to_keeps_both_ends_the_model_wrote_the_first_into_both() -> None:
+    leave = REGISTRY.get("propose_leave_request")
+    grounded = ground_arguments(leave, {"leave_type": "annual", "start_date": "2027-01-11", "end_date": "2027-01-11"},
+                                "I want to take annual leave from 2027-01-11 to 2027-01-13")
+    assert (grounded["start_date"], grounded["end_date"]) == ("2027-01-11", "2027-01-13")
