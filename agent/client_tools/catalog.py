@@ -56,6 +56,17 @@ class ClientTool:
     def name_words(self) -> str:
         return " ".join(w for w in re.split(r"[_\-.\s]+", _CAMEL.sub(" ", self.name)) if w).lower()
 
+    def named_opposite(self, request: str) -> str | None:
+        """A word of the request that is the opposite of a word of this tool's name, when the name's own word is
+        not said: ``calculate_internal_rate_of_return`` does not answer for the external rate, nor
+        ``calculate_boiling_point`` for the freezing point. (None when there is no such word.)"""
+        said = set(re.findall(r"[a-z]+", request.lower()))
+        for word in self.name_words().split():
+            for opposite in _OPPOSITES.get(word, ()):
+                if opposite in said and word not in said:
+                    return opposite
+        return None
+
     def route_texts(self) -> list[str]:
         """What the router embeds: name words with the description, and name words with the parameter names."""
         params = " ".join(name.replace("_", " ") for name in self.properties)
@@ -65,6 +76,19 @@ class ClientTool:
     def arguments_schema(self) -> dict[str, Any]:
         """The parameters as the call grammar embeds them: references inlined, annotations dropped, strings capped."""
         return _cap(decoding_copy(_inline_refs(self.parameters, self.parameters, ())))
+
+
+_ANTONYMS = (("internal", "external"), ("maximum", "minimum"), ("max", "min"), ("highest", "lowest"),
+             ("high", "low"), ("boiling", "freezing"), ("buy", "sell"), ("add", "remove"), ("increase", "decrease"),
+             ("import", "export"), ("profit", "loss"), ("gain", "loss"), ("win", "lose"), ("hot", "cold"),
+             ("upper", "lower"), ("inner", "outer"), ("largest", "smallest"), ("most", "least"), ("best", "worst"),
+             ("top", "bottom"), ("encrypt", "decrypt"), ("compress", "decompress"), ("deposit", "withdraw"),
+             ("ascending", "descending"), ("arrival", "departure"), ("upload", "download"), ("income", "expense"),
+             ("sunrise", "sunset"), ("north", "south"), ("east", "west"))
+_OPPOSITES: dict[str, tuple[str, ...]] = {}
+for _one, _other in _ANTONYMS:
+    _OPPOSITES[_one] = (*_OPPOSITES.get(_one, ()), _other)
+    _OPPOSITES[_other] = (*_OPPOSITES.get(_other, ()), _one)
 
 
 def mask(text: str) -> str:

@@ -16,11 +16,13 @@ Required values the user never gave stay as the model wrote them; the client's s
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, TypeGuard
 
 from agent.client_tools.catalog import ClientTool
 
-_NUMBER = re.compile(r"(?<![\w.])[-+]?\d[\d,]*(?:\.\d+)?(?![\d])")
+# A comma groups thousands only before three digits: "A(3,4)" states 3 and 4, "1,250" one figure.
+_DIGITS = r"(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?"
+_NUMBER = re.compile(rf"(?<![\w.])[-+]?{_DIGITS}(?![\d])")
 _QUOTED = re.compile(r"\"([^\"]{1,200})\"|'([^']{1,200})'|“([^”]{1,200})”")
 _WORD = re.compile(r"[a-z0-9]+")
 _NEAR = 4  # words between a parameter's name and its figure ("base of 10", "height is 5")
@@ -46,7 +48,9 @@ def _figures(request: str) -> list[tuple[int, float, str]]:
 
 def _said(value: str, request: str) -> bool:
     lowered = request.lower()
-    if value.lower().strip() and value.lower().strip() in lowered:
+    text = value.lower().strip()
+    # whole words only: "en" is not said by "general"
+    if text and re.search(rf"(?<!\w){re.escape(text)}(?!\w)", lowered):
         return True
     words = _WORD.findall(value.lower())
     return bool(words) and all(w in set(_WORD.findall(lowered)) for w in words)
@@ -194,20 +198,137 @@ def ground_arguments(tool: ClientTool, args: dict[str, Any], request: str) -> di
 
 
 def unstated_required(tool: ClientTool, args: dict[str, Any], request: str) -> list[str]:
-    """Required free-text arguments whose value the request does not state (after grounding).
+    """Required arguments whose value the request does not state (after grounding).
 
     When calling is optional, such a call is the sign of a request the tool does not serve: asked "what is a holy
-    book?", a small model offered ``search_holy_books(book)`` invents a title. Figures are not judged this way
-    ("next week" is 7 days), nor choices, which the grammar already limits.
+    book?", a small model offered ``search_holy_books(book)`` invents a title; asked "what are the roots of bx + c =
+    0?", ``find_roots(a, b, c)`` gets 1, 1 and 0. So a required free-text value must be said in the request (and
+    one said value fills one parameter), and a required figure must be one the request states, each stated figure
+    backing one parameter ("50 successes out of 500 trials" does not give n = 50 as well). Choices are not judged
+    this way: the grammar already limits them.
     """
+    figures = StatedFigures(request)
+    strings: set[str] = set()
     missing = []
-    for name in tool.required:
-        prop = tool.properties.get(name)
-        value = args.get(name)
-        if (isinstance(prop, dict) and "enum" not in prop and _kinds(prop) == {"string"} and isinstance(value, str)
-                and not _said(value, request)):
+    judged = {name: prop for name in tool.required
+              if isinstance(prop := tool.properties.get(name), dict) and "enum" not in prop}
+    # figures first: a string that is only a figure ("2020" as an event, "3" as units) is stated only by a figure
+    # of the request that no numeric value took
+    for name in sorted(judged, key=lambda n: not _kinds(judged[n]) & _NUMERIC):
+        kinds, value = _kinds(judged[name]), args.get(name)
+        if kinds == {"string"} and isinstance(value, str):
+            text = value.strip()
+            said = (figures.back(float(text.replace(",", ""))) if _NUMBER.fullmatch(text)
+                    else stated_text(value, request))
+            if not said or text.lower() in strings:
+                missing.append(name)
+            strings.add(text.lower())
+        elif kinds & _NUMERIC and _is_figure(value):
+            if not figures.back(float(value)):
+                missing.append(name)
+        elif isinstance(value, list) and _figure_list(kinds, value) and not all(figures.back(v) for v in value):
             missing.append(name)
     return missing
+
+
+_NUMERIC = {"integer", "number"}
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_DATE = re.compile(r"^\s*(\d{1,4})[-/.](\d{1,2})[-/.](\d{1,4})\s*$")
+# Currency codes a request names in words ("500 US dollars", "British pounds to Japanese yen").
+_CURRENCY_WORDS = {"usd": ("dollar", "usd"), "eur": ("euro",), "gbp": ("pound", "sterling"), "jpy": ("yen",),
+                   "cad": ("canadian",), "aud": ("australian",), "cny": ("yuan", "renminbi"), "inr": ("rupee",),
+                   "chf": ("swiss",), "mxn": ("peso",), "krw": ("won",), "rub": ("ruble", "rouble")}
+
+
+def stated_text(value: str, request: str) -> bool:
+    """Whether a free-text value is one the request states, in any of the usual forms: its words inflected
+    ("pound" for "2 pounds"), one part of a qualified name ("Chicago, IL", "America/New_York"), the initials of a
+    name said ("SD" for San Diego), a currency's code for its name, a date however the request writes it."""
+    if _said(value, request):
+        return True
+    words = set(_WORD.findall(request.lower()))
+    text = value.strip()
+    if (date := _DATE.match(text)) is not None:
+        return _date_stated([int(g) for g in date.groups()], request)
+    if text.lower() in _CURRENCY_WORDS:
+        return any(w.startswith(name) for w in words for name in _CURRENCY_WORDS[text.lower()])
+    parts = [part.strip() for part in re.split(r"[,/()]", text) if part.strip()]
+    return any(_initials_said(part, request) or (len(part) >= 3 and _words_stated(part, words)) for part in parts)
+
+
+def _initials_said(text: str, request: str) -> bool:
+    return (text.isupper() and 2 <= len(text) <= 4 and text.isalpha()
+            and any("".join(w[0] for w in run.split()).upper() == text for run in _NAME_RUN.findall(request)))
+
+
+def _words_stated(text: str, spoken: set[str]) -> bool:
+    def inflected(word: str) -> bool:
+        if word in spoken:
+            return True
+        return len(word) >= 4 and any(len(w) >= 4 and (w.startswith(word) or word.startswith(w)) for w in spoken)
+
+    value_words = _WORD.findall(text.lower())
+    return bool(value_words) and all(inflected(w) for w in value_words)
+
+
+def _date_stated(parts: list[int], request: str) -> bool:
+    lowered = request.lower()
+    for part in parts:
+        named = 1 <= part <= 12 and re.search(rf"\b{_MONTHS[part - 1]}", lowered)
+        if not named and not re.search(rf"(?<!\d)0?{part}(?!\d)", lowered):
+            return False
+    return True
+
+
+def _figure_list(kinds: set[str], value: Any) -> bool:
+    return "array" in kinds and isinstance(value, list) and bool(value) and all(_is_figure(v) for v in value)
+
+
+def _is_figure(value: Any) -> TypeGuard[int | float]:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+_SCALES = {"k": 1e3, "thousand": 1e3, "m": 1e6, "mn": 1e6, "million": 1e6, "b": 1e9, "bn": 1e9, "billion": 1e9,
+           "%": 0.01, "percent": 0.01}
+_SCALED_FIGURE = re.compile(
+    rf"(?<![\w.])[-+]?\$?({_DIGITS}(?:e[-+]?\d+)?)(?:\s?(%|percent\b|thousand\b|million\b|billion\b|mn\b|bn\b)"
+    r"|(k|m|b)\b)?", re.IGNORECASE)
+# Figures said in words, and the spans that state one ("next week" is 7 days or 1 week).
+_NUMBER_WORDS: dict[str, tuple[float, ...]] = {
+    "zero": (0,), "one": (1,), "two": (2,), "three": (3,), "four": (4,), "five": (5,), "six": (6,), "seven": (7,),
+    "eight": (8,), "nine": (9,), "ten": (10,), "eleven": (11,), "twelve": (12,), "twenty": (20,), "thirty": (30,),
+    "forty": (40,), "fifty": (50,), "hundred": (100,), "thousand": (1000,), "half": (0.5,), "twice": (2,),
+    "double": (2,), "triple": (3,), "dozen": (12,), "pair": (2,), "quarter": (0.25,), "week": (7, 1),
+    "fortnight": (14,), "month": (1,), "decade": (10,), "century": (100,)}
+
+
+class StatedFigures:
+    """The figures a request states, each as every value it may mean ("5%" is 5 or 0.05, "$1.2M" 1.2 or 1,200,000),
+    each backing at most one value."""
+
+    def __init__(self, request: str) -> None:
+        self.readings: list[set[float]] = []
+        for match in _SCALED_FIGURE.finditer(request):
+            try:
+                value = float(match.group(1).replace(",", ""))
+            except ValueError:
+                continue
+            scale = _SCALES.get((match.group(2) or match.group(3) or "").lower())
+            self.readings.append({value, value * scale} if scale else {value})
+            if "," in match.group(1):  # "[200,300,400]" may be a list as well as 200,300,400
+                self.readings += [{float(group)} for group in match.group(1).split(".")[0].split(",")]
+        for word in _WORD.findall(request.lower()):
+            if word in _NUMBER_WORDS:
+                self.readings.append({float(v) for v in _NUMBER_WORDS[word]})
+
+    def back(self, value: float) -> bool:
+        """Whether an unused figure of the request reads as ``value`` (it is used up if so)."""
+        for i, readings in enumerate(self.readings):
+            # a sign is often written apart from its figure ("-$100", "a loss of 100"): magnitudes are compared
+            if any(abs(r - abs(float(value))) <= 1e-9 * max(1.0, r) for r in readings):
+                del self.readings[i]
+                return True
+        return False
 
 
 def _leaves_said(value: Any, request: str, figures: _Figures) -> bool:

@@ -15,7 +15,7 @@ from agent.backends.scripted import ScriptedChat
 from agent.client_tools.calling import ClientToolCaller, RoutingPolicy, wants_several
 from agent.client_tools.catalog import ClientTool, ClientToolRanker, tool_issues
 from agent.client_tools.grammar import NO_TOOL, call_schema, parse_calls
-from agent.client_tools.grounding import ground_arguments, schema_errors
+from agent.client_tools.grounding import StatedFigures, ground_arguments, schema_errors, stated_text, unstated_required
 from agent.client_tools.schemas import decoding_copy, expressible_issues, gbnf_problems
 
 
@@ -161,6 +161,46 @@ def test_grounding_replaces_a_copied_description_with_a_value_the_request_states
         "docket": "2022/AL2562", "court": "California"}
 
 
+def test_figures_are_read_as_people_write_them() -> None:
+    def backs(request: str, *values: float) -> bool:
+        figures = StatedFigures(request)
+        return all(figures.back(v) for v in values)
+
+    assert backs("points A(3,4) and B(1,2)", 3, 4, 1, 2)  # a comma before one digit is not a thousands separator
+    assert backs("a budget of 1,250.50 USD", 1250.5)
+    assert backs("revenues of $1.2M at 5%", 1_200_000, 0.05) and backs("5% rate", 5)
+    assert backs("charges of 1e-9 and two dice for the next week", 1e-9, 2, 7)
+    assert backs("cash flows of -$100 and $40", -100, 40)
+    assert not backs("50 successful outcomes out of 500 trials", 50, 50)  # one figure backs one value
+    assert not backs("the roots of bx + c = 0", 1)
+
+
+def test_free_text_is_stated_in_its_usual_forms() -> None:
+    assert stated_text("2022-03-11", "the closing price on March.11, 2022")
+    assert stated_text("06-01-2023", "the UV index for tomorrow, June01 2023")
+    assert not stated_text("2022-06-04", "3 nights starting from 1st June 2022")
+    assert stated_text("EUR", "Convert 150 Euros to Canadian dollars") and stated_text("CAD", "to Canadian dollars")
+    assert stated_text("Chicago, IL", "a lawyer in Chicago") and stated_text("America/New_York", "from New York time")
+    assert stated_text("SD", "a villa in San Diego") and stated_text("pound", "How many ounces in 2 pounds?")
+    assert not stated_text("en", "the general mood on twitter")  # whole words only
+    assert not stated_text("The Bible", "What is a holy book?")
+
+
+def test_a_required_value_the_request_never_states_is_reported() -> None:
+    roots = ClientTool("find_roots", "Roots of a quadratic", {"type": "object", "properties": {
+        "a": {"type": "number"}, "b": {"type": "number"}, "c": {"type": "number"}}, "required": ["a", "b", "c"]})
+    assert unstated_required(roots, {"a": 1, "b": 1, "c": 0}, "What is the root of bx + c = 0?") == ["a", "b"]
+    assert unstated_required(roots, {"a": 2, "b": 3, "c": -4}, "Roots with coefficients 2, 3 and -4?") == []
+    art = ClientTool("artwork_search", "", {"type": "object", "properties": {
+        "name": {"type": "string"}, "museum": {"type": "string"}, "year": {"type": "integer"}},
+        "required": ["name", "museum", "year"]})
+    # one said value fills one parameter; a figure written as text is backed by a figure no number took
+    assert unstated_required(art, {"name": "The Scream", "museum": "The Scream", "year": 1893},
+                             "Who painted 'The Scream' in 1893?") == ["museum"]
+    assert unstated_required(art, {"name": "Scream", "museum": "1893", "year": 1893},
+                             "Who painted the Scream in 1893?") == ["museum"]
+
+
 def test_schema_errors_use_the_clients_schema() -> None:
     assert schema_errors(AREA.parameters, {"base": 1, "height": 2}) == []
     assert schema_errors(AREA.parameters, {"base": "x"})  # wrong type and a missing field
@@ -188,6 +228,18 @@ async def test_auto_offers_nothing_when_no_tool_is_close_and_answers_after_a_too
     after = [HumanMessage("Weather in Paris?"), ToolMessage("sunny", tool_call_id="c1")]
     assert c.plan([WEATHER], after, "auto").reply_only
     assert not c.plan([WEATHER], after, "required").reply_only
+
+
+def test_a_tool_named_for_the_opposite_of_the_request_is_no_candidate() -> None:
+    irr = ClientTool("calculate_internal_rate_of_return", "Internal rate of return of cash flows", {
+        "type": "object", "properties": {"cash_flows": {"type": "array", "items": {"type": "number"}}},
+        "required": ["cash_flows"]})
+    assert irr.named_opposite("the external rate of return of -100, 40, 60") == "external"
+    assert irr.named_opposite("the internal vs external rate of return") is None  # its own word is said too
+    c = caller(RoutingPolicy(no_tool_below=0.0))
+    messages = [HumanMessage("What is the external rate of return for cash flows of -100, 40 and 60?")]
+    assert c.plan([irr], messages, "auto").reply_only
+    assert c.plan([irr], messages, "required").offered == (irr,)  # asked for a call: the client gets one
 
 
 async def test_auto_answers_in_words_when_a_required_value_is_invented() -> None:
