@@ -50,7 +50,7 @@ def engine_config(settings: Settings) -> EngineConfig:
     from agent.backends.engine_process import EngineConfig
 
     return EngineConfig(model_path=settings.model_path, n_ctx=settings.n_ctx, n_threads=settings.n_threads,
-                        n_batch=settings.n_batch)
+                        n_batch=settings.n_batch, stream_interval_s=settings.stream_interval_ms / 1000)
 
 
 class ModelProvider:

@@ -48,10 +48,11 @@ class EngineConfig:
     n_threads: int = 2
     n_batch: int = 512
     start_timeout_s: float = 120.0
+    stream_interval_s: float = 0.02  # tokens decoded within this long after a piece go to the server together
 
     def as_json(self, model_path: Path) -> str:
         return json.dumps({"model_path": str(model_path), "n_ctx": self.n_ctx, "n_threads": self.n_threads,
-                           "n_batch": self.n_batch})
+                           "n_batch": self.n_batch, "stream_interval_s": self.stream_interval_s})
 
 
 class _Worker:

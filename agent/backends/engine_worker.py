@@ -9,6 +9,7 @@ The protocol over the socket FD is pickled tuples (``multiprocessing.connection`
     child → parent  ("ready", {"load_s", "probe_s", "probe_tokens"}) | ("failed", code, message)   once, at start
     parent → child  ("stream", kwargs) | ("count", messages)
     child → parent  ("piece", text)* then ("end", finish_reason, usage) | ("error", code, message)
+                    (a piece holds the tokens decoded since the last one: see ``_serve_stream``)
                     ("count", n)
     parent → child  ("cancel",) at any time during a stream: the generation stops at its next token.
 
@@ -38,7 +39,7 @@ def _error(exc: BaseException) -> tuple[str, str, str]:
     return ("error", "backend_failed", f"{type(exc).__name__}: {exc}")
 
 
-def _serve_stream(conn: Connection, engine: Any, kwargs: dict[str, Any]) -> None:
+def _serve_stream(conn: Connection, engine: Any, kwargs: dict[str, Any], interval_s: float) -> None:
     cancel = {"set": False}
 
     def cancelled() -> bool:
@@ -48,14 +49,25 @@ def _serve_stream(conn: Connection, engine: Any, kwargs: dict[str, Any]) -> None
             cancel["set"] = message[0] == "cancel"
         return cancel["set"]
 
+    # The first piece goes at once (time to first token); later ones are sent together every ``interval_s``.
+    # Every message wakes the server (a thread, its event loop, an SSE frame) on the cores the model decodes on:
+    # one message per token cost about a tenth of decode speed on 2 cores; a reader sees no difference at 20 ms.
+    pending: list[str] = []
+    last_sent: float | None = None
     try:
         for piece in engine.stream(cancelled=cancelled, **kwargs):
-            if piece.finish_reason is None:
-                conn.send(("piece", piece.text))
-            else:
-                if piece.text:
-                    conn.send(("piece", piece.text))
+            if piece.text:
+                pending.append(piece.text)
+            if piece.finish_reason is not None:
+                if pending:
+                    conn.send(("piece", "".join(pending)))
                 conn.send(("end", piece.finish_reason, asdict(piece.usage) if piece.usage else None))
+                return
+            now = time.perf_counter()
+            if pending and (last_sent is None or now - last_sent >= interval_s):
+                conn.send(("piece", "".join(pending)))
+                pending.clear()
+                last_sent = now
     except Exception as exc:  # every failure goes back to the caller as a typed error; the process stays up
         conn.send(_error(exc))
 
@@ -83,7 +95,7 @@ def main(fd: int, config: dict[str, Any]) -> int:
         except (EOFError, OSError):
             return 0  # the server closed the pipe: stop
         if request[0] == "stream":
-            _serve_stream(conn, engine, request[1])
+            _serve_stream(conn, engine, request[1], config.get("stream_interval_s", 0.0))
         elif request[0] == "count":
             try:
                 conn.send(("count", engine.count_tokens(request[1])))

@@ -80,11 +80,13 @@ def raw_side(runs: int, max_tokens: int) -> dict[str, list[float]]:
     return out
 
 
-def server_side(runs: int, max_tokens: int) -> dict[str, list[float]]:
+def server_side(runs: int, max_tokens: int, interval_ms: float | None = None) -> dict[str, list[float]]:
     data = Path(tempfile.mkdtemp(prefix="nexus-bench-"))
     port = free_port()
     env = {**os.environ, "NEXUS_DATA_DIR": str(data), "NEXUS_N_CTX": "4096", "NEXUS_MAX_TOKENS": str(max_tokens),
            "NEXUS_LOG_LEVEL": "warning"}
+    if interval_ms is not None:
+        env["NEXUS_STREAM_INTERVAL_MS"] = str(interval_ms)
     nexus = shutil.which("nexus") or str(Path(sys.executable).with_name("nexus"))
     proc = subprocess.Popen([nexus, "serve", "--port", str(port)], env=env, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
@@ -111,7 +113,7 @@ def server_side(runs: int, max_tokens: int) -> dict[str, list[float]]:
                     "messages": [{"role": "system", "content": system}, {"role": "user", "content": user}]}
             start = time.perf_counter()
             first = 0.0
-            n = 0
+            n = chunks = 0
             with client.stream("POST", "/v1/chat/completions", json=body, headers=headers) as resp:
                 if resp.status_code != 200:
                     resp.read()
@@ -121,10 +123,13 @@ def server_side(runs: int, max_tokens: int) -> dict[str, list[float]]:
                         continue
                     chunk = json.loads(line[5:])
                     if chunk.get("choices") and chunk["choices"][0]["delta"].get("content"):
-                        n += 1
+                        chunks += 1
                         if not first:
                             first = time.perf_counter() - start
-            return first, time.perf_counter() - start, n
+                    if chunk.get("usage"):
+                        n = chunk["usage"]["completion_tokens"]
+            # the server sends the tokens decoded within 20 ms in one chunk: tokens are counted from its usage
+            return first, time.perf_counter() - start, n or chunks
 
         out: dict[str, list[float]] = {"cold": [], "warm": [], "decode": []}
         for i in range(3):
@@ -149,6 +154,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=8)
     parser.add_argument("--max-tokens", type=int, default=48)
+    parser.add_argument("--intervals", default="", help="comma-separated NEXUS_STREAM_INTERVAL_MS values: one "
+                                                        "server side per value (default: the server's default)")
     args = parser.parse_args()
     # The server's engine process waits passively unless told otherwise (agent/backends/engine_process.py); the raw
     # side waits the same way, so the comparison measures the serving path, not the OpenMP policy
@@ -161,16 +168,23 @@ def main() -> None:
     print(f"model: {default_model_path().name}; system prompt: {tokens} tokens; 2 threads; runs: {args.runs}; "
           f"OMP_WAIT_POLICY={os.environ['OMP_WAIT_POLICY']} on both sides")
     raw = raw_side(args.runs, args.max_tokens)
-    ours = server_side(args.runs, args.max_tokens)
-    print(f"{'':24}{'raw llama-cpp-python':>22}{'nexus server (HTTP)':>22}{'difference':>14}")
-    for label, key, scale, unit in (("cold TTFT p50", "cold", 1000, "ms"), ("warm TTFT p50", "warm", 1000, "ms")):
-        r, s = statistics.median(raw[key]) * scale, statistics.median(ours[key]) * scale
-        print(f"{label:24}{r:>19.1f} {unit}{s:>19.1f} {unit}{s - r:>+11.1f} {unit}")
-    r95, s95 = pct(raw["warm"], 0.95) * 1000, pct(ours["warm"], 0.95) * 1000
-    print(f"{'warm TTFT p95':24}{r95:>19.1f} ms{s95:>19.1f} ms{s95 - r95:>+11.1f} ms")
-    rd, sd = statistics.median(raw["decode"]), statistics.median(ours["decode"])
-    print(f"{'decode tokens/s p50':24}{rd:>22.1f}{sd:>22.1f}{sd / rd:>13.2f}x")
-
+    intervals: list[float | None] = [float(v) for v in args.intervals.split(",") if v] or [None]
+    servers = {("nexus server (HTTP)" if ms is None else f"server, {ms:g} ms frames"): server_side(
+        args.runs, args.max_tokens, ms) for ms in intervals}
+    print(f"{'':24}{'raw llama-cpp-python':>22}" + "".join(f"{name:>26}" for name in servers))
+    for label, key in (("cold TTFT p50", "cold"), ("warm TTFT p50", "warm")):
+        r = statistics.median(raw[key]) * 1000
+        print(f"{label:24}{r:>19.1f} ms" + "".join(
+            f"{statistics.median(ours[key]) * 1000:>12.1f} ms ({statistics.median(ours[key]) * 1000 - r:+7.1f})"
+            for ours in servers.values()))
+    r95 = pct(raw["warm"], 0.95) * 1000
+    print(f"{'warm TTFT p95':24}{r95:>19.1f} ms" + "".join(
+        f"{pct(ours['warm'], 0.95) * 1000:>12.1f} ms ({pct(ours['warm'], 0.95) * 1000 - r95:+7.1f})"
+        for ours in servers.values()))
+    rd = statistics.median(raw["decode"])
+    print(f"{'decode tokens/s p50':24}{rd:>22.1f}" + "".join(
+        f"{statistics.median(ours['decode']):>17.1f} ({statistics.median(ours['decode']) / rd:.2f}x)"
+        for ours in servers.values()))
 
 if __name__ == "__main__":
     main()
