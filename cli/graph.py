@@ -3,8 +3,33 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
 
 import typer
+
+
+@contextmanager
+def _opened_stores(settings: Any, content: bool) -> Iterator[Any]:
+    """The graph (and content) stores, closed after; a store that cannot be opened or answer is a one-line error
+    and exit status 2 (opening) or 1 (working), not a traceback."""
+    from erp_core.errors import NexusError
+    from retrieval.stores import open_stores
+    from server.retrieval_wiring import retrieval_config
+
+    try:
+        stores = open_stores(retrieval_config(settings), vector=False, content=content)
+    except NexusError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from exc
+    try:
+        yield stores
+    except NexusError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from exc
+    finally:
+        stores.close()
 
 
 def register(app: typer.Typer) -> None:
@@ -28,29 +53,15 @@ def register(app: typer.Typer) -> None:
         """Project employees, departments, accounts, customers, vendors, opportunities, approval rules and
         documents into the graph. Idempotent: a second run changes nothing."""
         from erp_core.db import Database
-        from erp_core.errors import NexusError
         from retrieval.graph.sync import sync_graph
-        from retrieval.stores import open_stores
-        from server.retrieval_wiring import retrieval_config
         from server.settings import Settings
 
         settings = Settings()
         database = Database(settings.resolved_database_url())
-        try:
-            stores = open_stores(retrieval_config(settings), vector=False, content=documents)
-        except NexusError as exc:
-            typer.echo(f"error: {exc}", err=True)
-            raise typer.Exit(2) from exc
-        try:
-            with database.read() as session:
-                for name in _tenants(session, tenant):
-                    counts = sync_graph(session, stores.graph, name, stores.content)
-                    typer.echo(f"{name}: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
-        except NexusError as exc:
-            typer.echo(f"error: {exc}", err=True)
-            raise typer.Exit(1) from exc
-        finally:
-            stores.close()
+        with _opened_stores(settings, content=documents) as stores, database.read() as session:
+            for name in _tenants(session, tenant):
+                counts = sync_graph(session, stores.graph, name, stores.content)
+                typer.echo(f"{name}: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
 
     @graph.command()
     def query(
@@ -59,9 +70,6 @@ def register(app: typer.Typer) -> None:
         param: list[str] = typer.Option([], "--param", "-p", help="key=value; JSON values allowed (lists, numbers)."),
     ) -> None:
         """Run one named, parameterised query and print the rows as JSON."""
-        from erp_core.errors import NexusError
-        from retrieval.stores import open_stores
-        from server.retrieval_wiring import retrieval_config
         from server.settings import Settings
 
         params = {}
@@ -71,14 +79,8 @@ def register(app: typer.Typer) -> None:
                 params[key] = json.loads(raw)
             except ValueError:
                 params[key] = raw
-        stores = open_stores(retrieval_config(Settings()), vector=False, content=False)
-        try:
+        with _opened_stores(Settings(), content=False) as stores:
             typer.echo(json.dumps(stores.graph.run_named(name, tenant, **params), indent=2, default=str))
-        except NexusError as exc:
-            typer.echo(f"error: {exc}", err=True)
-            raise typer.Exit(1) from exc
-        finally:
-            stores.close()
 
     @graph.command()
     def queries() -> None:

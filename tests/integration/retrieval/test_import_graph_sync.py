@@ -48,3 +48,15 @@ def test_imported_org_chart_is_in_the_graph(graph, tmp_path: Path) -> None:  # t
                       "E2,Ben,Lead,OPS,E1\nE3,Cleo,Crew,OPS,E1\n", encoding="utf-8")
     assert "0 created, 1 updated" in nexus("import", "employees", str(people), "--tenant", TENANT)
     assert [r["name"] for r in graph.run_named("reporting_chain", TENANT, employee="E3")] == ["Ada Boss"]
+
+
+def test_graph_commands_report_an_unreachable_graph_in_one_line(monkeypatch: pytest.MonkeyPatch,
+                                                                tmp_path: Path) -> None:
+    monkeypatch.setenv("NEXUS_GRAPH_URI", "bolt://127.0.0.1:1")  # nothing listens on port 1
+    monkeypatch.setenv("NEXUS_DATA_DIR", str(tmp_path / "data"))
+    runner = CliRunner()
+    for args in (["graph", "query", "direct_reports", "--tenant", "acme", "-p", "employee=E1"],
+                 ["graph", "sync", "--tenant", "acme", "--no-documents"]):
+        result = runner.invoke(app, args)
+        assert result.exit_code == 2, result.output
+        assert "error: store_unavailable" in result.output and "Traceback" not in result.output
