@@ -129,10 +129,10 @@ async def act(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, An
         raw_args = ground_arguments(spec, decision.get("args", {}), state["request"],
                                     tuple(state.get("refused", [])))
         # a follow-up the patterns could not read: the model gave what changed, the rest carries over
-        raw_args = carry_over(spec.name, raw_args, state["request"], state.get("last_query"),
-                              slots.slot_kinds(spec.json_schema()), ctx.tools.today)
-        raw_args = with_context(raw_args, state["request"], _previous_request(state),
-                                slots.slot_kinds(spec.json_schema()))
+        kinds = slots.slot_kinds(spec.json_schema())
+        raw_args = carry_over(spec.name, raw_args, state["request"], state.get("last_query"), kinds,
+                              ctx.tools.today)
+        raw_args = with_context(raw_args, state["request"], _previous_request(state), kinds)
         if spec.drafts is not None and (drafted := spec.drafts(state["request"])):
             raw_args = {**raw_args, **drafted}  # the entry the words determine, not the model's version of it
     write(ToolCall(id=call_id, tool=spec.name, args=raw_args))

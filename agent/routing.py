@@ -52,6 +52,7 @@ PERIOD_PHRASE = re.compile(r"\b(?:(?:the\s+)?(?:first|1st|second|2nd|third|3rd|f
 # sentence. Acronyms (AR, DSO, JE-42) stay: they carry intent.
 PROPER_NAME = re.compile(r"(?<![.?!:]\s)(?<!^)\b[A-Z][a-z]+(?:[ -][A-Z][a-z]+)*\b")
 _NAME_WORD_BOOST = 0.06
+_POINT_IN_TIME = r"\b(?:at\s+the\s+end\s+of|as\s+(?:of|at)|at\s+(?:month|quarter|year)[-\s]end)\b"
 # Cues sentence embeddings hardly see: who owes whom ("X owes us" ~ "we owe X"), the ledger side's abbreviations,
 # words that name a tool's purpose, a comparison with the budget (the figure itself, net income or travel, pulls
 # elsewhere) and tense.
@@ -85,12 +86,9 @@ _CUES = (
     (re.compile(r"\bwho\s+(?:reports?|works?)\s+(?:directly\s+)?(?:to|for|under)\b|\bdirect\s+reports\b|"
                 r"\bwho\s+owns\b", re.IGNORECASE), "graph_query"),
     # A point in time ("at the end of September", "as of 30 June") asks for a balance, not for a period's activity.
-    (re.compile(r"\b(?:at\s+the\s+end\s+of|as\s+(?:of|at)|at\s+(?:month|quarter|year)[-\s]end|closing\s+balance)\b",
-                re.IGNORECASE), "account_balance"),
-    (re.compile(r"\b(?:at\s+the\s+end\s+of|as\s+(?:of|at)|at\s+(?:month|quarter|year)[-\s]end)\b", re.IGNORECASE),
-     "balance_sheet"),
-    (re.compile(r"\b(?:at\s+the\s+end\s+of|as\s+(?:of|at)|at\s+(?:month|quarter|year)[-\s]end)\b", re.IGNORECASE),
-     "trial_balance"),
+    (re.compile(rf"{_POINT_IN_TIME}|\bclosing\s+balance\b", re.IGNORECASE), "account_balance"),
+    (re.compile(_POINT_IN_TIME, re.IGNORECASE), "balance_sheet"),
+    (re.compile(_POINT_IN_TIME, re.IGNORECASE), "trial_balance"),
     # Words naming a policy figure (what is reimbursed, an allowance, an entitlement) lean to the documents.
     (re.compile(r"\b(?:reimburs\w*|allowances?|entitle(?:d|ment)|mandatory|receipts?)\b", re.IGNORECASE),
      "search_documents"),
