@@ -47,7 +47,10 @@ PERIOD_PHRASE = re.compile(r"\b(?:(?:the\s+)?(?:first|1st|second|2nd|third|3rd|f
                            r"q[1-4](?:\s*\d{4})?|fy\s*\d{2,4}|ytd|mtd|year to date|"
                            r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|june?|july?|aug(?:ust)?|"
                            r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)(?:\s+(?:of\s+)?\d{4})?|may\s+(?:of\s+)?\d{4}|"
-                           r"\d{4}-\d{2}(?:-\d{2})?|today|yesterday)\b", re.IGNORECASE)
+                           r"\d{4}-\d{2}(?:-\d{2})?|today|yesterday|"
+                           # a year said as one ("in 2026", "for 2025"); a bare four-digit figure may be an amount
+                           r"(?:(?<=\bin\s)|(?<=\bfor\s)|(?<=\bduring\s)|(?<=\bthroughout\s))(?:19|20)\d{2}"
+                           r"(?!\s*(?:usd|eur|dollars|euros|k\b)))\b", re.IGNORECASE)
 # Proper names (a customer, a vendor, a colleague) are entities too: a capitalised word run that does not start the
 # sentence. Acronyms (AR, DSO, JE-42) stay: they carry intent.
 PROPER_NAME = re.compile(r"(?<![.?!:]\s)(?<!^)\b[A-Z][a-z]+(?:[ -][A-Z][a-z]+)*\b")
@@ -94,6 +97,11 @@ _CUES = (
      "search_documents"),
 )
 _CUE_BOOST = 0.2
+# A question about what was done ("what was the rent accrual in 2026?", "did we book the October rent?") reads the
+# ledger; it does not draft a new entry, however much it sounds like one.
+_PAST_QUESTION = re.compile(r"^\s*(?:and\s+)?(?:(?:what|how\s+much|how\s+many|which|when)\b[^?.!]*\b(?:was|were|did)\b|"
+                            r"(?:did|was|were)\s+(?:we|there|it|the)\b|(?:have|has)\s+(?:we|it|the)\b[^?.!]*"
+                            r"\b(?:posted|booked|accrued|recorded|paid)\b)", re.IGNORECASE)
 # A side of the ledger named outright also counts against the other side: "how much does X owe us?" and "how much do
 # we owe X?" embed almost alike once the name is masked.
 _OTHER_SIDE = {"open_invoices": "open_bills", "open_bills": "open_invoices"}
@@ -306,6 +314,7 @@ class ToolRouter:
         self._owners = np.array(owners)
         self._said = said
         self._matrix = np.asarray(embedder.embed_documents(texts), dtype=np.float32)
+        self._proposing = {spec.name for spec in tools if spec.proposes}
         self._name_words = {spec.name: set(spec.name.split("_")) - _GENERIC_NAME_WORDS for spec in tools}
         self._name_words[ANSWER] = set()
 
@@ -343,6 +352,9 @@ class ToolRouter:
             # one account against its budget ("travel in Q3 against budget") is that account's comparison, not
             # the whole P&L's variance report: it outweighs the budget cue above
             best["period_comparison"] += 2 * _CUE_BOOST
+        if _PAST_QUESTION.search(request):
+            for owner in self._proposing & best.keys():
+                best[owner] -= _CUE_BOOST
         if _EITHER_SIDE.search(request):
             for owner in _OTHER_SIDE:
                 if owner in best:

@@ -178,3 +178,17 @@ def test_answering_directly_is_ranked_like_a_tool_only_when_it_has_examples() ->
     assert with_direct[0].name == ANSWER and len(tools) == 2 and direct == pytest.approx(1.0)
     plain = ToolRouter(SameVector(), load_all().all()).route(ada, "hello", k=2)
     assert split_direct(plain, 2) == (plain, None)
+
+
+@pytest.mark.parametrize("request_text", ["What was the rent accrual in 2026?", "Did we book the October rent accrual?",
+                                          "Have we posted the depreciation for October?"])
+def test_a_question_about_what_was_done_does_not_draft_an_entry(request_text: str) -> None:
+    from agent.routing import ToolRouter
+    from erp_core.identity import Actor
+
+    router = ToolRouter(SameVector(), load_all().all())
+    ranked = router.rank(Actor.of("ada@acme", "acme", "admin"), request_text).tools
+    scores = {r.name: r.score for r in ranked}
+    assert scores["propose_journal_entry"] < ranked[0].score
+    posted = router.rank(Actor.of("ada@acme", "acme", "admin"), "Post the November rent accrual of 42000").tools
+    assert posted[0].name == "propose_journal_entry"
