@@ -160,7 +160,9 @@ def _amount(session: Session, ctx: ToolContext, q: GraphQuery) -> dict[str, Any]
 
 Resolver = Callable[[Session, ToolContext, GraphQuery], dict[str, Any]]
 _INPUTS: dict[Input, Resolver] = {
-    "person_or_me": lambda s, ctx, q: {"employee": resolve_employee(s, ctx.actor, q.person or "me").employee_no},
+    # a name said in another slot is still the person asked about: never the asker's own chart instead
+    "person_or_me": lambda s, ctx, q: {
+        "employee": resolve_employee(s, ctx.actor, q.person or _only_name(q) or "me").employee_no},
     "name_text": lambda s, ctx, q: {"text": _need(q, q.text or q.person, "text")},
     "account": lambda s, ctx, q: {"code": resolve_account(s, ctx.actor.tenant, _need(q, q.account, "account")).code},
     "customer": lambda s, ctx, q: {
