@@ -122,6 +122,7 @@ class Wants:
     when: bool = False  # a time limit, a date, a deadline
     who: bool = False  # a role or a person
     rule: bool = False  # a permission or an obligation
+    per: str | None = None  # "how many do I get per year?" -> "year": a figure for each year, not any year
 
     @classmethod
     def of(cls, question: str) -> Wants:
@@ -136,7 +137,7 @@ class Wants:
             unit = "day"
         return cls(unit=unit, amount=bool(_ASKS_AMOUNT.search(question)) and unit is None,
                    when=bool(_ASKS_WHEN.search(question)) or unit == "time", who=bool(_ASKS_WHO.search(question)),
-                   rule=bool(_ASKS_RULE.search(question)))
+                   rule=bool(_ASKS_RULE.search(question)), per=rate_unit(question))
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,6 +168,21 @@ def cite(hit: Hit) -> str:
     if not section or section.casefold() == hit.title.strip().casefold():
         return hit.title
     return f"{hit.title}, § {section}"
+
+
+_PER = re.compile(r"\b(?:per|a|an|each|every)\s+(?:calendar\s+|fiscal\s+|business\s+|working\s+)?"
+                  r"(year|month|week|day|night|quarter|hour|trip)\b|\b(annually|yearly|monthly|weekly|daily|nightly)\b",
+                  re.IGNORECASE)
+_PER_ADVERB = {"annually": "year", "yearly": "year", "monthly": "month", "weekly": "week", "daily": "day",
+               "nightly": "night"}
+
+
+def rate_unit(text: str) -> str | None:
+    """The unit a rate is stated per: "per calendar year", "a night", "annually" (not "annual leave")."""
+    match = _PER.search(text)
+    if match is None:
+        return None
+    return (match.group(1) or _PER_ADVERB[match.group(2).lower()]).lower()
 
 
 def _unit_of(word: str) -> str | None:
@@ -333,6 +349,8 @@ def figure_bonus(wants: Wants, sentence: str, figures: Sequence[float] = ()) -> 
         bonus += _TERM_BONUS
     if wants.rule and _RULE.search(sentence):
         bonus += _TERM_BONUS
+    if wants.per and rate_unit(sentence) == wants.per:
+        bonus += _FIGURE_BONUS
     if figures and any(r.holds(f) for f in figures for r in ranges(sentence)):
         bonus += _FIGURE_BONUS
     return bonus

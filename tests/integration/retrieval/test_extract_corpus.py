@@ -83,6 +83,8 @@ FOLLOW_UPS = [
     ("alice@acme", "what do we get from vendors", "What payment terms do we give customers?",
      "acme-vendor-onboarding", "net 45"),
     ("eve@acme", "the meal allowance", "What's the hotel cap per night?", "acme-travel-expense-policy", "75 USD"),
+    ("eve@acme", "and how many do I get per year?", "How many vacation days do I have left?", "acme-leave-policy",
+     "20 days of annual leave per calendar year"),
 ]
 
 

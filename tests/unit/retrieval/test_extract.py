@@ -71,7 +71,8 @@ def test_bullets_and_table_rows_stand_alone() -> None:
 
 @pytest.mark.parametrize(("question", "expected"), [
     ("How many days of annual leave do I get?", Wants(unit="day")),
-    ("How many vacation days do I get per year?", Wants(unit="day")),
+    ("How many vacation days do I get per year?", Wants(unit="day", per="year")),
+    ("What's the hotel cap a night?", Wants(amount=True, per="night")),
     ("How much annual leave do employees get?", Wants(unit="day")),
     ("When must expenses be submitted?", Wants(when=True)),
     ("What's the per-diem for meals when traveling internationally?", Wants(amount=True)),
