@@ -41,6 +41,9 @@ def after_route(state: AgentState) -> Literal["decide", "respond"]:
 
 def _may_retry(state: AgentState, ctx: AgentContext) -> bool:
     limits = ctx.settings
+    failed = state.get("failed_calls", [])
+    if len(set(failed)) < len(failed):
+        return False  # the model wrote a call that already failed: a third try would fail the same way
     return len(state.get("failures", [])) <= limits.max_retries and state.get("attempts", 0) < limits.max_steps
 
 

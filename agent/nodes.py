@@ -149,6 +149,8 @@ async def act(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, An
         else:
             update["failures"] = [*state.get("failures", []), failure.for_model()]
             update["refused"] = [*state.get("refused", []), *failure.refused]
+            update["failed_calls"] = [*state.get("failed_calls", []),
+                                      f"{spec.name} {json.dumps(raw_args, sort_keys=True, default=str)}"]
         return update
     write(ToolResult(id=call_id, ok=True, summary=output.summary))
     for cite in output.citations:

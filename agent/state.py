@@ -25,6 +25,7 @@ class AgentState(TypedDict, total=False):
     attempts: int  # model decisions taken this turn (step limit)
     failures: list[str]  # model-fixable errors fed back to the model this turn
     refused: list[str]  # the values those errors refused (from the errors' issues), not filled in again this turn
+    failed_calls: list[str]  # each failed call this turn as "tool {args}": the same call again fails the same way
     results: list[dict[str, Any]]  # this turn's tool outputs: tool, summary, data
     refusal: str | None  # a business refusal to tell the user
     declined: dict[str, Any] | None  # nothing fits the request: {capability, suggestions} (agent.routing.Decline)
@@ -43,9 +44,9 @@ def new_turn(owner: str, message: str) -> dict[str, Any]:
     from langchain_core.messages import HumanMessage
 
     return {"messages": [HumanMessage(message)], "owner": owner, "request": message, "candidates": [],
-            "allow_answer": True, "decision": None, "attempts": 0, "failures": [], "refused": [], "results": [],
-            "refusal": None, "declined": None, "pending": None, "outcome": None, "answer": "", "grounding": None,
-            "usage": {"input_tokens": 0, "output_tokens": 0}}
+            "allow_answer": True, "decision": None, "attempts": 0, "failures": [], "refused": [], "failed_calls": [],
+            "results": [], "refusal": None, "declined": None, "pending": None, "outcome": None, "answer": "",
+            "grounding": None, "usage": {"input_tokens": 0, "output_tokens": 0}}
 
 
 @dataclass(frozen=True)

@@ -158,10 +158,19 @@ def test_fixable_error_goes_back_to_the_model(make_agent: MakeAgent) -> None:
 
 
 def test_retries_are_bounded(make_agent: MakeAgent) -> None:
-    bad = {"tool": "account_balance", "args": {"account": "unicorn food"}}
-    model = ScriptedChat([bad, bad, bad, bad, bad])
+    bad = [{"tool": "account_balance", "args": {"account": f"unicorn food {i}"}} for i in range(5)]
+    model = ScriptedChat(bad)
     events = collect(make_agent(model, max_retries=2).run(ALICE, "unicorn balance", "t-bounded"))
     assert sum(isinstance(e, ToolCall) for e in events) == 3  # first try + 2 retries
+    assert "could not complete" in text_of(events)
+    assert isinstance(events[-1], Done)
+
+
+def test_a_failed_call_written_again_is_not_run_a_third_time(make_agent: MakeAgent) -> None:
+    bad = {"tool": "account_balance", "args": {"account": "unicorn food"}}
+    model = ScriptedChat([bad, bad, bad, bad, bad])
+    events = collect(make_agent(model, max_retries=2).run(ALICE, "unicorn balance", "t-repeated"))
+    assert sum(isinstance(e, ToolCall) for e in events) == 2  # the repeat shows the model has nothing better
     assert "could not complete" in text_of(events)
     assert isinstance(events[-1], Done)
 
