@@ -125,7 +125,9 @@ POLICY_QUESTION = re.compile(
     # what needs approval, and whose: a rule ("does a 50,000 journal entry need approval?"), not a document lookup;
     # "who approves this PO?" names one document and stays with the approvals
     r"\b(?:needs?|requires?|required)\s+(?:an?\s+|any\s+|prior\s+|written\s+)?(?:approval|sign-?off|receipts?|"
-    r"quotes?|pre-?approval)\b|\bwho\s+(?:has|have|needs?|must|should|is\s+supposed)\s+to\s+(?:approve|sign)\b|"
+    r"quotes?|pre-?approval|notice|permission|proof|documentation)\b|\b(?:doctor'?s|medical|sick)\s+(?:note|"
+    r"certificate)s?\b|\bhow\s+(?:much|far)\s+(?:notice|in\s+advance|ahead)\b|\bnotice\s+period\b|"
+    r"\bwho\s+(?:has|have|needs?|must|should|is\s+supposed)\s+to\s+(?:approve|sign)\b|"
     r"\bwho\s+(?:approves|signs\s+off(?:\s+on)?)\s+(?:an?|any|my)\b|"
     # deadlines and entitlements: "by which business day do the books have to be closed?", "how many days of leave
     # do I get?"

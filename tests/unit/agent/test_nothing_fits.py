@@ -79,7 +79,8 @@ def test_suggestions_are_at_most_three_and_a_decline_without_any_says_nothing_mo
     "Who approves a purchase order of 20,000?", "Who has to approve a purchase order of 20,000 dollars?",
     "Does a 50,000 dollar journal entry need approval, and from whom?", "Do I need a receipt for a 20 dollar taxi?",
     "By which business day do the books have to be closed?", "Which class can I book for a four-hour flight?",
-    "How many days of annual leave do I get?"])
+    "How many days of annual leave do I get?", "How many sick days need a doctor's note?",
+    "How much notice do I need to give for a long vacation?"])
 def test_policy_and_how_do_we_questions_are_recognised(request_text: str) -> None:
     assert POLICY_QUESTION.search(request_text)
 
@@ -87,7 +88,8 @@ def test_policy_and_how_do_we_questions_are_recognised(request_text: str) -> Non
 @pytest.mark.parametrize("request_text", [
     "What is the balance of the bad-debt allowance?", "Post the November rent accrual", "Show me the trial balance",
     "How much did we spend on travel last month?", "Who approves this PO?", "What do I need to approve?",
-    "How many vacation days do I have left?", "Which bills do we have to pay this week?"])
+    "How many vacation days do I have left?", "Which bills do we have to pay this week?",
+    "How many sick days do I have left?"])
 def test_ledger_questions_are_not_policy_questions(request_text: str) -> None:
     assert not POLICY_QUESTION.search(request_text)
 
