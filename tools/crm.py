@@ -21,8 +21,10 @@ from erp_core.crm.service import UpdateOpportunity, update_opportunity
 from erp_core.resolve.days import resolve_day
 from erp_core.resolve.domain_queries import CustomerQuery, DealsAtRiskQuery, OpportunityUpdateDraft, PipelineQuery
 from erp_core.resolve.parties import resolve_customer, resolve_opportunity
+from erp_core.resolve.periods import resolve_period
 from tools import present_people as present
 from tools.context import ToolContext
+from tools.formatting import period_to_date
 from tools.output import ToolOutput
 from tools.proposals import approval_card
 from tools.registry import tool
@@ -82,22 +84,30 @@ def deals_at_risk(ctx: ToolContext, q: DealsAtRiskQuery) -> ToolOutput:
 @tool("account_360", CustomerQuery, roles=SALES_ROLES, examples=(
     "Give me the full picture on Northwind Logistics", "Account overview for Contoso", "What's going on with "
     "customer C0003: deals, contacts, tickets?", "Tell me everything about Umbrella Pharma",
-    "How much have we won with Northwind so far?", "What's our total closed business with Contoso?"))
+    "How much have we won with Northwind so far?", "What's our total closed business with Contoso?",
+    "How much have we won with Initech this year?"))
 def account_360(ctx: ToolContext, q: CustomerQuery) -> ToolOutput:
     """Everything about one customer: owner, contacts, open and won deals, recent activities and service tickets."""
+    span, words = None, None
+    if q.period:  # business won in that period (up to today when it is still running)
+        rng = resolve_period(q.period, ctx.today)
+        span = (rng.start, min(rng.end, ctx.today))
+        words = period_to_date(rng.start, rng.end, span[1])
     with ctx.db.read() as session:
         account = resolve_customer(session, ctx.actor, q.customer)
-        view = account_360_of(session, ctx.actor, account.id, _noon(ctx.today))
+        view = account_360_of(session, ctx.actor, account.id, _noon(ctx.today), won_between=span)
     data = view.model_dump(mode="json")
     data["contacts"] = data["contacts"][:5]
     data["open_opportunities"] = data["open_opportunities"][:10]
     data["closed_opportunities"] = data["closed_opportunities"][:5]
     data["recent_activities"] = data["recent_activities"][:5]
+    won = f"won in {words}: {view.won_in_period} {view.currency}, " if words else ""
     return ToolOutput(f"{view.account.name} ({view.account.code}, owner {view.account.owner_user_id}): "
                       f"{len(view.open_opportunities)} open deals worth {view.open_pipeline} {view.currency}, "
-                      f"lifetime won {view.lifetime_won} {view.currency}, {view.open_tickets} open tickets "
+                      f"{won}lifetime won {view.lifetime_won} {view.currency}, {view.open_tickets} open tickets "
                       f"({view.breached_tickets} past SLA)", data,
-                      presentation=present.account_360(view), query={"customer": view.account.code})
+                      presentation=present.account_360(view, words),
+                      query={"customer": view.account.code, **({"period": q.period} if q.period else {})})
 
 
 @tool("propose_opportunity_update", OpportunityUpdateDraft, roles=EDITORS, proposes=True, examples=(

@@ -149,8 +149,10 @@ def deals_at_risk(session: Session, actor: Actor, as_of: dt.datetime, limit: int
     return risks
 
 
-def account_360(session: Session, actor: Actor, account_id: int, as_of: dt.datetime) -> Account360:
-    """Everything about one customer account: contacts, deals, recent activities and service tickets."""
+def account_360(session: Session, actor: Actor, account_id: int, as_of: dt.datetime,
+                won_between: tuple[dt.date, dt.date] | None = None) -> Account360:
+    """Everything about one customer account: contacts, deals, recent activities and service tickets; with
+    ``won_between`` (first and last day), also the deals won with a close date in that span."""
     owner = owner_scope(actor)
     account = load_account(session, actor.tenant, account_id)
     if owner is not None and account.owner_user_id != owner:
@@ -175,7 +177,17 @@ def account_360(session: Session, actor: Actor, account_id: int, as_of: dt.datet
         recent_activities=[activity_view(a) for a in activities],
         open_tickets=open_tickets, breached_tickets=breached,
         lifetime_won=_money(won, currency), open_pipeline=_money(pipeline_minor, currency), currency=currency,
+        **_won_between(opps, account.name, currency, won_between),
     )
+
+
+def _won_between(opps: list[Opportunity], account_name: str, currency: str,
+                 span: tuple[dt.date, dt.date] | None) -> dict[str, Any]:
+    if span is None:
+        return {}
+    won = [o for o in opps if o.stage == "closed_won" and span[0] <= o.close_date <= span[1]]
+    return {"won_in_period": _money(sum(o.amount_minor for o in won), currency),
+            "won_deals_in_period": [opportunity_view(o, account_name) for o in won]}
 
 
 def find_accounts(session: Session, actor: Actor, query: str, limit: int = 20) -> list[CrmAccount]:

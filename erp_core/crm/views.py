@@ -86,6 +86,8 @@ class Account360(BaseModel):
     lifetime_won: str
     open_pipeline: str
     currency: str
+    won_in_period: str | None = None  # when a period was asked for: deals won (closed) within it
+    won_deals_in_period: list[OpportunityView] = []
 
 
 def opportunity_view(opp: Opportunity, account_name: str | None = None) -> OpportunityView:

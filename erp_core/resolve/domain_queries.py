@@ -76,6 +76,9 @@ class DealsAtRiskQuery(_Query):
 
 class CustomerQuery(_Query):
     customer: str = Field(min_length=1, max_length=200, description=_CUSTOMER, json_schema_extra=slot("party"))
+    period: str | None = Field(None, max_length=40, description=_PERIOD + " Only for business won in a period "
+                                                                            "(\"won this year\"); default: all time.",
+                               json_schema_extra=slot("period"))
 
 
 class OpportunityUpdateDraft(_Query):

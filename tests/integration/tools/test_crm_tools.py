@@ -118,3 +118,15 @@ def test_only_owners_and_managers_may_propose(demo_db: Database) -> None:
     with pytest.raises(NexusError) as err:
         run_tool(demo_db, acme("frank", "cfo"), "propose_opportunity_update", {"deal": "587", "stage": "proposal"})
     assert classify(err.value).kind == "refused"
+
+
+def test_business_won_in_a_period_adds_up_the_won_deals_closed_in_it(seeded_read_db: Database) -> None:
+    out = run_tool(seeded_read_db, MARIA, "account_360", {"customer": "Northwind", "period": "FY2025"})
+    won = out.data["won_deals_in_period"]
+    assert won and all(d["stage"] == "closed_won" and d["close_date"].startswith("2025") for d in won)
+    assert Decimal(out.data["won_in_period"]) == sum(Decimal(d["amount"]) for d in won)
+    assert Decimal(out.data["won_in_period"]) < Decimal(out.data["lifetime_won"])
+    assert out.presentation is not None and out.presentation.headline.startswith("Won with Northwind Logistics")
+    assert out.query == {"customer": "C0001", "period": "FY2025"}
+    overview = run_tool(seeded_read_db, MARIA, "account_360", {"customer": "Northwind"})
+    assert overview.data["won_in_period"] is None and "lifetime won" in overview.summary
