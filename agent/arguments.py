@@ -92,9 +92,26 @@ def _ground_choice(value: Any, options: list[Any], required: bool, request: str)
     named = named_choice(options, request)
     if named is not None:
         return True, named
+    value = _on_the_side_said(value, options, request)
     if value is None or required or _said(str(value), request):
         return value is not None, value
     return False, None  # a choice the user never expressed: the tool's default applies
+
+
+_SIDES = {"customers": ("customer", "client"), "vendors": ("vendor", "supplier")}
+_COUNTERPART = {"customers_by_revenue": "vendors_by_spend", "vendors_by_spend": "customers_by_revenue",
+                "customers_by_balance": "vendors_by_balance", "vendors_by_balance": "customers_by_balance"}
+
+
+def _on_the_side_said(value: Any, options: list[Any], request: str) -> Any:
+    """A choice about customers when the request names only vendors (or the other way round) becomes its
+    counterpart on the side said: "who are our biggest vendors?" is not a ranking of customers."""
+    if not isinstance(value, str) or _COUNTERPART.get(value) not in options:
+        return value
+    words = set(_WORD.findall(request.lower()))
+    side, other = ("customers", "vendors") if value.startswith("customers") else ("vendors", "customers")
+    says = {name: any(w.startswith(stem) for w in words for stem in _SIDES[name]) for name in _SIDES}
+    return _COUNTERPART[value] if says[other] and not says[side] else value
 
 
 def _as_figure(value: Any) -> float | None:

@@ -72,6 +72,19 @@ def test_ids_kpis_departments_and_names_are_read_from_the_request() -> None:
                             "Everything we know about Umbrella Pharma") == {"customer": "Umbrella Pharma"}
 
 
+def test_a_ranking_is_of_the_side_of_the_ledger_the_request_names() -> None:
+    ranking = REGISTRY.get("ranking")
+    assert ground_arguments(ranking, {"what": "customers_by_revenue"}, "Who are our biggest vendors?")["what"] == \
+        "vendors_by_spend"
+    assert ground_arguments(ranking, {"what": "customers_by_balance"}, "Which suppliers have the largest balances?")[
+        "what"] == "vendors_by_balance"
+    assert ground_arguments(ranking, {"what": "customers_by_revenue"}, "Who are our top customers?")["what"] == \
+        "customers_by_revenue"
+    # both sides named: the model's reading stands
+    assert ground_arguments(ranking, {"what": "customers_by_revenue"}, "Top customers, and vendors after")[
+        "what"] == "customers_by_revenue"
+
+
 def test_counts_and_amounts_are_the_ones_the_user_said() -> None:
     forecast = ground_arguments(REGISTRY.get("forecast"), {"subject": "ROBINCOBINES", "months": 12},
                                 "Project our cash for the next 6 months")
