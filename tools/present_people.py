@@ -141,18 +141,37 @@ def tickets(rows: Sequence[Mapping[str, Any]], total: int, scope: str, who: str)
     headline = f"{count(total)}{more} {scope + ' ' if scope else ''}ticket{'s' if total != 1 else ''}{who}."
     body = tuple((r["number"], r["subject"], r["priority"], r["status"],
                   _when(dt.datetime.fromisoformat(r["sla_due_at"]))) for r in rows)
-    table = Table(f"Tickets{who}, newest first", ("Ticket", "Subject", "Priority", "Status", "SLA due"), body)
+    table = Table(f"Tickets{who}, newest first", _TICKET_COLUMNS, body)
     return Presentation(headline, (table,) if body else ())
 
 
+_TICKET_COLUMNS = ("Ticket", "Subject", "Priority", "Status", "SLA due")
+
+
 def sla(report: SlaReport) -> Presentation:
+    """The period's SLA compliance; asked without a period, the tickets past their SLA now lead."""
     words = period_words(report.start, report.end)
     rate = f" ({percent(Decimal(str(report.breach_rate)) * 100)})" if report.breach_rate is not None else ""
     headline = (f"SLA in {words}: {count(report.total_breached)} of {_plural(report.total_tickets, 'ticket')} "
                 f"opened breached their resolution target{rate}.")
+    if report.any_open:
+        n = report.open_breached_total
+        now = f"{_plural(n, 'open ticket')} {'is' if n == 1 else 'are'} past {'its' if n == 1 else 'their'} SLA now"
+        oldest = report.worst_open_breaches[0] if report.worst_open_breaches else None
+        now += (f"; the longest overdue: {oldest.number} {oldest.subject} ({oldest.priority}, due "
+                f"{_when(oldest.sla_due_at)})." if oldest else ".")
+        headline = f"{now} {headline}"
+    tables = []
+    if report.worst_open_breaches:
+        shown = report.worst_open_breaches
+        more = f" (the {len(shown)} longest overdue of {report.open_breached_total})" \
+            if report.open_breached_total > len(shown) else ""
+        tables.append(Table(f"Open tickets past their SLA{more}", _TICKET_COLUMNS,
+                            tuple((t.number, t.subject, t.priority, t.status, _when(t.sla_due_at)) for t in shown)))
     body = tuple((r.priority, count(r.tickets), count(r.breached),
                   percent(Decimal(str(r.breach_rate)) * 100) if r.breach_rate is not None else "n/a",
                   count(r.open_breached)) for r in report.rows)
-    table = Table(f"SLA breaches by priority, {words}", ("Priority", "Tickets", "Breached", "Rate", "Still open"),
-                  body)
-    return Presentation(headline, (table,) if body else ())
+    if body:
+        tables.append(Table(f"SLA breaches by priority, {words}", ("Priority", "Tickets", "Breached", "Rate",
+                                                                   "Still open"), body))
+    return Presentation(headline, tuple(tables))

@@ -62,14 +62,19 @@ def sla_breaches(ctx: ToolContext, q: SlaQuery) -> ToolOutput:
     """Tickets opened in a period that breached their resolution SLA, per priority, and the worst open breaches."""
     rng = resolve_period(q.period or "this month", ctx.today)
     with ctx.db.read() as session:
-        report = sla_breach_report(session, ctx.actor, rng.start, rng.end, _end_of(min(rng.end, ctx.today)))
+        report = sla_breach_report(session, ctx.actor, rng.start, rng.end, _end_of(min(rng.end, ctx.today)),
+                                   any_open=q.period is None)
     rate = f"{report.breach_rate * 100:.1f}%" if report.breach_rate is not None else "n/a"
     per = ", ".join(f"{r.priority} {r.breached}/{r.tickets}" for r in report.rows)
-    return ToolOutput(f"SLA {rng.label}: {report.total_breached} of {report.total_tickets} tickets breached ({rate}); "
-                      f"by priority {per}",
+    now = (f"{report.open_breached_total} open tickets past their SLA now"
+           + (f" ({', '.join(t.number for t in report.worst_open_breaches[:5])})" if report.worst_open_breaches else "")
+           + "; ") if report.any_open else ""
+    return ToolOutput(f"{now}SLA {rng.label}: {report.total_breached} of {report.total_tickets} tickets breached "
+                      f"({rate}); by priority {per}",
                       {"period": rng.label, "total_tickets": report.total_tickets,
                        "total_breached": report.total_breached, "breach_rate": report.breach_rate,
                        "rows": [r.model_dump() for r in report.rows],
+                       "open_breached_total": report.open_breached_total,
                        "worst_open_breaches": [{k: v for k, v in t.model_dump(mode="json").items() if k in _BRIEF}
                                                for t in report.worst_open_breaches[:10]]},
                       presentation=present.sla(report),

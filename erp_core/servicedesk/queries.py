@@ -44,6 +44,8 @@ class SlaReport(BaseModel):
     total_breached: int
     breach_rate: float | None
     worst_open_breaches: list[TicketView]
+    open_breached_total: int = 0  # open tickets past their SLA, of the period or (any_open) of every period
+    any_open: bool = False  # the open breaches are every open ticket's, not only those opened in the period
 
 
 def ticket_view(ticket: Ticket) -> TicketView:
@@ -63,8 +65,10 @@ def _breached(as_of: dt.datetime):  # type: ignore[no-untyped-def]
 
 
 def sla_breach_report(session: Session, actor: Actor, start: dt.date, end: dt.date,
-                      as_of: dt.datetime, worst: int = 10) -> SlaReport:
-    """Tickets opened in [start, end], per priority: how many breached their SLA (as of ``as_of``)."""
+                      as_of: dt.datetime, worst: int = 10, any_open: bool = False) -> SlaReport:
+    """Tickets opened in [start, end], per priority: how many breached their SLA (as of ``as_of``); and the open
+    tickets past their SLA, of that period or, with ``any_open``, whenever they were opened ("which tickets are
+    breaching their SLA?" asks about now, not about this month's tickets)."""
     as_of = as_utc(as_of)
     lo = dt.datetime.combine(start, dt.time.min, tzinfo=dt.UTC)
     hi = dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=dt.UTC)
@@ -85,12 +89,15 @@ def sla_breach_report(session: Session, actor: Actor, start: dt.date, end: dt.da
                            breach_rate=round(n_breached / total, 4) if total else None))
     total = sum(r.tickets for r in rows)
     total_breached = sum(r.breached for r in rows)
-    worst_rows = session.scalars(select(Ticket).where(window, open_breached)
+    open_scope = Ticket.tenant == actor.tenant if any_open else window
+    worst_rows = session.scalars(select(Ticket).where(open_scope, open_breached)
                                  .order_by(Ticket.sla_due_at, Ticket.id).limit(worst))
+    open_total = session.scalar(select(func.count(Ticket.id)).where(open_scope, open_breached)) or 0
     return SlaReport(start=start, end=end, as_of=as_of, rows=rows, total_tickets=total,
                      total_breached=total_breached,
                      breach_rate=round(total_breached / total, 4) if total else None,
-                     worst_open_breaches=[ticket_view(t) for t in worst_rows])
+                     worst_open_breaches=[ticket_view(t) for t in worst_rows], open_breached_total=int(open_total),
+                     any_open=any_open)
 
 
 def ticket_counts_for_account(session: Session, tenant: str, account_id: int, as_of: dt.datetime) -> tuple[int, int]:

@@ -62,6 +62,22 @@ def test_sla_headline_and_table(seeded_read_db: Database) -> None:
     assert out.presentation is not None
     assert out.presentation.headline.startswith(
         f"SLA in October 2026: {report.total_breached} of {report.total_tickets} tickets opened breached")
-    (table,) = out.presentation.tables
+    *overdue, table = out.presentation.tables
     assert [(r[0], r[1], r[2]) for r in table.rows] == [(r.priority, str(r.tickets), str(r.breached))
                                                       for r in report.rows]
+    assert [row[0] for table in overdue for row in table.rows] == [t.number for t in report.worst_open_breaches]
+
+
+def test_breaching_now_lists_every_open_ticket_past_its_sla(seeded_read_db: Database) -> None:
+    """Asked without a period ("which tickets are breaching their SLA?"): the open tickets past their SLA now,
+    whichever month they were opened in, lead the answer."""
+    out = run_tool(seeded_read_db, MARIA, "sla_breaches", {})
+    with seeded_read_db.read() as session:
+        report = sla_breach_report(session, MARIA, dt.date(2026, 11, 1), dt.date(2026, 11, 30),
+                                   dt.datetime(2026, 11, 16, 23, 59, 59, 999999, tzinfo=dt.UTC), any_open=True)
+    assert report.open_breached_total > 0 and report.total_tickets < report.open_breached_total
+    assert out.presentation is not None
+    assert out.presentation.headline.startswith(f"{report.open_breached_total} open tickets are past their SLA now")
+    assert out.data["open_breached_total"] == report.open_breached_total
+    listed = out.presentation.tables[0]
+    assert [row[0] for row in listed.rows] == [t.number for t in report.worst_open_breaches]
