@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 from sqlalchemy.orm import Session
@@ -84,11 +85,19 @@ def kpi(ctx: ToolContext, q: KpiQuery) -> ToolOutput:
     "Project travel spend for next quarter", "What will opex look like over the next 6 months?"))
 def forecast(ctx: ToolContext, q: ForecastQuery) -> ToolOutput:
     """Forecast a KPI or an account month by month, with a 90% interval and the method's backtest error."""
+    rng = resolve_period(q.period, ctx.today) if q.period else None
+    # the forecast runs from the month after the last complete one: far enough to reach the end of the period asked
+    months = q.months if rng is None else max(1, min(24, _months_between(ctx.today, rng.end) + 1))
     with ctx.db.read() as session:
         department = _department(session, ctx, q.department)
-        view = _forecast(session, ctx, q.subject, q.months, department)
+        view = _forecast(session, ctx, q.subject, months, department)
         kind, _, code = view.subject.partition(":")
         account_name = resolve_account(session, ctx.actor.tenant, code).name if kind == "account" else None
+    asked = None
+    if rng is not None and (inside := [p for p in view.forecast if rng.start.isoformat()[:7] <= p.period
+                                       <= rng.end.isoformat()[:7]]):
+        view = view.model_copy(update={"forecast": [p for p in view.forecast if p.period <= inside[-1].period]})
+        asked = (period_words(rng.start, rng.end), inside)
     unit = f" {view.currency}" if view.unit == "money" else ""
     points = "; ".join(f"{p.period} {p.value}{unit} ({p.lower}–{p.upper})" for p in view.forecast[:6])
     return ToolOutput(f"Forecast of {view.subject} ({view.method}): {points}. {view.note}",
@@ -97,8 +106,13 @@ def forecast(ctx: ToolContext, q: ForecastQuery) -> ToolOutput:
                        "forecast": [p.model_dump() for p in view.forecast],
                        "recent_history": view.history[-6:],
                        "backtest_mape_pct": view.backtest.mape_pct if view.backtest else None},
-                      presentation=present.forecast(view, account_name),
-                      query={"subject": view.subject, "months": q.months, "department": department})
+                      presentation=present.forecast(view, account_name, asked),
+                      query={"subject": view.subject, "months": months, "department": department,
+                             **({"period": q.period} if q.period else {})})
+
+
+def _months_between(start: dt.date, end: dt.date) -> int:
+    return (end.year - start.year) * 12 + end.month - start.month
 
 
 def _window_query(report: BudgetVsActual | KpiReport, ytd: bool) -> dict[str, object]:

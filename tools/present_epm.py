@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from erp_core.epm.forecasting import ForecastView
+from erp_core.epm.forecasting import ForecastPoint, ForecastView
 from erp_core.epm.service import BudgetVsActual, KpiReport, KpiValue
 from tools.formatting import amount, count, iso_date, money, month_words, period_words, short_date
 from tools.presentation import Presentation, Series, Table
@@ -84,16 +84,20 @@ def _month(label: str) -> str:
     return month_words(int(year), int(month))
 
 
-def forecast(view: ForecastView, account_name: str | None = None) -> Presentation:
+def forecast(view: ForecastView, account_name: str | None = None,
+             asked: tuple[str, Sequence[ForecastPoint]] | None = None) -> Presentation:
+    """The next months' forecast; ``asked`` (the period's words and its months) when a period was named ("next
+    quarter"): the headline gives that period's months, not the first three ahead."""
     what = subject_words(view.subject, account_name)
 
     def value(text: str) -> str:
         return money(text, view.currency) if view.unit == "money" else amount(text)
 
     level = f"{round(view.interval_level * 100)}%"
+    points = asked[1] if asked else view.forecast[:3]
     shown = "; ".join(f"{_month(p.period)} {value(p.value)} ({level} interval {value(p.lower)} to {value(p.upper)})"
-                      for p in view.forecast[:3])
-    headline = f"Forecast of {what} ({view.method}): {shown}."
+                      for p in points)
+    headline = f"Forecast of {what}{f' for {asked[0]}' if asked else ''} ({view.method}): {shown}."
     if view.backtest is not None and view.backtest.mape_pct is not None:
         headline += f" On the last {view.backtest.holdout_months} months held back it was off by " \
                     f"{amount(view.backtest.mape_pct)}% on average."

@@ -99,7 +99,10 @@ def _view(subject: str, unit: Unit, currency: str, window: Window, series: list[
 
     labels = [f"{y:04d}-{m:02d}" for y, m in window.months()]
     last_year, last_month = window.months()[-1]
-    points = [ForecastPoint(period=p, value=text(v), lower=text(lo), upper=text(hi))
+    # A series that was never negative (costs, headcount, revenue) is not forecast below zero: a symmetric
+    # interval around a small mean would otherwise say "-18,777 USD of software subscriptions".
+    floor = 0.0 if all(v >= 0 for v in values) else float("-inf")
+    points = [ForecastPoint(period=p, value=text(max(v, floor)), lower=text(max(lo, floor)), upper=text(hi))
               for p, v, lo, hi in zip(_next_months(last_year, last_month, months), result.mean, result.lower,
                                       result.upper, strict=True)]
     check = result.backtest

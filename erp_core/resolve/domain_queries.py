@@ -48,6 +48,9 @@ class ForecastQuery(_Query):
                                                                    "\"opex\") or an account (\"travel\", \"6100\").",
                          json_schema_extra=slot("subject"))
     months: int = Field(3, ge=1, le=24, description="How many months ahead.", json_schema_extra=slot("months"))
+    period: str | None = Field(None, max_length=40, description="The months to forecast, as said: \"next quarter\", "
+                                                                "\"Q1 2027\", \"December\". Default: the next "
+                                                                "`months` months.", json_schema_extra=slot("period"))
     department: str | None = Field(None, max_length=80, description=_DEPARTMENT, json_schema_extra=slot("department"))
 
 

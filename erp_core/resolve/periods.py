@@ -74,6 +74,14 @@ def resolve_period(text: str, today: dt.date) -> PeriodRange:
     if t in ("last quarter", "previous quarter", "prior quarter"):
         year, month = _shift_month(today, -3)
         return _quarter(year, (month - 1) // 3 + 1)
+    # the coming periods: what a forecast or a budget is asked for
+    if t in ("next month", "coming month", "following month"):
+        return _month(*_shift_month(today, 1))
+    if t in ("next quarter", "coming quarter", "following quarter"):
+        year, month = _shift_month(today, 3)
+        return _quarter(year, (month - 1) // 3 + 1)
+    if t in ("next year", "coming year", "next fiscal year", "following year"):
+        return _year(today.year + 1)
     if t in ("ytd", "year to date", "this year to date"):
         return PeriodRange(dt.date(today.year, 1, 1), today, f"YTD {today.year}")
     if t in ("this year", "current year", "this fiscal year", "current fiscal year"):

@@ -65,3 +65,16 @@ def test_a_forecast_is_a_table_with_a_series(seeded_read_db: Database) -> None:
     assert [v for _, v in table.series.points[-2:]] == [p.value for p in view.forecast]
     assert out.presentation.headline.startswith("Forecast of Travel Expense (6200)")
     assert money(view.forecast[0].value, view.currency) in out.presentation.headline
+
+
+def test_a_forecast_for_a_named_period_states_that_periods_months(seeded_read_db: Database) -> None:
+    """Asked on 16 November 2026 for "next quarter": the forecast reaches March 2027 and the headline gives January
+    to March, not the first three months ahead."""
+    out = run_tool(seeded_read_db, FRANK, "forecast", {"subject": "software subscriptions", "period": "next quarter"})
+    months = [p["period"] for p in out.data["forecast"]]
+    assert months[-1] == "2027-03" and months[0] <= "2026-11"
+    assert out.presentation is not None
+    headline = out.presentation.headline
+    assert "for Q1 2027 (Jan–Mar)" in headline and "January 2027" in headline and "March 2027" in headline
+    assert "December 2026" not in headline
+    assert all(not p["lower"].startswith("-") for p in out.data["forecast"])  # costs are not forecast below zero
