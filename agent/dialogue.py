@@ -263,6 +263,10 @@ def _replacement(turn: _Turn, kinds: Mapping[str, str], values: dict[str, Any]) 
         values["kpi"] = kpi
         turn.edits.append("kpi")
         turn.used.append(kpi)
+    if "subject" in present and (subject := slots.kpi(text) or account):
+        values["subject"] = subject  # a forecast of another KPI or account: "and for travel?"
+        turn.edits.append("subject")
+        turn.used.append(subject)
     name = _named_party(text)
     for kind in ("party", "person"):
         if name and kind in present:

@@ -120,6 +120,15 @@ def test_an_account_replaced_keeps_the_period() -> None:
     assert both == Call("account_activity", {"account": "rent", "period": "September 2026"}, ("period", "account"))
 
 
+def test_a_forecast_of_another_subject_keeps_the_period() -> None:
+    previous = last("forecast", subject="account:6300", months=5, period="next quarter")
+    call = read("and for travel?", previous)
+    assert isinstance(call, Call) and call.tool == "forecast"
+    assert call.args["subject"] == "travel" and call.args["period"] == "Q1 2027"
+    revenue = read("and revenue?", previous)
+    assert isinstance(revenue, Call) and revenue.args["subject"] == "revenue"
+
+
 def test_a_department_word_replaces_the_department_where_the_tool_has_no_account() -> None:
     previous = last("budget_vs_actual", period="Q3", department="ENG")
     assert read("what about marketing?", previous) == \
