@@ -83,8 +83,8 @@ _CUES = (
     # An entry said in words ("debit travel 1,250, credit cash", "post the rent accrual of 42,000"): a proposal, not
     # a read of the accounts it names. Leave, trips and rooms are booked too, but not in the ledger.
     (re.compile(r"^(?!.*\b(?:leave|vacation|holiday|days?\s+off|flights?|hotels?|trains?|rooms?|meetings?)\b)"
-                r"(?:.*\bdebit(?:ing)?\b[^?]*\bcredit(?:ing)?\b|\s*(?:please\s+)?(?:post|book|record|accrue|enter)\b"
-                r"[^?]*\d)", re.IGNORECASE), "propose_journal_entry"),
+                r"(?:.*\bdebit(?:ing)?\b[^?]*\bcredit(?:ing)?\b|(?:.*\b(?:and|then)\s+)?\s*(?:please\s+)?"
+                r"(?:post|book|record|accrue|enter)\b[^?]*\d)", re.IGNORECASE), "propose_journal_entry"),
     # "Who reports to Carol?" asks for her team (the graph), "who does Carol report to?" for her managers.
     (re.compile(r"\bwho\s+(?:reports?|works?)\s+(?:directly\s+)?(?:to|for|under)\b|\bdirect\s+reports\b|"
                 r"\bwho\s+owns\b", re.IGNORECASE), "graph_query"),

@@ -151,6 +151,7 @@ class SameVector:
     ("What were our top 5 expense accounts this year?", "ranking"),
     ("Show me the biggest payments last month", "ranking"),
     ("Who reports to Carol Jensen?", "graph_query"),
+    ("Check the figures and then post the 5,000 depreciation", "propose_journal_entry"),
 ])
 def test_cues_embeddings_miss_pick_the_side_of_the_ledger_and_the_tense(request_text: str, tool: str) -> None:
     from agent.routing import ToolRouter
