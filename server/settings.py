@@ -59,8 +59,8 @@ class Settings(BaseSettings):
     n_threads: int = Field(2, description="llama.cpp CPU threads.")
     n_batch: int = Field(512, description="llama.cpp prompt batch size.")
     stream_interval_ms: float = Field(
-        20.0, ge=0, le=1000, description="Tokens the model process decodes within this long are sent to the server "
-                                         "together (the first at once); 0 sends each token alone.")
+        0.0, ge=0, le=1000, description="Tokens the model process decodes within this long are sent to the server "
+                                        "together (the first at once); 0 sends each token alone.")
     model_isolation: Literal["process", "inline"] = Field(
         "process", description="process: llama.cpp runs in a supervised child process (a native crash ends only "
                                "that process; it is restarted). inline: in the server's own process (tests).")

@@ -128,7 +128,7 @@ def server_side(runs: int, max_tokens: int, interval_ms: float | None = None) ->
                             first = time.perf_counter() - start
                     if chunk.get("usage"):
                         n = chunk["usage"]["completion_tokens"]
-            # the server sends the tokens decoded within 20 ms in one chunk: tokens are counted from its usage
+            # a chunk may hold several tokens (NEXUS_STREAM_INTERVAL_MS): tokens are counted from the usage
             return first, time.perf_counter() - start, n or chunks
 
         out: dict[str, list[float]] = {"cold": [], "warm": [], "decode": []}
