@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 
 from sqlalchemy.orm import Session
@@ -80,14 +79,18 @@ def kpi(ctx: ToolContext, q: KpiQuery) -> ToolOutput:
                       query={**_window_query(report, window.ytd), **({"kpi": keys[0]} if keys else {})})
 
 
+_HORIZON = 24  # the most months ahead ForecastQuery allows
+
+
 @tool("forecast", ForecastQuery, roles=EPM_READERS, examples=(
     "Forecast revenue for the next three months", "Where will cash be at year end?",
     "Project travel spend for next quarter", "What will opex look like over the next 6 months?"))
 def forecast(ctx: ToolContext, q: ForecastQuery) -> ToolOutput:
     """Forecast a KPI or an account month by month, with a 90% interval and the method's backtest error."""
     rng = resolve_period(q.period, ctx.today) if q.period else None
-    # the forecast runs from the month after the last complete one: far enough to reach the end of the period asked
-    months = q.months if rng is None else max(1, min(24, _months_between(ctx.today, rng.end) + 1))
+    # The forecast starts after the last month the ledger has complete, which may be a month or two back: for a
+    # named period it runs the longest horizon and is cut after the period's last month.
+    months = q.months if rng is None else _HORIZON
     with ctx.db.read() as session:
         department = _department(session, ctx, q.department)
         view = _forecast(session, ctx, q.subject, months, department)
@@ -110,9 +113,6 @@ def forecast(ctx: ToolContext, q: ForecastQuery) -> ToolOutput:
                       query={"subject": view.subject, "months": months, "department": department,
                              **({"period": q.period} if q.period else {})})
 
-
-def _months_between(start: dt.date, end: dt.date) -> int:
-    return (end.year - start.year) * 12 + end.month - start.month
 
 
 def _window_query(report: BudgetVsActual | KpiReport, ytd: bool) -> dict[str, object]:

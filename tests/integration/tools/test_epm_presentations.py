@@ -3,12 +3,15 @@ a forecast's table carries a series a chart can draw."""
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 from erp_core.db import Database
 from erp_core.epm.forecasting import forecast_account
 from erp_core.epm.service import budget_vs_actual, kpi_report
 from tests.integration.tools.conftest import acme, run_tool
+from tools.catalog import load_all
+from tools.context import ToolContext
 from tools.formatting import money
 
 FRANK = acme("frank", "cfo")
@@ -78,3 +81,13 @@ def test_a_forecast_for_a_named_period_states_that_periods_months(seeded_read_db
     assert "for Q1 2027 (Jan–Mar)" in headline and "January 2027" in headline and "March 2027" in headline
     assert "December 2026" not in headline
     assert all(not p["lower"].startswith("-") for p in out.data["forecast"])  # costs are not forecast below zero
+
+
+def test_a_named_period_is_reached_when_the_ledger_ends_months_before_today(seeded_read_db: Database) -> None:
+    """On 6 December the seeded ledger's last complete month is still October: Q1 2027 is three months away from
+    today but five from the forecast's first month, and all three of its months are stated."""
+    spec = load_all().get("forecast")
+    ctx = ToolContext(actor=FRANK, db=seeded_read_db, today=dt.date(2026, 12, 6), thread_id="forecast-test")
+    out = spec.run(ctx, spec.args.model_validate({"subject": "travel", "period": "next quarter"}))
+    assert [p["period"] for p in out.data["forecast"]][-3:] == ["2027-01", "2027-02", "2027-03"]
+    assert out.presentation is not None and "March 2027" in out.presentation.headline
