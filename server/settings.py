@@ -139,7 +139,9 @@ class Settings(BaseSettings):
     otel_service_name: str = Field("nexus", description="service.name resource attribute of spans.")
     demo_users: dict[str, str] = Field(
         default_factory=lambda: {"carol@acme": "controller,employee", "alice@acme": "accountant,employee",
-                                 "frank@acme": "cfo,employee", "eve@acme": "employee"},
+                                 "frank@acme": "cfo,employee", "eve@acme": "employee",
+                                 "maria@acme": "sales_manager,employee", "sam@acme": "sales_rep,employee",
+                                 "hana@acme": "hr,employee"},
         description="Users the demo page at / may sign in as (user id → roles); only while the dev issuer is on.")
     demo_default_user: str = Field("carol@acme", description="Who the demo page signs in as by default.")
     demo_page_enabled: bool | None = Field(
