@@ -97,10 +97,12 @@ def forecast(ctx: ToolContext, q: ForecastQuery) -> ToolOutput:
         kind, _, code = view.subject.partition(":")
         account_name = resolve_account(session, ctx.actor.tenant, code).name if kind == "account" else None
     asked = None
-    if rng is not None and (inside := [p for p in view.forecast if rng.start.isoformat()[:7] <= p.period
-                                       <= rng.end.isoformat()[:7]]):
-        view = view.model_copy(update={"forecast": [p for p in view.forecast if p.period <= inside[-1].period]})
-        asked = (period_words(rng.start, rng.end), inside)
+    if rng is not None:
+        inside = [p for p in view.forecast if rng.start.isoformat()[:7] <= p.period <= rng.end.isoformat()[:7]]
+        # cut after the period's last month (a period already in the ledger: the months asked for by count)
+        kept = [p for p in view.forecast if p.period <= inside[-1].period] if inside else view.forecast[:q.months]
+        view = view.model_copy(update={"forecast": kept})
+        asked = (period_words(rng.start, rng.end), inside) if inside else None
     unit = f" {view.currency}" if view.unit == "money" else ""
     points = "; ".join(f"{p.period} {p.value}{unit} ({p.lower}–{p.upper})" for p in view.forecast[:6])
     return ToolOutput(f"Forecast of {view.subject} ({view.method}): {points}. {view.note}",
@@ -112,7 +114,6 @@ def forecast(ctx: ToolContext, q: ForecastQuery) -> ToolOutput:
                       presentation=present.forecast(view, account_name, asked),
                       query={"subject": view.subject, "months": months, "department": department,
                              **({"period": q.period} if q.period else {})})
-
 
 
 def _window_query(report: BudgetVsActual | KpiReport, ytd: bool) -> dict[str, object]:

@@ -91,3 +91,8 @@ def test_a_named_period_is_reached_when_the_ledger_ends_months_before_today(seed
     out = spec.run(ctx, spec.args.model_validate({"subject": "travel", "period": "next quarter"}))
     assert [p["period"] for p in out.data["forecast"]][-3:] == ["2027-01", "2027-02", "2027-03"]
     assert out.presentation is not None and "March 2027" in out.presentation.headline
+
+
+def test_a_period_the_ledger_already_holds_is_forecast_by_count(seeded_read_db: Database) -> None:
+    out = run_tool(seeded_read_db, FRANK, "forecast", {"subject": "travel", "period": "Q3 2026", "months": 2})
+    assert len(out.data["forecast"]) == 2  # Q3 2026 is actuals: the next two months, not the 24-month horizon
