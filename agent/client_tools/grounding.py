@@ -226,7 +226,7 @@ def unstated_required(tool: ClientTool, args: dict[str, Any], request: str) -> l
         elif kinds & _NUMERIC and _is_figure(value):
             if not figures.back(float(value)):
                 missing.append(name)
-        elif isinstance(value, list) and _figure_list(kinds, value) and not all(figures.back(v) for v in value):
+        elif _figure_list(value, kinds) and not all(figures.back(v) for v in value):
             missing.append(name)
     return missing
 
@@ -280,7 +280,7 @@ def _date_stated(parts: list[int], request: str) -> bool:
     return True
 
 
-def _figure_list(kinds: set[str], value: Any) -> bool:
+def _figure_list(value: Any, kinds: set[str]) -> TypeGuard[list[int | float]]:
     return "array" in kinds and isinstance(value, list) and bool(value) and all(_is_figure(v) for v in value)
 
 
