@@ -61,20 +61,18 @@ def account_360(view: Account360, won_period: str | None = None) -> Presentation
     a, cur = view.account, view.currency
     deals = f"{_plural(len(view.open_opportunities), 'open deal')} worth {money(view.open_pipeline, cur)}"
     tickets = f"{_plural(view.open_tickets, 'open ticket')} ({count(view.breached_tickets)} past SLA)"
-    if won_period and view.won_in_period is not None:
-        headline = (f"Won with {a.name} ({a.code}) in {won_period}: {money(view.won_in_period, cur)} in "
-                    f"{_plural(len(view.won_deals_in_period), 'deal')} (lifetime {money(view.lifetime_won, cur)}); "
-                    f"owner {a.owner_user_id}; {deals}; {tickets}.")
-    else:
-        headline = (f"{a.name} ({a.code}), owner {a.owner_user_id}: {deals}; lifetime won "
-                    f"{money(view.lifetime_won, cur)}; {tickets}.")
     if won_period and view.won_in_period is not None:  # what was asked: the won deals, not the whole account
         won = view.won_deals_in_period
+        headline = (f"Won with {a.name} ({a.code}) in {won_period}: {money(view.won_in_period, cur)} in "
+                    f"{_plural(len(won), 'deal')} (lifetime {money(view.lifetime_won, cur)}); "
+                    f"owner {a.owner_user_id}; {deals}; {tickets}.")
         shown = "" if len(won) <= _WON_ROWS else f" (the latest {_WON_ROWS} of {len(won)})"
         return Presentation(headline, (Table(
             f"Deals won with {a.name}, {won_period}{shown}", ("Deal", "Amount", "Close date"),
             tuple((o.name, money(o.amount, o.currency), short_date(o.close_date)) for o in won[:_WON_ROWS])),)
             if won else ())
+    headline = (f"{a.name} ({a.code}), owner {a.owner_user_id}: {deals}; lifetime won "
+                f"{money(view.lifetime_won, cur)}; {tickets}.")
     tables = []
     if view.open_opportunities:
         tables.append(Table(f"Open deals of {a.name}", ("Deal", "Stage", "Amount", "Close date", "Probability"),
