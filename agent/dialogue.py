@@ -263,8 +263,10 @@ def _replacement(turn: _Turn, kinds: Mapping[str, str], values: dict[str, Any]) 
         values["kpi"] = kpi
         turn.edits.append("kpi")
         turn.used.append(kpi)
-    if "subject" in present and (subject := slots.kpi(text) or account):
-        values["subject"] = subject  # a forecast of another KPI or account: "and for travel?"
+    # A forecast of another KPI or account when asked as one ("and for travel?"); "What is our headcount?" after a
+    # forecast is short, but it asks for today's figure, not a forecast of it.
+    if "subject" in present and _continued(text) and (subject := slots.kpi(text) or account):
+        values["subject"] = subject
         turn.edits.append("subject")
         turn.used.append(subject)
     name = _named_party(text)
@@ -318,9 +320,13 @@ def _kpi_key(said: Any) -> str | None:
         return None
 
 
+def _continued(text: str) -> bool:
+    return bool(_OPENER.search(text) or _ANAPHORA.search(text))
+
+
 def _elliptical(text: str) -> bool:
     """Said as a continuation: an opener ("and", "what about"), a pronoun ("that", "the same"), or only a few words."""
-    return bool(_OPENER.search(text) or _ANAPHORA.search(text)) or len(re.findall(r"\w+", text)) <= 4
+    return _continued(text) or len(re.findall(r"\w+", text)) <= 4
 
 
 def read_followup(request: str, last: Mapping[str, Any] | None, today: dt.date, tools: ToolSlots,
@@ -532,3 +538,33 @@ def carry_over(tool: str, args: Mapping[str, Any], request: str, last: Mapping[s
             value = period_phrase(rng)
         merged[name] = value
     return merged
+
+
+# Words that ask about the present, not about the period under discussion ("which invoices are open now?").
+_PRESENT = re.compile(r"\b(?:now|today|currently|current|so far|to date|ever|all[- ]time|lifetime)\b", re.IGNORECASE)
+# Tools whose period is no period of actuals under discussion: a forecast looks ahead, an account overview is the
+# customer's whole history unless asked, and SLA breaches asked without a period are the open ones.
+_OWN_PERIOD = frozenset({"forecast", "account_360", "sla_breaches"})
+
+
+def carry_period(tool: str, args: Mapping[str, Any], request: str, last: Mapping[str, Any] | None,
+                 kinds: Mapping[str, str], today: dt.date) -> dict[str, Any]:
+    """A new question in a conversation about a period is about that period too, unless it says otherwise.
+
+    "What was revenue last quarter?" then "Which customers contributed most?" ranks the customers of last quarter,
+    as a colleague would read it, even though the ranking is another tool. Only a period the conversation gave the
+    last read carries ("last quarter", "and the quarter before?", or one carried itself), not one a tool defaulted
+    to; only into a period slot the new call left empty; never one that has not started (a forecast's "next
+    quarter" is no period of actuals). The answer names its period, so the reader sees what was assumed.
+    """
+    slot = next((name for name, kind in kinds.items() if kind == "period" and not args.get(name)), None)
+    if slot is None or tool in _OWN_PERIOD or not last or not last.get("period_said"):
+        return dict(args)
+    if PERIOD_PHRASE.search(request) or _PRESENT.search(request):
+        return dict(args)
+    said = next((value for value in (last.get("args") or {}).values()
+                 if isinstance(value, Mapping) and {"start", "end"} <= value.keys()), None)
+    rng = range_of(said, {}, today) if said is not None else None
+    if rng is None or rng.start > today:
+        return dict(args)
+    return {**args, slot: period_phrase(rng)}

@@ -39,9 +39,12 @@ def _as_period(rng: PeriodRange) -> dict[str, str]:
 
 
 def remember(tool: str, kinds: Mapping[str, str], query: Mapping[str, Any], today: dt.date,
-             data: Mapping[str, Any] | None = None, fields: Collection[str] | None = None) -> dict[str, Any]:
+             data: Mapping[str, Any] | None = None, fields: Collection[str] | None = None,
+             period_said: bool = False) -> dict[str, Any]:
     """The thread's last query after a successful read: ``query`` (the tool's own ``ToolOutput.query`` or the
     validated arguments) reduced to the tool's arguments (``fields``, when given), periods and as-of dates resolved.
+    ``period_said``: the call's period came from the conversation, not from the tool's default; the next question
+    may then be about the same period (agent/dialogue.py ``carry_period``).
 
     An account reported by code is kept by name when the tool's data names it, so that "the payroll one" can edit it.
     """
@@ -66,7 +69,10 @@ def remember(tool: str, kinds: Mapping[str, str], query: Mapping[str, Any], toda
         for name, kind in kinds.items():
             if kind == "account" and args.get(name) == data.get("account_code") and data.get("account_name"):
                 args[name] = data["account_name"]
-    return {"tool": tool, "args": args}
+    remembered: dict[str, Any] = {"tool": tool, "args": args}
+    if period_said:
+        remembered["period_said"] = True
+    return remembered
 
 
 def _plain_fields(kinds: Mapping[str, str], query: Mapping[str, Any]) -> set[str]:

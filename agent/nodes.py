@@ -28,7 +28,7 @@ from agent.compose import (
     presentation_state,
 )
 from agent.decision import ANSWER, decision_schema, describe_candidates, drafted_fields, parse_decision
-from agent.dialogue import carry_over, with_context
+from agent.dialogue import carry_over, carry_period, with_context
 from agent.events import ApprovalRequired, Citation, Suggestions, Table, Token, ToolCall, ToolResult
 from agent.guards import check_grounding
 from agent.last_query import remember
@@ -56,6 +56,10 @@ def _previous_request(state: AgentState) -> str | None:
     """The user's message before this turn's, if any."""
     asked = [m for m in state.get("messages", [])[:-1] if isinstance(m, HumanMessage)]
     return str(asked[-1].content) if asked else None
+
+
+def _has_period(args: dict[str, Any], kinds: dict[str, str]) -> bool:
+    return any(kind == "period" and args.get(name) for name, kind in kinds.items())
 
 
 def _add_usage(state: AgentState, message: BaseMessage) -> dict[str, int]:
@@ -123,16 +127,24 @@ async def act(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, An
     decision = state["decision"] or {}
     spec = ctx.registry.get(decision["tool"])
     call_id = f"call_{uuid.uuid4().hex[:12]}"
+    kinds = slots.slot_kinds(spec.json_schema())
+    last = state.get("last_query") or {}
+    # Whether this call's period came from the conversation (said now or in an earlier turn), not a default.
+    period_said = bool(last.get("period_said"))
     if "follow_up" in decision:  # an edit of the thread's last query: its values were said in earlier turns
         raw_args = dict(decision.get("args", {}))
+        period_said = period_said or "period" in decision["follow_up"]
     else:
         raw_args = ground_arguments(spec, decision.get("args", {}), state["request"],
                                     tuple(state.get("refused", [])))
+        said_now = _has_period(raw_args, kinds)
         # a follow-up the patterns could not read: the model gave what changed, the rest carries over
-        kinds = slots.slot_kinds(spec.json_schema())
         raw_args = carry_over(spec.name, raw_args, state["request"], state.get("last_query"), kinds,
                               ctx.tools.today)
+        raw_args = carry_period(spec.name, raw_args, state["request"], state.get("last_query"), kinds,
+                                ctx.tools.today)
         raw_args = with_context(raw_args, state["request"], _previous_request(state), kinds)
+        period_said = said_now or (period_said and _has_period(raw_args, kinds))
         if spec.drafts is not None and (drafted := spec.drafts(state["request"])):
             raw_args = {**raw_args, **drafted}  # the entry the words determine, not the model's version of it
     write(ToolCall(id=call_id, tool=spec.name, args=raw_args))
@@ -166,8 +178,8 @@ async def act(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, An
     if not spec.proposes:  # the thread's last resolved read query, for the next turn's follow-up
         query = output.query if output.query is not None else args.model_dump(exclude_none=True)
         schema = spec.json_schema()
-        update["last_query"] = remember(spec.name, slots.slot_kinds(schema), query, ctx.tools.today, output.data,
-                                        fields=schema.get("properties", {}))
+        update["last_query"] = remember(spec.name, kinds, query, ctx.tools.today, output.data,
+                                        fields=schema.get("properties", {}), period_said=period_said)
     return update
 
 

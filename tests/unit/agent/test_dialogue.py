@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from agent.dialogue import Call, Clarify, carry_over, read_followup, with_context, with_referent
+from agent.dialogue import Call, Clarify, carry_over, carry_period, read_followup, with_context, with_referent
 from agent.last_query import remember, tool_choices, tool_slots
 from tools.catalog import load_all
 
@@ -127,6 +127,8 @@ def test_a_forecast_of_another_subject_keeps_the_period() -> None:
     assert call.args["subject"] == "travel" and call.args["period"] == "Q1 2027"
     revenue = read("and revenue?", previous)
     assert isinstance(revenue, Call) and revenue.args["subject"] == "revenue"
+    # short, but a question of its own: today's headcount, not a forecast of it
+    assert read("What is our headcount?", previous) is None
 
 
 def test_a_department_word_replaces_the_department_where_the_tool_has_no_account() -> None:
@@ -283,6 +285,30 @@ def test_the_model_fills_only_what_the_turn_changes() -> None:
     assert carry_over("kpi", {"kpi": "revenue"}, "and then?", statement, TOOLS["kpi"], TODAY) == {"kpi": "revenue"}
     assert carry_over("income_statement", {}, "What was our net income in the year so far?", statement,
                       TOOLS["income_statement"], TODAY) == {}
+
+
+def test_a_period_the_conversation_named_carries_to_the_next_question() -> None:
+    said = remember("kpi", TOOLS["kpi"], {"kpi": "revenue", "period": "Q3"}, TODAY, period_said=True)
+    ranking = TOOLS["ranking"]
+    # "What was revenue last quarter?" then "Which customers contributed most?": the customers of Q3
+    assert carry_period("ranking", {"what": "customers"}, "Which customers contributed most?", said, ranking,
+                        TODAY) == {"what": "customers", "period": "Q3 2026"}
+    # a period said now, or the present asked about, wins
+    assert carry_period("ranking", {"what": "customers", "period": "this year"}, "and this year?", said, ranking,
+                        TODAY) == {"what": "customers", "period": "this year"}
+    assert carry_period("ranking", {"what": "customers"}, "Which customers owe us the most right now?", said,
+                        ranking, TODAY) == {"what": "customers"}
+    # a period the tool defaulted to is no period of the conversation
+    defaulted = remember("kpi", TOOLS["kpi"], {"kpi": "revenue", "period": "Q3"}, TODAY)
+    assert carry_period("ranking", {"what": "customers"}, "Which customers contributed most?", defaulted, ranking,
+                        TODAY) == {"what": "customers"}
+    # a forecast looks ahead, and a period that has not started is no period of actuals
+    assert carry_period("forecast", {"subject": "travel"}, "What's the travel forecast?", said, TOOLS["forecast"],
+                        TODAY) == {"subject": "travel"}
+    ahead = remember("forecast", TOOLS["forecast"], {"subject": "travel", "period": "next quarter"}, TODAY,
+                     period_said=True)
+    assert carry_period("ranking", {"what": "customers"}, "Which customers contributed most?", ahead, ranking,
+                        TODAY) == {"what": "customers"}
 
 
 def test_one_account_against_its_budget() -> None:
