@@ -35,6 +35,7 @@ _CHOICE_SYNONYMS = {"won": "closed_won", "lost": "closed_lost", "vacation": "ann
                     "sick day": "sick", "unpaid": "unpaid", "critical": "urgent", "rep": "owner", "reps": "owner",
                     "salesperson": "owner", "owe us": "customers_by_balance", "owes us": "customers_by_balance",
                     "we owe": "vendors_by_balance", "payment": "payments", "payments": "payments",
+                    "expenses": "expense_accounts", "costs": "expense_accounts",
                     # the graph's named questions as people ask them
                     "reports to": "direct_reports", "report to me": "direct_reports", "works for": "direct_reports",
                     "direct reports": "direct_reports", "owns": "owner_of", "owner of": "owner_of"}

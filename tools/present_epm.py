@@ -90,8 +90,9 @@ def forecast(view: ForecastView, account_name: str | None = None,
     quarter"): the headline gives that period's months, not the first three ahead."""
     what = subject_words(view.subject, account_name)
 
+    # An estimate of a count or a ratio reads to one decimal ("150.9"), not to the float's sixteen digits.
     def value(text: str) -> str:
-        return money(text, view.currency) if view.unit == "money" else amount(text)
+        return money(text, view.currency) if view.unit == "money" else amount(text, places=1)
 
     level = f"{round(view.interval_level * 100)}%"
     points = asked[1] if asked else view.forecast[:3]
@@ -102,7 +103,7 @@ def forecast(view: ForecastView, account_name: str | None = None,
         headline += f" On the last {view.backtest.holdout_months} months held back it was off by " \
                     f"{amount(view.backtest.mape_pct)}% on average."
     def cell(text: str) -> str:  # the table's title names the currency once
-        return amount(text, view.currency) if view.unit == "money" else amount(text)
+        return amount(text, view.currency) if view.unit == "money" else amount(text, places=1)
 
     rows = [(_month(p), cell(v), "actual", "", "") for p, v in view.history[-6:]]
     rows += [(_month(p.period), cell(p.value), "forecast", cell(p.lower), cell(p.upper)) for p in view.forecast]
