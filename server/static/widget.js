@@ -153,6 +153,7 @@
   // A figure as the server formats it: "17,056,593.73", "-1,200.00 USD", "12.5%", "31 days". Right-aligned.
   var NUMERIC = /^[-\u2212]?[\d,]+(\.\d+)?(\s?(%|[A-Z]{3}|days?))?$/;
   var DATE = /^\d{1,2} [A-Z][a-z]{2} \d{4}$/;
+  var NO_FIGURE = /^(no budget|n\/a|none|\u2014|-)$/i;
   var IDENTIFIER = /^(account|code|entry|ticket|line|employee|level|no\.?|id|number)$/i;
 
   function renderTable(data) {
@@ -162,7 +163,12 @@
     var numeric = columns.map(function (name, c) {
       if (IDENTIFIER.test(String(name))) return false;
       var filled = rows.filter(function (row) { return String(row[c] || "").trim() !== ""; });
-      return filled.length > 0 && filled.every(function (row) { return NUMERIC.test(String(row[c]).trim()); });
+      var figures = filled.filter(function (row) { return NUMERIC.test(String(row[c]).trim()); });
+      // A figure column may say so where it has none ("no budget", "n/a"): it stays a figure column.
+      return figures.length > 0 && filled.every(function (row) {
+        var text = String(row[c]).trim();
+        return NUMERIC.test(text) || NO_FIGURE.test(text);
+      });
     });
     var head = el("tr", null, columns.map(function (name, c) {
       return el("th", { className: numeric[c] ? "num" : "", scope: "col", text: name });
@@ -171,7 +177,9 @@
       var total = row.some(function (cell) { return /^(total\b|net income$)/i.test(String(cell || "")); });
       return el("tr", { className: total ? "total" : "" }, row.map(function (cell, c) {
         var text = String(cell === null || cell === undefined ? "" : cell);
-        return el("td", { className: numeric[c] ? "num" : DATE.test(text) ? "date" : "", text: text });
+        // A sentence ("past close date; no activity for 53 days") keeps a readable width when the table is squeezed.
+        var kind = numeric[c] ? "num" : DATE.test(text) ? "date" : text.length > 40 ? "long" : "";
+        return el("td", { className: kind, text: text });
       }));
     }));
     var figure = el("figure", { className: "result-table" }, [
@@ -256,13 +264,23 @@
       if (e.key === "Enter" && !e.shiftKey) { e.preventDefault(); self.send(); }
     });
     this.sendButton = el("button", { className: "send", type: "button", text: "Send", onclick: function () { self.send(); } });
-    var panel = el("section", { className: "panel", "aria-label": "Nexus assistant" }, [
-      el("header", null, [el("span", { className: "title", text: this.title }), this.badge]),
+    // Wide tables (budget variances, deals with their reasons) read better in a wider panel than scrolled sideways.
+    this.widen = el("button", { className: "widen", type: "button", title: "Wider panel", "aria-pressed": "false",
+                                text: "\u2194", onclick: function () { self.toggleWide(); } });
+    this.panel = el("section", { className: "panel", "aria-label": "Nexus assistant" }, [
+      el("header", null, [el("span", { className: "title", text: this.title }),
+                          el("span", { className: "tools" }, [this.badge, this.widen])]),
       this.log,
       el("footer", null, [this.input, this.sendButton]),
     ]);
     this.shadow.appendChild(style);
-    this.shadow.appendChild(panel);
+    this.shadow.appendChild(this.panel);
+  };
+
+  Widget.prototype.toggleWide = function () {
+    var wide = this.panel.classList.toggle("wide");
+    this.widen.setAttribute("aria-pressed", String(wide));
+    this.widen.title = wide ? "Narrower panel" : "Wider panel";
   };
 
   Widget.prototype.setToken = function (token) {

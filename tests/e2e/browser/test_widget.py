@@ -32,6 +32,11 @@ FORECAST = Table(title="Forecast of revenue (USD)", columns=["Month", "Value", "
                                                         ["October 2026", "5235405.78"],
                                                         ["November 2026", "5127039.42"]]})
 
+REASON = "past close date (2026-11-28, 8 days ago); stalled: 46 days in stage proposal; no activity for 53 days"
+AT_RISK = Table(title="Deals at risk", columns=["Deal", "Customer", "Stage", "Amount", "Owner", "Why"],
+                rows=[[f"Northwind - Pilot cell {n}", "Northwind Logistics", "proposal", "600,700.00 USD",
+                       "arjun.brown@acme", REASON] for n in range(3)])
+
 
 @pytest.fixture()
 def server(kit: Any, tmp_path: Path) -> Any:
@@ -44,6 +49,8 @@ def server(kit: Any, tmp_path: Path) -> Any:
         if "forecast" in message.lower():
             return [Token(text="Forecast of revenue: November 2026 5,127,039.42 USD."), FORECAST,
                     Suggestions(items=["Show the trial balance"]), Done(thread_id=thread_id)]
+        if "risk" in message.lower():
+            return [Token(text="3 open deals are at risk."), AT_RISK, Done(thread_id=thread_id)]
         if "propose" in message.lower():
             view = kit.submit_entry(container.db, "acme", memo=f"Office rent October {uuid.uuid4().hex[:6]}")
             created.append(view)
@@ -148,3 +155,23 @@ def test_a_table_event_is_a_table_with_a_chart_and_suggestions_are_chips(server:
     chip.click()
     root.locator(".msg.user").last.wait_for()
     assert root.locator(".msg.user").last.inner_text() == "Show the trial balance"  # the chip sends its text
+
+
+def test_a_wide_table_keeps_its_reasons_readable_and_the_panel_widens(server: Any, page: Any,
+                                                                      artifacts: Path) -> None:
+    root = widget(page, server.base_url)
+    ask(root, "Which deals are at risk?")
+    answer = root.locator(".msg.assistant").last
+    answer.locator(".feedback").wait_for()
+    wrap = answer.locator(".table-wrap")
+    why = answer.locator("tbody tr").first.locator("td").last
+    assert why.evaluate("cell => cell.className") == "long"
+    # squeezed into the narrow panel, the reasons still get several words a line: the table scrolls instead
+    assert why.evaluate("cell => cell.getBoundingClientRect().width") >= 11 * 12.5
+    assert wrap.evaluate("w => w.scrollWidth > w.clientWidth")
+    narrow = root.locator(".panel").evaluate("p => p.getBoundingClientRect().width")
+    root.locator("button.widen").click()
+    assert root.locator("button.widen").get_attribute("aria-pressed") == "true"
+    assert root.locator(".panel").evaluate("p => p.getBoundingClientRect().width") > narrow + 300
+    assert wrap.evaluate("w => w.scrollWidth <= w.clientWidth")  # the whole table in view
+    page.screenshot(path=str(artifacts / "wide-table.png"))
