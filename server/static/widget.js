@@ -414,6 +414,65 @@
     return turn;
   };
 
+  // ---------------------------------------------------------------- what a proposal changes, as a person reads it
+  // A decimal the domain writes plainly ("1008000.00", "+42000.00") with thousands separators ("1,008,000.00").
+  function figure(value) {
+    var text = String(value);
+    var m = /^([+-]?)(\d+)(\.\d+)?$/.exec(text);
+    return m ? m[1] + m[2].replace(/\B(?=(\d{3})+(?!\d))/g, ",") + (m[3] || "") : text;
+  }
+
+  function words(key) {
+    var text = String(key).replace(/_/g, " ");
+    return text.charAt(0).toUpperCase() + text.slice(1);
+  }
+
+  // The impact of a proposal (tools/proposals.py and the domain tools): rows of records become a table, a change
+  // {from, to} a line "amount: 50,000.00 → 60,000.00", anything else "Key: value". Never raw JSON.
+  function impactView(impact) {
+    var parts = [];
+    Object.keys(impact).forEach(function (key) {
+      var value = impact[key];
+      if (Array.isArray(value) && value.length && typeof value[0] === "object") {
+        parts.push(recordsTable(value));
+      } else if (value && typeof value === "object") {
+        parts.push(el("ul", null, Object.keys(value).map(function (name) {
+          var item = value[name];
+          var text = item && typeof item === "object" && "to" in item
+            ? words(name) + ": " + figure(item.from === null || item.from === undefined ? "none" : item.from) +
+              " \u2192 " + figure(item.to)
+            : words(name) + ": " + figure(item);
+          return el("li", { text: text });
+        })));
+      } else {
+        parts.push(el("p", { text: words(key) + ": " + figure(value) }));
+      }
+    });
+    return parts;
+  }
+
+  function recordsTable(records) {
+    // An account reads as "6100 Rent Expense"; its currency heads the figures once.
+    var accounts = "account_code" in records[0] && "account_name" in records[0];
+    var currency = records.every(function (r) { return r.currency === records[0].currency; }) ? records[0].currency : null;
+    var keys = Object.keys(records[0]).filter(function (k) {
+      return !(accounts && (k === "account_code" || k === "account_name")) && !(currency && k === "currency");
+    });
+    var head = (accounts ? ["Account"] : []).concat(keys.map(function (k) {
+      return words(k) + (currency && /^(before|change|after|amount)$/.test(k) ? " (" + currency + ")" : "");
+    }));
+    var rows = records.map(function (r) {
+      var cells = accounts ? [el("td", { text: r.account_code + " " + r.account_name })] : [];
+      return el("tr", null, cells.concat(keys.map(function (k) {
+        var text = figure(r[k] === null || r[k] === undefined ? "" : r[k]);
+        return el("td", { className: /^[+-]?[\d,]+(\.\d+)?$/.test(text) ? "num" : "", text: text });
+      })));
+    });
+    return el("div", { className: "table-wrap" }, [el("table", { className: "records" }, [
+      el("thead", null, [el("tr", null, head.map(function (h) { return el("th", { text: h }); }))]),
+      el("tbody", null, rows)])]);
+  }
+
   Widget.prototype.approvalCard = function (data) {
     var self = this;
     var draft = data.draft || {};
@@ -424,23 +483,15 @@
     if (lines.length) {
       var rows = lines.map(function (line) {
         return el("tr", null, [el("td", { text: String(line.account || line.account_code || "") }),
-                               el("td", { className: "num", text: line.debit ? String(line.debit) : "" }),
-                               el("td", { className: "num", text: line.credit ? String(line.credit) : "" })]);
+                               el("td", { className: "num", text: line.debit ? figure(line.debit) : "" }),
+                               el("td", { className: "num", text: line.credit ? figure(line.credit) : "" })]);
       });
       card.appendChild(el("div", { className: "table-wrap" }, [el("table", { className: "draft" }, [
         el("thead", null, [el("tr", null, [el("th", { text: "Account" }), el("th", { text: "Debit" }), el("th", { text: "Credit" })])]),
         el("tbody", null, rows)])]));
     }
-    var impact = data.impact || {};
-    var impactKeys = Object.keys(impact);
-    if (impactKeys.length) {
-      var list = el("ul", { className: "impact" });
-      impactKeys.forEach(function (key) {
-        var value = impact[key];
-        list.appendChild(el("li", { text: key + ": " + (typeof value === "object" ? JSON.stringify(value) : String(value)) }));
-      });
-      card.appendChild(el("div", null, [el("strong", { text: "Impact" }), list]));
-    }
+    var impact = impactView(data.impact || {});
+    if (impact.length) card.appendChild(el("div", { className: "impact" }, [el("strong", { text: "Impact" })].concat(impact)));
     card.appendChild(el("p", { className: "approvers", text: "Approvers: " + (data.approvers || []).join(", ") }));
     var status = el("p", { className: "status", role: "status" });
     var reason = el("input", { className: "reason", type: "text", placeholder: "Reason (for a rejection)", maxlength: "500" });

@@ -15,6 +15,7 @@ import time
 import uuid
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs
@@ -82,7 +83,13 @@ def approval_event(view: dict[str, Any]) -> ApprovalRequired:
              "document_type": view.get("document_type"),
              "lines": [{"account": line.get("account_code"), "debit": line.get("debit"), "credit": line.get("credit")}
                        for line in entry.get("lines", [])]}
-    impact = {"6100 Rent Expense": f"+{view['amount']} USD", "1010 Cash - Operating": f"-{view['amount']} USD"}
+    amount = Decimal(str(view["amount"]))
+    # the shape tools/proposals.py gives a journal entry's impact: each touched account before and after
+    impact = {"accounts": [
+        {"account_code": "6100", "account_name": "Rent Expense", "currency": "USD", "before": "1008000.00",
+         "change": f"{amount:+.2f}", "after": f"{Decimal('1008000.00') + amount:.2f}"},
+        {"account_code": "1010", "account_name": "Cash - Operating", "currency": "USD", "before": "2500000.00",
+         "change": f"{-amount:+.2f}", "after": f"{Decimal('2500000.00') - amount:.2f}"}]}
     approvers = [f"{r['count']} × {r['role'] or r['user_id']}" for r in view["requirements"]]
     return ApprovalRequired(approval_id=view["id"], draft=draft, impact=impact, payload_hash=view["payload_hash"],
                             approvers=approvers)

@@ -110,6 +110,13 @@ def test_propose_then_approve_in_the_card_posts_the_entry(server: Any, page: Any
     card.wait_for()
     assert "Office rent October" in card.locator(".memo").inner_text()
     assert card.locator("table.draft tbody tr").count() == 2
+    # the impact reads as a table of accounts with figures a person reads, never as JSON
+    impact = card.locator(".impact")
+    assert impact.locator("table.records th").all_inner_texts() == ["Account", "Before (USD)", "Change (USD)",
+                                                                     "After (USD)"]
+    rent = impact.locator("tbody tr").first.locator("td").all_inner_texts()
+    assert rent[0] == "6100 Rent Expense" and rent[1] == "1,008,000.00" and rent[2].startswith("+")
+    assert "{" not in card.inner_text() and "account_code" not in card.inner_text()
     assert "controller" in card.locator(".approvers").inner_text()
     badge = root.locator(".badge")
     page.wait_for_function("() => document.querySelector('#nexus-widget').shadowRoot"
