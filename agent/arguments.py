@@ -104,14 +104,24 @@ _COUNTERPART = {"customers_by_revenue": "vendors_by_spend", "vendors_by_spend": 
                 "customers_by_balance": "vendors_by_balance", "vendors_by_balance": "customers_by_balance"}
 
 
+# The ranking of a side when the model's choice names no side ("which vendors did we pay the most?" is no ranking
+# of expense accounts).
+_SIDE_DEFAULT = {"customers": "customers_by_revenue", "vendors": "vendors_by_spend"}
+
+
 def _on_the_side_said(value: Any, options: list[Any], request: str) -> Any:
     """A choice about customers when the request names only vendors (or the other way round) becomes its
-    counterpart on the side said: "who are our biggest vendors?" is not a ranking of customers."""
-    if not isinstance(value, str) or _COUNTERPART.get(value) not in options:
+    counterpart on the side said: "who are our biggest vendors?" is not a ranking of customers. A choice of no
+    side (expense accounts) for a request about one side becomes that side's ranking."""
+    if not isinstance(value, str):
         return value
     words = set(_WORD.findall(request.lower()))
-    side, other = ("customers", "vendors") if value.startswith("customers") else ("vendors", "customers")
     says = {name: any(w.startswith(stem) for w in words for stem in _SIDES[name]) for name in _SIDES}
+    if _COUNTERPART.get(value) not in options:
+        named = [name for name, said in says.items() if said]
+        default = _SIDE_DEFAULT.get(named[0]) if len(named) == 1 and value == "expense_accounts" else None
+        return default if default in options else value
+    side, other = ("customers", "vendors") if value.startswith("customers") else ("vendors", "customers")
     return _COUNTERPART[value] if says[other] and not says[side] else value
 
 

@@ -83,6 +83,8 @@ def test_a_ranking_is_of_the_side_of_the_ledger_the_request_names() -> None:
     # expenses are ranked by account, whatever the model carried over from a ranking of customers
     assert ground_arguments(ranking, {"what": "customers_by_revenue"}, "What were our biggest expenses?")[
         "what"] == "expense_accounts"
+    assert ground_arguments(ranking, {"what": "expense_accounts"}, "Which vendors did we pay the most?")[
+        "what"] == "vendors_by_spend"
     # both sides named: the model's reading stands
     assert ground_arguments(ranking, {"what": "customers_by_revenue"}, "Top customers, and vendors after")[
         "what"] == "customers_by_revenue"
