@@ -35,7 +35,7 @@ def approval_blocks(view: dict[str, Any], *, impact: dict[str, Any] | None = Non
          "fields": fields},
     ]
     if impact:
-        lines = [f"• {_escape(str(k))}: {_escape(str(v))}" for k, v in list(impact.items())[:10]]
+        lines = [f"• {_escape(line)}" for line in impact_lines(impact)[:10]]
         blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": "*Impact*\n" + "\n".join(lines)}})
     value = json.dumps({"approval_id": approval_id, "payload_hash": view.get("payload_hash")})
     blocks.append({"type": "actions", "block_id": f"approval:{approval_id}", "elements": [
@@ -46,6 +46,47 @@ def approval_blocks(view: dict[str, Any], *, impact: dict[str, Any] | None = Non
     ]})
     blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": f"approval `{approval_id}`"}]})
     return blocks
+
+
+def impact_lines(impact: dict[str, Any]) -> list[str]:
+    """What a proposal changes, one line each as a person reads it (never a dict's repr): an account's balance
+    before and after, a field's old and new value, a leave request's days."""
+    lines: list[str] = []
+    for key, value in impact.items():
+        if isinstance(value, list) and value and all(isinstance(item, dict) for item in value):
+            lines.extend(_record_line(item) for item in value)
+        elif isinstance(value, dict):
+            for name, item in value.items():
+                if isinstance(item, dict) and "to" in item:
+                    lines.append(f"{_words(name)}: {_figure(item.get('from'))} → {_figure(item['to'])}")
+                else:
+                    lines.append(f"{_words(name)}: {_figure(item)}")
+        else:
+            lines.append(f"{_words(key)}: {_figure(value)}")
+    return lines
+
+
+def _record_line(record: dict[str, Any]) -> str:
+    if {"account_code", "before", "after"} <= record.keys():
+        currency = f" {record['currency']}" if record.get("currency") else ""
+        return (f"{record['account_code']} {record.get('account_name') or ''}: {_figure(record['before'])} → "
+                f"{_figure(record['after'])}{currency} ({_figure(record.get('change'))})")
+    return ", ".join(f"{_words(name)} {_figure(item)}" for name, item in record.items())
+
+
+def _words(key: str) -> str:
+    text = str(key).replace("_", " ")
+    return text[:1].upper() + text[1:]
+
+
+_PLAIN_DECIMAL = re.compile(r"^([+-]?)(\d+)(\.\d+)?$")
+
+
+def _figure(value: Any) -> str:
+    """A plain decimal ("1008000.00", "+42000.00") with thousands separators; anything else as it is."""
+    text = "none" if value is None else str(value)
+    match = _PLAIN_DECIMAL.match(text)
+    return f"{match[1]}{int(match[2]):,}{match[3] or ''}" if match else text
 
 
 def decided_blocks(view: dict[str, Any], decision: str, who: str) -> list[dict[str, Any]]:

@@ -74,3 +74,20 @@ def test_the_final_update_carries_the_tables_and_suggestions() -> None:
     assert final["blocks"][0]["text"]["text"] == final["text"] == "Trial balance as of 31 October 2026: balanced."
     button = final["blocks"][-1]["elements"][0]
     assert button["action_id"].startswith(SUGGEST_ACTION) and button["value"].startswith("Show the balance sheet")
+
+
+def test_an_approval_impact_reads_as_lines_not_a_dict() -> None:
+    from server.slack.blocks import approval_blocks, impact_lines
+
+    accounts = {"accounts": [{"account_code": "6100", "account_name": "Rent Expense", "currency": "USD",
+                              "before": "1008000.00", "change": "+42000.00", "after": "1050000.00"}]}
+    assert impact_lines(accounts) == ["6100 Rent Expense: 1,008,000.00 → 1,050,000.00 USD (+42,000.00)"]
+    assert impact_lines({"opportunity": {"amount": {"from": "50000.00", "to": "60000.00"}}}) == \
+        ["Amount: 50,000.00 → 60,000.00"]
+    assert impact_lines({"leave": [{"leave_type": "annual", "days": 3, "manager": "paul.taylor@acme"}]}) == \
+        ["Leave type annual, Days 3, Manager paul.taylor@acme"]
+    assert impact_lines({"commitment": {"vendor": "V001", "amount": "80000.00", "currency": "USD"}}) == \
+        ["Vendor: V001", "Amount: 80,000.00", "Currency: USD"]
+    blocks = approval_blocks({"approval_id": "a1", "summary": "rent"}, impact=accounts)
+    impact_text = next(b["text"]["text"] for b in blocks if b["type"] == "section" and "Impact" in b["text"]["text"])
+    assert "{" not in impact_text and "account_code" not in impact_text
