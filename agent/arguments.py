@@ -36,6 +36,9 @@ _CHOICE_SYNONYMS = {"won": "closed_won", "lost": "closed_lost", "vacation": "ann
                     "salesperson": "owner", "owe us": "customers_by_balance", "owes us": "customers_by_balance",
                     "we owe": "vendors_by_balance", "payment": "payments", "payments": "payments",
                     "expenses": "expense_accounts", "costs": "expense_accounts",
+                    # which row of a split was asked for ("which month was the best?"); not "most", as in "most recent"
+                    "best": "highest", "biggest": "highest", "largest": "highest", "strongest": "highest",
+                    "worst": "lowest", "smallest": "lowest", "weakest": "lowest",
                     # the graph's named questions as people ask them
                     "reports to": "direct_reports", "report to me": "direct_reports", "works for": "direct_reports",
                     "direct reports": "direct_reports", "owns": "owner_of", "owner of": "owner_of"}

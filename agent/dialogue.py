@@ -89,6 +89,8 @@ _ENTRIES = re.compile(r"\b(?:show|list|see|give)\b[^?.!]*\b(?:entries|transactio
 _BEST_OF_SPLIT = re.compile(r"\bwhich\s+(?:month|quarter|department|account|one|of\s+(?:them|those|these))\b[^?.!]*"
                             r"\b(?:best|worst|highest|lowest|largest|biggest|smallest|most|least|strongest|weakest)\b",
                             re.IGNORECASE)
+_WHICH_UNIT = re.compile(r"\bwhich\s+(month|department|account)\b", re.IGNORECASE)
+_LOW = re.compile(r"\b(?:worst|lowest|smallest|least|weakest)\b", re.IGNORECASE)
 _LARGEST = re.compile(r"\bwhich\s+(?:one|ones|was|were|is|are|of\s+(?:them|those|these))\b[^?.!]*"
                       r"\b(?:largest|biggest|highest|most)\b|\bthe\s+(?:largest|biggest)\s+ones?\b", re.IGNORECASE)
 _COMPARE = re.compile(r"\b(?:compare[ds]?|comparison|versus|vs\.?|against|compared)\b", re.IGNORECASE)
@@ -398,8 +400,13 @@ def read_followup(request: str, last: Mapping[str, Any] | None, today: dt.date, 
             return Clarify(QUESTIONS["account"])
         return _call(ACTIVITY, tools, values, today, {}, [*edits, "drill_down"])
 
-    if tool == BREAKDOWN and _BEST_OF_SPLIT.search(request):
-        return _call(tool, tools, values, today, _extra(last, kinds), ["same"])
+    if tool == BREAKDOWN and (best := _BEST_OF_SPLIT.search(request)):
+        # "which month was the best?": the one row, in a sentence; "which department …?" after a split by month
+        # asks the same of a split by department
+        if (unit := _WHICH_UNIT.search(request)) is not None:
+            values["grouping"] = unit.group(1).lower()
+        pick = "lowest" if _LOW.search(best.group(0)) else "highest"
+        return _call(tool, tools, values, today, {**_extra(last, kinds), "pick": pick}, ["pick"])
 
     nth = _NTH_LARGEST.search(request)
     if nth is not None and tool in (RANKING, "open_invoices", "open_bills"):
@@ -543,8 +550,9 @@ def carry_over(tool: str, args: Mapping[str, Any], request: str, last: Mapping[s
 # Words that ask about the present, not about the period under discussion ("which invoices are open now?").
 _PRESENT = re.compile(r"\b(?:now|today|currently|current|so far|to date|ever|all[- ]time|lifetime)\b", re.IGNORECASE)
 # Tools whose period is no period of actuals under discussion: a forecast looks ahead, an account overview is the
-# customer's whole history unless asked, and SLA breaches asked without a period are the open ones.
-_OWN_PERIOD = frozenset({"forecast", "account_360", "sla_breaches"})
+# customer's whole history unless asked, SLA breaches asked without a period are the open ones, and a headcount is
+# the people on a day (today, unless a period is said).
+_OWN_PERIOD = frozenset({"forecast", "account_360", "sla_breaches", "headcount"})
 
 
 def carry_period(tool: str, args: Mapping[str, Any], request: str, last: Mapping[str, Any] | None,

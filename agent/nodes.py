@@ -139,10 +139,8 @@ async def act(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, An
                                     tuple(state.get("refused", [])))
         said_now = _has_period(raw_args, kinds)
         # a follow-up the patterns could not read: the model gave what changed, the rest carries over
-        raw_args = carry_over(spec.name, raw_args, state["request"], state.get("last_query"), kinds,
-                              ctx.tools.today)
-        raw_args = carry_period(spec.name, raw_args, state["request"], state.get("last_query"), kinds,
-                                ctx.tools.today)
+        raw_args = carry_over(spec.name, raw_args, state["request"], last, kinds, ctx.tools.today)
+        raw_args = carry_period(spec.name, raw_args, state["request"], last, kinds, ctx.tools.today)
         raw_args = with_context(raw_args, state["request"], _previous_request(state), kinds)
         period_said = said_now or (period_said and _has_period(raw_args, kinds))
         if spec.drafts is not None and (drafted := spec.drafts(state["request"])):

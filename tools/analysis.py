@@ -79,25 +79,50 @@ def breakdown(ctx: ToolContext, q: BreakdownQuery) -> ToolOutput:
         scope = _scope(session, ctx, q.account, q.department)
         data = breakdown_report(ctx.actor, session, rng.start, end, q.by, account_code=scope["account_code"],
                                 department=scope["department"])
-    shown = present_breakdown(data, rng.start, end, _subject(scope))
-    return ToolOutput(shown.headline, data, presentation=shown, query=_query(rng, scope, by=q.by))
+    shown = present_breakdown(data, rng.start, end, _subject(scope), q.pick)
+    more = {"by": q.by, **({"pick": q.pick} if q.pick else {})}
+    return ToolOutput(shown.headline, data, presentation=shown, query=_query(rng, scope, **more))
+
+
+def _ranked_by(data: Mapping[str, Any]) -> tuple[str, list[dict[str, Any]]]:
+    """The measure a person ranks a split by ("which month was the best?"): net income for the P&L, the amount for
+    one account or a split by account; with the rows that have it, highest first."""
+    key = "net_income" if "net_income" in data["total"] else "amount"
+    rows = sorted((r for r in data["rows"] if r.get(key) is not None), key=lambda r: Decimal(str(r[key])),
+                  reverse=True)
+    return key, rows
+
+
+def _measure_words(key: str) -> str:
+    return _MEASURES[key].lower() if key == "net_income" else "amount"
 
 
 def _extremes(data: Mapping[str, Any], currency: str) -> str:
-    """The highest and lowest row of the measure a person ranks a split by ("which month was the best?"): net income
-    for the P&L, the amount for one account or a split by account."""
-    key = "net_income" if "net_income" in data["total"] else "amount"
-    rows = [r for r in data["rows"] if r.get(key) is not None]
+    key, rows = _ranked_by(data)
     if len(rows) < 2:
         return ""
-    high = max(rows, key=lambda r: Decimal(str(r[key])))
-    low = min(rows, key=lambda r: Decimal(str(r[key])))
-    measure = _MEASURES[key].lower() if key == "net_income" else "amount"
-    return (f" Highest {measure}: {high['label']} ({money(high[key], currency)}); "
+    high, low = rows[0], rows[-1]
+    return (f" Highest {_measure_words(key)}: {high['label']} ({money(high[key], currency)}); "
             f"lowest: {low['label']} ({money(low[key], currency)}).")
 
 
-def present_breakdown(data: Mapping[str, Any], start: dt.date, end: dt.date, subject: str) -> Presentation:
+def _picked(data: Mapping[str, Any], start: dt.date, end: dt.date, subject: str, pick: str) -> Presentation | None:
+    """The one row asked for ("which month was the best?"): a sentence, not the split again."""
+    key, rows = _ranked_by(data)
+    if not rows:
+        return None
+    row = rows[0] if pick == "highest" else rows[-1]
+    currency = data["currency"]
+    headline = (f"{row['label']} had the {pick} {_measure_words(key)} of {subject} in {period_words(start, end)}: "
+                f"{money(row[key], currency)} (total {money(data['total'][key], currency)}).")
+    other = "lowest" if pick == "highest" else "highest"
+    return Presentation(headline, (), suggestions=(f"And the {other}?", "Compare with budget"))
+
+
+def present_breakdown(data: Mapping[str, Any], start: dt.date, end: dt.date, subject: str,
+                      pick: str | None = None) -> Presentation:
+    if pick and (picked := _picked(data, start, end, subject, pick)) is not None:
+        return picked
     currency = data["currency"]
     measures = [m for m in ("revenue", "expenses", "net_income", "amount") if m in data["total"]]
     total = data["total"]

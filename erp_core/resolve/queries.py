@@ -63,6 +63,7 @@ Grouping = Literal["month", "department", "account"]
 RankingKind = Literal["expense_accounts", "customers_by_revenue", "customers_by_balance", "vendors_by_spend",
                       "vendors_by_balance", "payments", "entries"]
 ComparisonKind = Literal["previous_period", "previous_year", "budget"]
+Pick = Literal["highest", "lowest"]
 
 
 class BreakdownQuery(_Query):
@@ -72,6 +73,8 @@ class BreakdownQuery(_Query):
     account: str | None = Field(None, max_length=200, description="One account (name or code) instead of the whole "
                                 "P&L, e.g. \"travel\".", json_schema_extra=slot("account"))
     department: str | None = Field(None, max_length=80, description=_DEPARTMENT, json_schema_extra=slot("department"))
+    pick: Pick | None = Field(None, description="Only the highest or the lowest row, when asked which one it was "
+                              "(\"which month was the best?\").")
 
 
 class RankingQuery(_Query):

@@ -428,10 +428,19 @@ def test_another_amount() -> None:
              ("amount",))
 
 
-def test_which_month_was_the_best_reads_the_same_split_again() -> None:
+def test_which_month_was_the_best_picks_the_one_row_of_the_same_split() -> None:
     split = last("breakdown", by="month", period="2026-01-01 to 2026-06-30")
     assert read("Which month was the best?", split) == \
-        Call("breakdown", {"by": "month", "period": "2026-01-01 to 2026-06-30"}, ("same",))
+        Call("breakdown", {"by": "month", "period": "2026-01-01 to 2026-06-30", "pick": "highest"}, ("pick",))
+    assert read("which month was the lowest?", split) == \
+        Call("breakdown", {"by": "month", "period": "2026-01-01 to 2026-06-30", "pick": "lowest"}, ("pick",))
+    # the same question of another split
+    assert read("Which department spent the most?", split) == \
+        Call("breakdown", {"by": "department", "period": "2026-01-01 to 2026-06-30", "pick": "highest"}, ("pick",))
+    # the row picked stays picked for a new period: "and in Q3?"
+    picked = last("breakdown", by="month", period="Q2", pick="highest")
+    again = read("and in Q3?", picked)
+    assert isinstance(again, Call) and again.args["pick"] == "highest" and again.args["period"] == "Q3 2026"
 
 
 def test_a_continuation_routed_to_a_search_carries_the_previous_question() -> None:
