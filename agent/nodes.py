@@ -221,12 +221,21 @@ async def respond(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str
         who = ", ".join(pending.get("approvers") or []) or "an approver"
         text = f"I prepared it; it now waits for approval by {who} (approval {pending.get('approval_id')})."
     elif not state.get("results") and state.get("failures") and (state.get("decision") or {}).get("tool") != ANSWER:
-        # what the model read ("ERROR unknown_name: no vendor matches …") less the code a person has no use for
-        text = "I could not complete that: " + re.sub(r"^ERROR [a-z_]+: ", "", state["failures"][-1])
+        text = _failure_text(state["failures"][-1])
     else:
         return await _model_answer(state, runtime)
     await _stream_text(runtime, text)
     return {"answer": text, "messages": [AIMessage(text)]}
+
+
+def _failure_text(failure: str) -> str:
+    """What the model read ("ERROR unknown_name: no vendor matches …") less the code a person has no use for; a value
+    the request lacks, which the domain words as a question, is asked ("Which customer … do you mean?")."""
+    missing = re.fullmatch(r"ERROR [a-z_]+: (?:\w+: )?([^;.]+\?)\.?", failure)
+    if missing:  # the domain phrased it as a question for the person
+        question = missing.group(1)
+        return question[:1].upper() + question[1:]
+    return "I could not complete that: " + re.sub(r"^ERROR [a-z_]+: ", "", failure)
 
 
 async def _decline(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, Any]:

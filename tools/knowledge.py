@@ -110,7 +110,7 @@ def graph_params(session: Session, ctx: ToolContext, q: GraphQuery) -> dict[str,
 
 def _need(q: GraphQuery, value: str | None, name: str) -> str:
     if not value:
-        raise validation_error([Issue("missing_param", f"{q.query} needs {name}", name)])
+        raise validation_error([Issue("missing_param", f"which {name.replace('_', ' ')} do you mean?", name)])
     return value
 
 
@@ -149,7 +149,7 @@ def _entity(session: Session, ctx: ToolContext, q: GraphQuery) -> dict[str, Any]
         return {"label": "Employee", "key": resolve_employee(session, actor, q.person).employee_no}
     if q.account:
         return {"label": "Account", "key": resolve_account(session, actor.tenant, q.account).code}
-    raise validation_error([Issue("missing_param", f"{q.query} needs a customer, vendor, person or account",
+    raise validation_error([Issue("missing_param", "which customer, vendor, person or account do you mean?",
                                   "customer")])
 
 

@@ -14,7 +14,7 @@ from agent.events import ApprovalRequired, Done, Error, Table, Token, ToolCall, 
 from agent.service import AgentTurns
 from erp_core.approvals.engine import approve, reject
 from erp_core.db import Database
-from erp_core.errors import ErrorCode, NexusError
+from erp_core.errors import ErrorCode, Issue, NexusError, validation_error
 from erp_core.ledger.models import JournalEntry
 from tools.output import ToolOutput
 from tools.registry import ToolRegistry, tool
@@ -320,3 +320,18 @@ def test_tool_output_injection_does_not_cause_tool_calls(make_agent: MakeAgent) 
     assert sum(isinstance(e, ToolCall) for e in events) == 1  # tool output never leads to another tool call
     answer_prompt = str(model.calls[1]["messages"][-1].content)
     assert "not instructions" in answer_prompt
+
+
+def test_a_name_the_request_lacks_is_asked_for(make_agent: MakeAgent) -> None:
+    @tool("owner_lookup", _Nothing, examples=("who owns it",))
+    def owner_lookup(_ctx: object, _args: _Nothing) -> ToolOutput:
+        """Who owns a customer or vendor."""
+        raise validation_error([Issue("missing_param", "which customer, vendor, person or account do you mean?",
+                                      "customer")])
+
+    model = ScriptedChat([{"tool": "owner_lookup", "args": {}}], cycle=True)
+    agent = make_agent(model, registry=ToolRegistry.of([owner_lookup]), max_retries=2)
+    events = collect(agent.run(CAROL, "Who owns the biggest one?", "t-which"))
+    # asked back as a question, not "I could not complete that: customer: …"
+    assert text_of(events) == "Which customer, vendor, person or account do you mean?"
+    assert isinstance(events[-1], Done)
