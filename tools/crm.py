@@ -39,7 +39,7 @@ def _noon(day: dt.date) -> dt.datetime:
 
 @tool("pipeline", PipelineQuery, roles=SALES_ROLES, examples=(
     "What's in the sales pipeline?", "Pipeline by stage with weighted amounts", "How much pipeline does each rep "
-    "carry?", "Which quarter do our open deals close in?"))
+    "carry?", "Which quarter do our open deals close in?", "Which deals are in negotiation?"))
 def pipeline(ctx: ToolContext, q: PipelineQuery) -> ToolOutput:
     """Open deals grouped by stage, owner or close quarter, with count, amount and probability-weighted amount."""
     with ctx.db.read() as session:
