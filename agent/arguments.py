@@ -152,11 +152,19 @@ def _ground_number(kind: str | None, value: Any, required: bool, request: str) -
     return False, None
 
 
+# Slots whose values come from a vocabulary (KPI and account names): a word of the request that names nothing in it
+# ("Project our cash …" → subject "project") gives way to the one the vocabulary finds ("cash").
+_VOCABULARY_SLOTS = frozenset({"subject", "kpi"})
+
+
 def _ground_text(kind: str | None, value: Any, present: bool, required: bool, request: str,
                  fill_names: bool, refused: tuple[str, ...]) -> tuple[bool, Any]:
+    slot = slots.LEXICAL.get(kind or "") or slots.NAMES.get(kind or "")
+    if kind in _VOCABULARY_SLOTS and slot is not None and isinstance(value, str) and slot(value) is None \
+            and (found := slot(request)) is not None and found not in refused:
+        return True, found
     if present and (not isinstance(value, str) or _said(value, request)):
         return True, value
-    slot = slots.LEXICAL.get(kind or "") or slots.NAMES.get(kind or "")
     may_fill = kind in slots.LEXICAL or present or required or fill_names
     filled = slot(request) if slot is not None and may_fill else None
     if filled is not None and filled in refused:

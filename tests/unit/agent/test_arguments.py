@@ -150,3 +150,12 @@ def test_a_span_said_from_to_keeps_both_ends_the_model_wrote_the_first_into_both
     grounded = ground_arguments(leave, {"leave_type": "annual", "start_date": "2027-01-11", "end_date": "2027-01-11"},
                                 "I want to take annual leave from 2027-01-11 to 2027-01-13")
     assert (grounded["start_date"], grounded["end_date"]) == ("2027-01-11", "2027-01-13")
+
+
+def test_a_word_that_names_no_kpi_or_account_gives_way_to_the_one_that_does() -> None:
+    forecast = REGISTRY.get("forecast")
+    assert ground_arguments(forecast, {"subject": "project", "months": 6},
+                            "Project our cash for the next 6 months")["subject"] == "cash"
+    # a subject the vocabulary knows stands as the model wrote it
+    assert ground_arguments(forecast, {"subject": "travel"}, "Forecast travel and revenue")["subject"] == "travel"
+
