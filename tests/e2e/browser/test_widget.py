@@ -83,6 +83,14 @@ def ask(root: Any, text: str) -> None:
     root.locator("textarea").press("Enter")
 
 
+def answer_to(root: Any, text: str) -> Any:
+    """The assistant's message for ``text``, once complete (its feedback bar is the last thing drawn)."""
+    ask(root, text)
+    answer = root.locator(".msg.assistant").last
+    answer.locator(".feedback").wait_for()
+    return answer
+
+
 def test_ask_streams_a_rendered_answer_with_tools_and_citations(server: Any, page: Any, artifacts: Path) -> None:
     root = widget(page, server.base_url)
     ask(root, "What did we spend on rent in October?")
@@ -144,9 +152,7 @@ def test_propose_then_approve_in_the_card_posts_the_entry(server: Any, page: Any
 def test_a_table_event_is_a_table_with_a_chart_and_suggestions_are_chips(server: Any, page: Any,
                                                                          artifacts: Path) -> None:
     root = widget(page, server.base_url)
-    ask(root, "Forecast revenue for the next month")
-    answer = root.locator(".msg.assistant").last
-    answer.locator(".feedback").wait_for()
+    answer = answer_to(root, "Forecast revenue for the next month")
     table = answer.locator(".result-table")
     assert table.locator("figcaption").inner_text() == "Forecast of revenue (USD)"
     assert table.locator("th").all_inner_texts() == ["Month", "Value", "", "Low", "High"]
@@ -167,9 +173,7 @@ def test_a_table_event_is_a_table_with_a_chart_and_suggestions_are_chips(server:
 def test_a_wide_table_keeps_its_reasons_readable_and_the_panel_widens(server: Any, page: Any,
                                                                       artifacts: Path) -> None:
     root = widget(page, server.base_url)
-    ask(root, "Which deals are at risk?")
-    answer = root.locator(".msg.assistant").last
-    answer.locator(".feedback").wait_for()
+    answer = answer_to(root, "Which deals are at risk?")
     wrap = answer.locator(".table-wrap")
     why = answer.locator("tbody tr").first.locator("td").last
     assert why.evaluate("cell => cell.className") == "long"
