@@ -549,10 +549,10 @@ def carry_over(tool: str, args: Mapping[str, Any], request: str, last: Mapping[s
 
 # Words that ask about the present, not about the period under discussion ("which invoices are open now?").
 _PRESENT = re.compile(r"\b(?:now|today|currently|current|so far|to date|ever|all[- ]time|lifetime)\b", re.IGNORECASE)
-# Tools whose period is no period of actuals under discussion: a forecast looks ahead, an account overview is the
-# customer's whole history unless asked, SLA breaches asked without a period are the open ones, and a headcount is
-# the people on a day (today, unless a period is said).
-_OWN_PERIOD = frozenset({"forecast", "account_360", "sla_breaches", "headcount"})
+# Tools whose period is no period of actuals under discussion: a forecast and the pipeline look ahead, an account
+# overview is the customer's whole history unless asked, SLA breaches asked without a period are the open ones, and
+# a headcount is the people on a day (today, unless a period is said).
+_OWN_PERIOD = frozenset({"forecast", "pipeline", "account_360", "sla_breaches", "headcount"})
 
 
 def carry_period(tool: str, args: Mapping[str, Any], request: str, last: Mapping[str, Any] | None,

@@ -24,7 +24,7 @@ from erp_core.resolve.parties import resolve_customer, resolve_opportunity
 from erp_core.resolve.periods import resolve_period
 from tools import present_people as present
 from tools.context import ToolContext
-from tools.formatting import period_to_date
+from tools.formatting import period_to_date, period_words
 from tools.output import ToolOutput
 from tools.proposals import approval_card
 from tools.registry import tool
@@ -42,21 +42,26 @@ def _noon(day: dt.date) -> dt.datetime:
     "carry?", "Which quarter do our open deals close in?", "Which deals are in negotiation?"))
 def pipeline(ctx: ToolContext, q: PipelineQuery) -> ToolOutput:
     """Open deals grouped by stage, owner or close quarter, with count, amount and probability-weighted amount."""
+    closing = resolve_period(q.period, ctx.today) if q.period else None
     with ctx.db.read() as session:
         customer = resolve_customer(session, ctx.actor, q.customer) if q.customer else None
         customer_name = customer.name if customer is not None else None  # read while the session is open
         rows = pipeline_of(session, ctx.actor, q.by, stage=q.stage,
-                           account_id=customer.id if customer is not None else None)
+                           account_id=customer.id if customer is not None else None,
+                           closing=(closing.start, closing.end) if closing else None)
     currency = rows[0].currency if rows else ""
     total = sum(r.count for r in rows)
     lines = "; ".join(f"{r.key}: {r.count} deals, {r.amount} {r.currency} (weighted {r.weighted_amount})"
                       for r in rows[:6])
-    scope = {"stage": q.stage, "customer": customer_name}
+    closing_words = period_words(closing.start, closing.end) if closing else None
+    scope = {"stage": q.stage, "customer": customer_name, "closing": closing_words}
+    period = {"period": {"start": closing.start.isoformat(), "end": closing.end.isoformat(),
+                         "label": closing.label}} if closing else {}
     return ToolOutput(f"Open pipeline by {q.by}: {total} deals. {lines}",
                       {"by": q.by, "currency": currency, "rows": [r.model_dump(exclude={"currency"})
                                                                   for r in rows[:MAX_ROWS]]},
                       presentation=present.pipeline(rows[:MAX_ROWS], q.by, **scope),
-                      query={"by": q.by, **{k: v for k, v in scope.items() if v}})
+                      query={"by": q.by, **{k: v for k, v in scope.items() if v and k != "closing"}, **period})
 
 
 @tool("deals_at_risk", DealsAtRiskQuery, roles=SALES_ROLES, examples=(

@@ -23,14 +23,16 @@ def _plural(n: int, word: str, plural: str | None = None) -> str:
 # --- CRM
 
 def pipeline(rows: Sequence[PipelineRow], by: str, *, stage: str | None = None,
-             customer: str | None = None) -> Presentation:
+             customer: str | None = None, closing: str | None = None) -> Presentation:
+    """``closing``: the words of the period the deals are expected to close in ("Q4 2026 (Oct–Dec)"), if asked."""
     deals = sum(r.count for r in rows)
     totals: dict[str, list[Decimal]] = defaultdict(lambda: [Decimal(0), Decimal(0)])
     for r in rows:
         totals[r.currency][0] += Decimal(r.amount)
         totals[r.currency][1] += Decimal(r.weighted_amount)
     worth = " and ".join(f"{money(a, c)} (weighted {money(w, c)})" for c, (a, w) in sorted(totals.items()))
-    scope = (f" with {customer}" if customer else "") + (f" in {stage}" if stage else "")
+    scope = (f" with {customer}" if customer else "") + (f" in {stage}" if stage else "") + \
+        (f" closing in {closing}" if closing else "")
     headline = f"Open pipeline{scope}: {_plural(deals, 'deal')}" + (f" worth {worth}" if worth else "") + \
         ("." if stage else f", by {by}.")
     body = tuple((r.key, count(r.count), money(r.amount, r.currency), money(r.weighted_amount, r.currency))

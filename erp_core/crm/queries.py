@@ -44,9 +44,10 @@ def _scoped(stmt: AnySelect, actor: Actor) -> AnySelect:
 
 
 def pipeline(session: Session, actor: Actor, by: Literal["stage", "owner", "quarter"] = "stage", *,
-             stage: str | None = None, account_id: int | None = None) -> list[PipelineRow]:
+             stage: str | None = None, account_id: int | None = None,
+             closing: tuple[dt.date, dt.date] | None = None) -> list[PipelineRow]:
     """Open deals grouped by stage, owner or close quarter, with the probability-weighted amount; optionally only
-    one open stage, or one customer's deals."""
+    one open stage, one customer's deals, or the deals expected to close within ``closing`` (first, last day)."""
     currency = functional_currency(session, actor.tenant)
     weighted = func.sum(Opportunity.amount_minor * Opportunity.probability)
     base = [func.count(Opportunity.id), func.sum(Opportunity.amount_minor), weighted]
@@ -62,6 +63,8 @@ def pipeline(session: Session, actor: Actor, by: Literal["stage", "owner", "quar
         stmt = stmt.where(Opportunity.stage == stage)
     if account_id is not None:
         stmt = stmt.where(Opportunity.account_id == account_id)
+    if closing is not None:
+        stmt = stmt.where(Opportunity.close_date.between(*closing))
     totals: dict[str, list[int]] = {}
     for row in session.execute(stmt):
         values: tuple[Any, ...]

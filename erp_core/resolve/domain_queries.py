@@ -70,6 +70,8 @@ class PipelineQuery(_Query):
         None, description="Only deals in this open stage. Omit for every open stage.")
     customer: str | None = Field(None, max_length=200, description=_CUSTOMER + " Omit for every customer.",
                                  json_schema_extra=slot("party"))
+    period: str | None = Field(None, max_length=40, description=_PERIOD + " Only deals expected to close in it, "
+                               "e.g. \"this quarter\". Omit for every open deal.", json_schema_extra=slot("period"))
 
 
 class DealsAtRiskQuery(_Query):

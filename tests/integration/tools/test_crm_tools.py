@@ -48,6 +48,21 @@ def test_pipeline_of_one_stage_and_of_one_customer_add_up_to_the_whole(seeded_re
     assert northwind.query == {"by": "stage", "customer": view.account.name}
 
 
+def test_the_pipeline_closing_in_a_period_is_that_quarter_of_the_whole(seeded_read_db: Database) -> None:
+    by_quarter = {r["key"]: r for r in run_tool(seeded_read_db, MARIA, "pipeline", {"by": "quarter"}).data["rows"]}
+    this_quarter = run_tool(seeded_read_db, MARIA, "pipeline", {"by": "quarter", "period": "this quarter"})
+    assert [(r["key"], r["count"], r["amount"]) for r in this_quarter.data["rows"]] == \
+        [("2026-Q4", by_quarter["2026-Q4"]["count"], by_quarter["2026-Q4"]["amount"])]
+    assert this_quarter.presentation is not None
+    assert this_quarter.presentation.headline.startswith("Open pipeline closing in Q4 2026 (Oct–Dec): ")
+    # the period is remembered as its days, so "and next quarter?" can shift it
+    assert this_quarter.query == {"by": "quarter", "period": {"start": "2026-10-01", "end": "2026-12-31",
+                                                             "label": "Q4 2026"}}
+    with seeded_read_db.read() as session:
+        in_stage = pipeline(session, MARIA, "stage", closing=(dt.date(2026, 10, 1), dt.date(2026, 12, 31)))
+    assert sum(r.count for r in in_stage) == by_quarter["2026-Q4"]["count"]
+
+
 def test_deals_at_risk_have_reasons_and_filter_by_customer(seeded_read_db: Database) -> None:
     out = run_tool(seeded_read_db, MARIA, "deals_at_risk", {})
     assert out.data["count"] > 0 and len(out.data["deals"]) <= 15
