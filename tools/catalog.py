@@ -15,7 +15,7 @@ TOOLS: Mapping[str, tuple[Callable[..., ToolOutput], ...]] = {
            gl.journal_entry, gl.open_invoices, gl.open_bills, gl.pending_approvals, gl.propose_journal_entry,
            gl.propose_reversal),
     "epm": (epm.budget_vs_actual_tool, epm.kpi, epm.forecast, epm.anomaly_review),
-    "crm": (crm.pipeline, crm.deals_at_risk, crm.account_360, crm.propose_opportunity_update),
+    "crm": (crm.pipeline, crm.won_business, crm.deals_at_risk, crm.account_360, crm.propose_opportunity_update),
     "hr": (hr.employee_lookup, hr.reporting_chain, hr.leave_balance, hr.propose_leave_request, hr.headcount),
     "servicedesk": (servicedesk.ticket_lookup, servicedesk.sla_breaches),
     "knowledge": (knowledge.search_documents, knowledge.graph_query),

@@ -1,4 +1,4 @@
-"""CRM tools: pipeline, deals at risk, the account 360 and proposed deal updates.
+"""CRM tools: pipeline, business won (win rate by rep), deals at risk, the account 360 and proposed deal updates.
 
 A sales rep sees only their own book and everyone else with CRM access sees all deals: ``erp_core.crm.access``
 decides, inside every service and resolver these tools call.
@@ -17,9 +17,16 @@ from erp_core.crm.models import OpportunityChange
 from erp_core.crm.queries import account_360 as account_360_of
 from erp_core.crm.queries import deals_at_risk as deals_at_risk_of
 from erp_core.crm.queries import pipeline as pipeline_of
+from erp_core.crm.queries import win_rate
 from erp_core.crm.service import UpdateOpportunity, update_opportunity
 from erp_core.resolve.days import resolve_day
-from erp_core.resolve.domain_queries import CustomerQuery, DealsAtRiskQuery, OpportunityUpdateDraft, PipelineQuery
+from erp_core.resolve.domain_queries import (
+    CustomerQuery,
+    DealsAtRiskQuery,
+    OpportunityUpdateDraft,
+    PipelineQuery,
+    WonQuery,
+)
 from erp_core.resolve.parties import resolve_customer, resolve_opportunity
 from erp_core.resolve.periods import resolve_period
 from tools import present_people as present
@@ -62,6 +69,24 @@ def pipeline(ctx: ToolContext, q: PipelineQuery) -> ToolOutput:
                                                                   for r in rows[:MAX_ROWS]]},
                       presentation=present.pipeline(rows[:MAX_ROWS], q.by, **scope),
                       query={"by": q.by, **{k: v for k, v in scope.items() if v and k != "closing"}, **period})
+
+
+@tool("won_business", WonQuery, roles=SALES_ROLES, examples=(
+    "Which reps closed the most this quarter?", "How much business did we win last quarter?",
+    "What is our win rate this year?", "Deals won and lost by rep in Q3"))
+def won_business(ctx: ToolContext, q: WonQuery) -> ToolOutput:
+    """Deals closed in a period: how many were won and lost, the win rate and the amount won, per rep."""
+    rng = resolve_period(q.period or "this year", ctx.today)
+    end = min(rng.end, ctx.today) if rng.start <= ctx.today else rng.end
+    with ctx.db.read() as session:
+        (team,) = win_rate(session, ctx.actor, rng.start, end) or (None,)
+        reps = win_rate(session, ctx.actor, rng.start, end, by_owner=True)
+    words = period_to_date(rng.start, rng.end, end)
+    shown = present.won_business(team, reps, words)
+    data = {"period": words, "team": team.model_dump() if team else None, "reps": [r.model_dump() for r in reps]}
+    return ToolOutput(shown.headline, data, presentation=shown,
+                      query={"period": {"start": rng.start.isoformat(), "end": rng.end.isoformat(),
+                                        "label": rng.label}})
 
 
 @tool("deals_at_risk", DealsAtRiskQuery, roles=SALES_ROLES, examples=(

@@ -9,7 +9,7 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
-from erp_core.crm.views import Account360, PipelineRow
+from erp_core.crm.views import Account360, PipelineRow, WinRate
 from erp_core.hr.views import EmployeeView, LeaveBalanceView
 from erp_core.servicedesk.queries import SlaReport, TicketView
 from tools.formatting import amount, count, date_words, money, month_words, percent, period_words, short_date
@@ -40,6 +40,29 @@ def pipeline(rows: Sequence[PipelineRow], by: str, *, stage: str | None = None,
     columns = (by.replace("_", " ").capitalize(), "Deals", "Amount", "Weighted")
     table = Table(f"Open pipeline{scope} by {by}", columns, body)
     return Presentation(headline, (table,) if body else ())
+
+
+def _rate(ratio: float) -> str:
+    return percent(Decimal(str(ratio)) * 100)
+
+
+def won_business(team: WinRate | None, reps: Sequence[WinRate], words: str) -> Presentation:
+    """Deals closed in a period, the team's and each rep's, the rep who won the most first."""
+    if team is None or team.won + team.lost == 0:
+        return Presentation(f"No deals were closed in {words}.")
+    rate = f", win rate {_rate(team.win_rate)}" if team.win_rate is not None else ""
+    headline = (f"Won in {words}: {_plural(team.won, 'deal')} worth {money(team.won_amount, team.currency)} "
+                f"({count(team.lost)} lost{rate}).")
+    ranked = sorted(reps, key=lambda r: (Decimal(r.won_amount), r.won), reverse=True)
+    if len(ranked) > 1 and ranked[0].won:
+        top = ranked[0]
+        headline += f" Most won: {top.owner_user_id}, {money(top.won_amount, top.currency)} in " \
+                    f"{_plural(top.won, 'deal')}."
+    body = tuple((r.owner_user_id or "", count(r.won), count(r.lost),
+                  _rate(r.win_rate) if r.win_rate is not None else "", money(r.won_amount, r.currency))
+                 for r in ranked)
+    table = Table(f"Deals closed in {words} by rep", ("Rep", "Won", "Lost", "Win rate", "Won amount"), body)
+    return Presentation(headline, (table,))
 
 
 def deals_at_risk(deals: Sequence[Mapping[str, Any]], total: int, customer: str | None) -> Presentation:

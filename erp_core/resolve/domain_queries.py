@@ -79,6 +79,11 @@ class DealsAtRiskQuery(_Query):
                                  json_schema_extra=slot("party"))
 
 
+class WonQuery(_Query):
+    period: str | None = Field(None, max_length=40, description=_PERIOD + " Deals closed in it; default: this year.",
+                               json_schema_extra=slot("period"))
+
+
 class CustomerQuery(_Query):
     customer: str = Field(min_length=1, max_length=200, description=_CUSTOMER, json_schema_extra=slot("party"))
     period: str | None = Field(None, max_length=40, description=_PERIOD + " Only for business won in a period "

@@ -7,6 +7,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from sqlalchemy import select
 
 from erp_core.approvals.engine import approve, get_approval, reject
 from erp_core.crm.models import Opportunity, OpportunityChange
@@ -61,6 +62,23 @@ def test_the_pipeline_closing_in_a_period_is_that_quarter_of_the_whole(seeded_re
     with seeded_read_db.read() as session:
         in_stage = pipeline(session, MARIA, "stage", closing=(dt.date(2026, 10, 1), dt.date(2026, 12, 31)))
     assert sum(r.count for r in in_stage) == by_quarter["2026-Q4"]["count"]
+
+
+def test_business_won_in_a_period_adds_up_over_the_reps_and_a_rep_sees_their_own(seeded_read_db: Database) -> None:
+    out = run_tool(seeded_read_db, MARIA, "won_business", {"period": "Q3"})
+    team, reps = out.data["team"], out.data["reps"]
+    with seeded_read_db.read() as session:
+        won = list(session.scalars(select(Opportunity.amount_minor).where(
+            Opportunity.tenant == "acme", Opportunity.stage == "closed_won",
+            Opportunity.close_date.between(dt.date(2026, 7, 1), dt.date(2026, 9, 30)))))
+    assert team["won"] == len(won) == sum(r["won"] for r in reps) > 0
+    assert Decimal(team["won_amount"]) == Decimal(sum(won)) / 100
+    assert out.presentation is not None and out.presentation.headline.startswith("Won in Q3 2026 (Jul–Sep): ")
+    top = max(reps, key=lambda r: Decimal(r["won_amount"]))
+    assert f"Most won: {top['owner_user_id']}" in out.presentation.headline
+    assert out.query == {"period": {"start": "2026-07-01", "end": "2026-09-30", "label": "Q3 2026"}}
+    mine = run_tool(seeded_read_db, SAM, "won_business", {"period": "Q3"})
+    assert {r["owner_user_id"] for r in mine.data["reps"]} <= {"sam@acme"}
 
 
 def test_deals_at_risk_have_reasons_and_filter_by_customer(seeded_read_db: Database) -> None:

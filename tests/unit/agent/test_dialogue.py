@@ -248,7 +248,7 @@ def test_nothing_to_edit_without_a_last_query_or_a_tool_the_actor_may_not_use() 
 def test_a_period_is_no_edit_of_a_tool_without_dates() -> None:
     search = last("search_documents", query="travel policy hotels")
     assert read("And in Q3?", search) is None
-    assert read("what about last year?", last("pipeline", by="stage")) is None
+    assert read("what about last year?", last("deals_at_risk")) is None
 
 
 def test_a_follow_up_to_a_tool_without_the_target_shape_is_left_to_routing() -> None:
