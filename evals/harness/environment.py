@@ -84,12 +84,16 @@ def seed_database(path: Path, template: Path | None = None) -> Database:
 
 def eval_settings(workdir: Path, db_url: str, **overrides: Any) -> Settings:
     """The server's Settings (environment and ``.env`` included, as the product reads them) over the run's scratch
-    stores: the seeded ledger, a vector store, graph and checkpoints under ``workdir``, the business date pinned."""
+    stores: the seeded ledger, a vector store, graph and checkpoints under ``workdir``, the business date pinned.
+    The run's local servers take free ports, so an evaluation runs beside a ``make run`` server (whose graph and
+    content servers hold the default ports) instead of finding them taken."""
+    from retrieval.servers.supervisor import free_port
     from server.settings import Settings
 
     scratch: dict[str, Any] = {"data_dir": workdir, "database_url": db_url, "database_read_url": None,
                                "checkpoint_url": None, "milvus_uri": None, "graph_uri": None, "mongo_uri": None,
-                               "business_date": TODAY}
+                               "business_date": TODAY, "local_graph_port": free_port(),
+                               "local_mongo_port": free_port()}
     return Settings(**{**scratch, **overrides})
 
 
