@@ -34,10 +34,6 @@ def range_of(value: Any, query: Mapping[str, Any], today: dt.date) -> PeriodRang
     return None
 
 
-def _as_period(rng: PeriodRange) -> dict[str, str]:
-    return {"start": rng.start.isoformat(), "end": rng.end.isoformat(), "label": rng.label}
-
-
 def remember(tool: str, kinds: Mapping[str, str], query: Mapping[str, Any], today: dt.date,
              data: Mapping[str, Any] | None = None, fields: Collection[str] | None = None,
              period_said: bool = False) -> dict[str, Any]:
@@ -54,7 +50,7 @@ def remember(tool: str, kinds: Mapping[str, str], query: Mapping[str, Any], toda
         if kind == "period":
             rng = range_of(value, query, today)
             if rng is not None:
-                args[name] = _as_period(rng)
+                args[name] = rng.as_dict()
         elif kind == "as_of" and isinstance(value, str) and value:
             try:
                 args[name] = resolve_as_of(value, today).isoformat()

@@ -55,8 +55,7 @@ def _scope(session: Session, ctx: ToolContext, account: str | None, department: 
 
 def _query(rng: PeriodRange, scope: Mapping[str, Any], **more: Any) -> dict[str, Any]:
     """The resolved arguments a follow-up edits: the period with its days, the account by name, the department."""
-    query: dict[str, Any] = {"period": {"start": rng.start.isoformat(), "end": rng.end.isoformat(), "label": rng.label},
-                             **more}
+    query: dict[str, Any] = {"period": rng.as_dict(), **more}
     if scope.get("account_name"):
         query["account"] = scope["account_name"]
     if scope.get("department"):

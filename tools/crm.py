@@ -62,8 +62,7 @@ def pipeline(ctx: ToolContext, q: PipelineQuery) -> ToolOutput:
                       for r in rows[:6])
     closing_words = period_words(closing.start, closing.end) if closing else None
     scope = {"stage": q.stage, "customer": customer_name, "closing": closing_words}
-    period = {"period": {"start": closing.start.isoformat(), "end": closing.end.isoformat(),
-                         "label": closing.label}} if closing else {}
+    period = {"period": closing.as_dict()} if closing else {}
     return ToolOutput(f"Open pipeline by {q.by}: {total} deals. {lines}",
                       {"by": q.by, "currency": currency, "rows": [r.model_dump(exclude={"currency"})
                                                                   for r in rows[:MAX_ROWS]]},
@@ -84,9 +83,7 @@ def won_business(ctx: ToolContext, q: WonQuery) -> ToolOutput:
     words = period_to_date(rng.start, rng.end, end)
     shown = present.won_business(team, reps, words)
     data = {"period": words, "team": team.model_dump() if team else None, "reps": [r.model_dump() for r in reps]}
-    return ToolOutput(shown.headline, data, presentation=shown,
-                      query={"period": {"start": rng.start.isoformat(), "end": rng.end.isoformat(),
-                                        "label": rng.label}})
+    return ToolOutput(shown.headline, data, presentation=shown, query={"period": rng.as_dict()})
 
 
 @tool("deals_at_risk", DealsAtRiskQuery, roles=SALES_ROLES, examples=(

@@ -27,6 +27,10 @@ class PeriodRange:
     end: dt.date
     label: str
 
+    def as_dict(self) -> dict[str, str]:
+        """The range as a read reports it (first and last day, name), so that a follow-up can edit it."""
+        return {"start": self.start.isoformat(), "end": self.end.isoformat(), "label": self.label}
+
     @property
     def months(self) -> list[tuple[int, int]]:
         out = []
