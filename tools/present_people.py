@@ -20,6 +20,11 @@ def _plural(n: int, word: str, plural: str | None = None) -> str:
     return f"{count(n)} {word if n == 1 else (plural or word + 's')}"
 
 
+def _rate(ratio: float) -> str:
+    """A ratio as a percent ("0.4286" → "42.9%"): a win rate, a breach rate."""
+    return percent(Decimal(str(ratio)) * 100)
+
+
 # --- CRM
 
 def pipeline(rows: Sequence[PipelineRow], by: str, *, stage: str | None = None,
@@ -40,10 +45,6 @@ def pipeline(rows: Sequence[PipelineRow], by: str, *, stage: str | None = None,
     columns = (by.replace("_", " ").capitalize(), "Deals", "Amount", "Weighted")
     table = Table(f"Open pipeline{scope} by {by}", columns, body)
     return Presentation(headline, (table,) if body else ())
-
-
-def _rate(ratio: float) -> str:
-    return percent(Decimal(str(ratio)) * 100)
 
 
 def won_business(team: WinRate | None, reps: Sequence[WinRate], words: str) -> Presentation:
@@ -174,7 +175,7 @@ _TICKET_COLUMNS = ("Ticket", "Subject", "Priority", "Status", "SLA due")
 def sla(report: SlaReport) -> Presentation:
     """The period's SLA compliance; asked without a period, the tickets past their SLA now lead."""
     words = period_words(report.start, report.end)
-    rate = f" ({percent(Decimal(str(report.breach_rate)) * 100)})" if report.breach_rate is not None else ""
+    rate = f" ({_rate(report.breach_rate)})" if report.breach_rate is not None else ""
     headline = (f"SLA in {words}: {count(report.total_breached)} of {_plural(report.total_tickets, 'ticket')} "
                 f"opened breached their resolution target{rate}.")
     if report.any_open:
@@ -192,7 +193,7 @@ def sla(report: SlaReport) -> Presentation:
         tables.append(Table(f"Open tickets past their SLA{more}", _TICKET_COLUMNS,
                             tuple((t.number, t.subject, t.priority, t.status, _when(t.sla_due_at)) for t in shown)))
     body = tuple((r.priority, count(r.tickets), count(r.breached),
-                  percent(Decimal(str(r.breach_rate)) * 100) if r.breach_rate is not None else "n/a",
+                  _rate(r.breach_rate) if r.breach_rate is not None else "n/a",
                   count(r.open_breached)) for r in report.rows)
     if body:
         tables.append(Table(f"SLA breaches by priority, {words}", ("Priority", "Tickets", "Breached", "Rate",
