@@ -127,7 +127,8 @@ async def act(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, An
     decision = state["decision"] or {}
     spec = ctx.registry.get(decision["tool"])
     call_id = f"call_{uuid.uuid4().hex[:12]}"
-    kinds = slots.slot_kinds(spec.json_schema())
+    schema = spec.json_schema()
+    kinds = slots.slot_kinds(schema)
     last = state.get("last_query") or {}
     # Whether this call's period came from the conversation (said now or in an earlier turn), not a default.
     period_said = bool(last.get("period_said"))
@@ -175,7 +176,6 @@ async def act(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, An
         update["pending"] = output.approval.payload()
     if not spec.proposes:  # the thread's last resolved read query, for the next turn's follow-up
         query = output.query if output.query is not None else args.model_dump(exclude_none=True)
-        schema = spec.json_schema()
         update["last_query"] = remember(spec.name, kinds, query, ctx.tools.today, output.data,
                                         fields=schema.get("properties", {}), period_said=period_said)
     return update
