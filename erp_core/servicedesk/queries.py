@@ -92,9 +92,10 @@ def sla_breach_report(session: Session, actor: Actor, start: dt.date, end: dt.da
     open_scope = Ticket.tenant == actor.tenant if any_open else window
     worst_rows = session.scalars(select(Ticket).where(open_scope, open_breached)
                                  .order_by(Ticket.sla_due_at, Ticket.id).limit(worst))
-    # the period's open breaches are already counted per priority; every period's need a count of their own
-    open_total = (session.scalar(select(func.count(Ticket.id)).where(open_scope, open_breached)) or 0 if any_open
-                  else sum(r.open_breached for r in rows))
+    if any_open:  # every period's open breaches need a count of their own
+        open_total = session.scalar(select(func.count(Ticket.id)).where(open_scope, open_breached)) or 0
+    else:  # the period's are already counted per priority
+        open_total = sum(r.open_breached for r in rows)
     return SlaReport(start=start, end=end, as_of=as_of, rows=rows, total_tickets=total,
                      total_breached=total_breached,
                      breach_rate=round(total_breached / total, 4) if total else None,
