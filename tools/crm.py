@@ -60,14 +60,14 @@ def pipeline(ctx: ToolContext, q: PipelineQuery) -> ToolOutput:
     total = sum(r.count for r in rows)
     lines = "; ".join(f"{r.key}: {r.count} deals, {r.amount} {r.currency} (weighted {r.weighted_amount})"
                       for r in rows[:6])
-    closing_words = period_words(closing.start, closing.end) if closing else None
-    scope = {"stage": q.stage, "customer": customer_name, "closing": closing_words}
+    scope = {"stage": q.stage, "customer": customer_name}
     period = {"period": closing.as_dict()} if closing else {}
     return ToolOutput(f"Open pipeline by {q.by}: {total} deals. {lines}",
                       {"by": q.by, "currency": currency, "rows": [r.model_dump(exclude={"currency"})
                                                                   for r in rows[:MAX_ROWS]]},
-                      presentation=present.pipeline(rows[:MAX_ROWS], q.by, **scope),
-                      query={"by": q.by, **{k: v for k, v in scope.items() if v and k != "closing"}, **period})
+                      presentation=present.pipeline(rows[:MAX_ROWS], q.by, **scope, closing=period_words(
+                          closing.start, closing.end) if closing else None),
+                      query={"by": q.by, **{k: v for k, v in scope.items() if v}, **period})
 
 
 @tool("won_business", WonQuery, roles=SALES_ROLES, examples=(
